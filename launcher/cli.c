@@ -1,0 +1,226 @@
+/* cli.c: parsing sacred-run's options. Every option is either honoured or refused with a
+ * one-line reason; none is silently ignored. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "error.h"
+#include "json.h"
+
+enum { OPT_NO_FILTER = 256, OPT_ENV_ALLOW, OPT_ENV_DENY, OPT_VERSION };
+
+static const struct option longopts[] = {
+    { "file_storage", required_argument, NULL, 'F' },
+    { "name", required_argument, NULL, 'n' },
+    { "comment", required_argument, NULL, 'c' },
+    { "beat-interval", required_argument, NULL, 'b' },
+    { "id", required_argument, NULL, 'i' },
+    { "unobserved", no_argument, NULL, 'u' },
+    { "capture", required_argument, NULL, 'C' },
+    { "loglevel", required_argument, NULL, 'l' },
+    { "debug", no_argument, NULL, 'd' },
+    { "priority", required_argument, NULL, 'P' },
+    { "help", no_argument, NULL, 'h' },
+    { "force", no_argument, NULL, 'f' },
+    { "enforce_clean", no_argument, NULL, 'e' },
+    { "print-config", no_argument, NULL, 'p' },
+    { "queue", no_argument, NULL, 'q' },
+    { "mongo_db", required_argument, NULL, 'm' },
+    { "sql", required_argument, NULL, 's' },
+    { "tiny_db", required_argument, NULL, 't' },
+    { "s3", required_argument, NULL, 'S' },
+    { "pdb", no_argument, NULL, 'D' },
+    { "no-filter", no_argument, NULL, OPT_NO_FILTER },
+    { "env-allow", required_argument, NULL, OPT_ENV_ALLOW },
+    { "env-deny", required_argument, NULL, OPT_ENV_DENY },
+    { "version", no_argument, NULL, OPT_VERSION },
+    { NULL, 0, NULL, 0 },
+};
+
+static const char usage_text[] =
+    "usage: sacred-run [options] [--] PROGRAM [ARGS...]\n"
+    "\n"
+    "Runs PROGRAM unchanged and records the run in Sacred's file-storage layout\n"
+    "(STORAGE/<id>/run.json, config.json, cout.txt, info.json, metrics.json).\n"
+    "\n"
+    "Options (Sacred's names):\n"
+    "  -F, --file_storage DIR   run storage (default: $SACRED_RUN_STORAGE, else ./runs)\n"
+    "  -n, --name NAME          experiment name (default: the main script's or program's name)\n"
+    "  -c, --comment TEXT       stored as meta.comment\n"
+    "  -b, --beat-interval SEC  heartbeat interval in seconds (default 10; <= 0: only at the end)\n"
+    "  -i, --id ID              use this run id instead of the next number (fails if it exists)\n"
+    "  -u, --unobserved         run the program without recording anything\n"
+    "  -C, --capture MODE       fd: capture stdout and stderr (default); no: do not capture\n"
+    "  -l, --loglevel LEVEL     sacred-run's own messages: DEBUG, INFO (default), WARNING,\n"
+    "                           ERROR, CRITICAL or a number\n"
+    "  -d, --debug              same as --loglevel DEBUG\n"
+    "  -P, --priority NUMBER    stored as meta.priority\n"
+    "  -h, --help               show this help\n"
+    "Options of our own:\n"
+    "      --no-filter          store raw output in cout.txt (no backspace/CR processing)\n"
+    "      --env-allow NAME     record variable NAME unredacted (repeatable)\n"
+    "      --env-deny PATTERN   also redact variables whose name contains PATTERN (repeatable)\n"
+    "      --version            print the version\n"
+    "\n"
+    "Exit status: the program's own, 128+N if it died of signal N; 125 if sacred-run\n"
+    "failed before starting it, 126 if it cannot be executed, 127 if it was not found.\n";
+
+_Noreturn static void refuse(const char *opt, const char *why)
+{
+    die("option '%s' is not supported: %s", opt, why);
+}
+
+static int parse_level(const char *s)
+{
+    static const struct { const char *name; int level; } names[] = {
+        { "DEBUG", LOG_DEBUG }, { "INFO", LOG_INFO }, { "WARNING", LOG_WARNING },
+        { "WARN", LOG_WARNING }, { "ERROR", LOG_ERROR }, { "CRITICAL", LOG_CRITICAL },
+    };
+    for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+        if (!strcasecmp(s, names[i].name))
+            return names[i].level;
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*s && !*end && v >= 0 && v <= 100)
+        return (int)v;
+    die("invalid --loglevel '%s'; use DEBUG, INFO, WARNING, ERROR, CRITICAL or a number", s);
+}
+
+static double parse_number(const char *s, const char *opt)
+{
+    char *end;
+    double v = strtod(s, &end);
+    if (!*s || *end || !isfinite(v))
+        die("invalid %s '%s'; give a number", opt, s);
+    return v;
+}
+
+static void add_name(const char ***list, int *n, const char *s)
+{
+    if (!*s || strchr(s, '='))
+        die("invalid variable name '%s' for --env-allow/--env-deny", s);
+    *list = xrealloc(*list, (size_t)(*n + 1) * sizeof(**list));
+    (*list)[(*n)++] = s;
+}
+
+static void handle(struct options *o, int c, const char *arg)
+{
+    switch (c) {
+    case 'F': o->storage = arg; break;
+    case 'n': o->name = arg; break;
+    case 'c': o->comment = arg; break;
+    case 'b': o->beat_str = arg; o->beat = parse_number(arg, "--beat-interval"); break;
+    case 'i': o->id = arg; break;
+    case 'u': o->unobserved = 1; break;
+    case 'C':
+        o->capture_str = arg;
+        if (!strcmp(arg, "sys"))
+            die("--capture sys needs Python's sys.stdout and cannot capture other programs; use fd or no");
+        if (strcmp(arg, "fd") && strcmp(arg, "no"))
+            die("invalid --capture '%s'; use fd or no", arg);
+        o->capture = !strcmp(arg, "fd");
+        break;
+    case 'l': o->loglevel_str = arg; o->loglevel = parse_level(arg); break;
+    case 'd': o->debug = 1; o->loglevel = LOG_DEBUG; break;
+    case 'P': o->priority_str = arg; o->priority = parse_number(arg, "--priority"); break;
+    case 'f': refuse("-f/--force", "sacred-run has no configuration checks to suppress yet");
+    case 'e': refuse("-e/--enforce_clean", "git repository tracking is not implemented yet");
+    case 'p': refuse("-p/--print-config", "configuration handling is not implemented yet");
+    case 'q': refuse("-q/--queue", "queued runs are not implemented");
+    case 'm': refuse("-m/--mongo_db", "only the file storage (-F) is implemented");
+    case 's': refuse("-s/--sql", "only the file storage (-F) is implemented");
+    case 't': refuse("-t/--tiny_db", "only the file storage (-F) is implemented");
+    case 'S': refuse("-S/--s3", "only the file storage (-F) is implemented");
+    case 'D': refuse("-D/--pdb", "it is Python's debugger; run the program under a debugger instead");
+    case OPT_NO_FILTER: o->no_filter = 1; break;
+    case OPT_ENV_ALLOW: add_name(&o->env_allow, &o->nallow, arg); break;
+    case OPT_ENV_DENY: add_name(&o->env_deny, &o->ndeny, arg); break;
+    case 'h': fputs(usage_text, stdout); exit(0);
+    case OPT_VERSION: printf("sacred-run %s\n", SR_VERSION); exit(0);
+    }
+}
+
+void cli_parse(struct options *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof(*o));
+    o->beat = 10.0;
+    o->capture = 1;
+    o->loglevel = LOG_INFO;
+    opterr = 0;
+    int c;
+    while ((c = getopt_long(argc, argv, "+F:n:c:b:i:uC:l:dP:hfepqm:s:t:S:D", longopts, NULL)) != -1) {
+        if (c == '?' || c == ':') {
+            const char *what = argv[optind - 1];
+            if (optopt && c == ':')
+                die("option '-%c' needs a value; see 'sacred-run --help'", optopt);
+            if (optopt && strncmp(what, "--", 2))
+                die("unknown option '-%c'; see 'sacred-run --help'", optopt);
+            die("unknown or incomplete option '%s'; see 'sacred-run --help'", what);
+        }
+        handle(o, c, optarg);
+    }
+    if (optind >= argc)
+        die("no program given; usage: sacred-run [options] PROGRAM [ARGS...]");
+    o->argv = argv + optind;
+    const char *env = getenv("SACRED_RUN_STORAGE");
+    o->storage_used = o->storage ? o->storage : env && *env ? env : "runs";
+    if (!*o->storage_used)
+        die("empty storage directory; give -F DIR");
+}
+
+void cli_release(struct options *o)
+{
+    free(o->env_allow);
+    free(o->env_deny);
+}
+
+static cJSON *str_or_null(const char *s)
+{
+    return s ? cJSON_CreateString(s) : cJSON_CreateNull();
+}
+
+static cJSON *names(const char **v, int n)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (int i = 0; i < n; i++)
+        cJSON_AddItemToArray(list, cJSON_CreateString(v[i]));
+    return list;
+}
+
+cJSON *cli_meta_options(const struct options *o)
+{
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddItemToObject(m, "--beat-interval", str_or_null(o->beat_str));
+    cJSON_AddItemToObject(m, "--capture", str_or_null(o->capture_str));
+    cJSON_AddItemToObject(m, "--comment", str_or_null(o->comment));
+    cJSON_AddBoolToObject(m, "--debug", o->debug);
+    cJSON_AddFalseToObject(m, "--enforce_clean");
+    cJSON_AddItemToObject(m, "--file_storage", str_or_null(o->storage));
+    cJSON_AddFalseToObject(m, "--force");
+    cJSON_AddFalseToObject(m, "--help");
+    cJSON_AddItemToObject(m, "--id", str_or_null(o->id));
+    cJSON_AddItemToObject(m, "--loglevel", str_or_null(o->loglevel_str));
+    cJSON_AddNullToObject(m, "--mongo_db");
+    cJSON_AddItemToObject(m, "--name", str_or_null(o->name));
+    cJSON_AddFalseToObject(m, "--pdb");
+    cJSON_AddFalseToObject(m, "--print-config");
+    cJSON_AddItemToObject(m, "--priority", str_or_null(o->priority_str));
+    cJSON_AddFalseToObject(m, "--queue");
+    cJSON_AddNullToObject(m, "--s3");
+    cJSON_AddNullToObject(m, "--sql");
+    cJSON_AddNullToObject(m, "--tiny_db");
+    cJSON_AddBoolToObject(m, "--unobserved", o->unobserved);
+    cJSON_AddNullToObject(m, "COMMAND");
+    cJSON_AddItemToObject(m, "UPDATE", cJSON_CreateArray());
+    cJSON_AddFalseToObject(m, "help");
+    cJSON_AddFalseToObject(m, "with");
+    cJSON_AddBoolToObject(m, "--no-filter", o->no_filter);
+    cJSON_AddItemToObject(m, "--env-allow", names(o->env_allow, o->nallow));
+    cJSON_AddItemToObject(m, "--env-deny", names(o->env_deny, o->ndeny));
+    return m;
+}

@@ -1,0 +1,43 @@
+/* cli.h: sacred-run's command line. Sacred's flags where they make sense for a wrapper,
+ * a few of our own; options end at the program name (or "--"). */
+#ifndef SR_CLI_H
+#define SR_CLI_H
+
+#include <cjson/cJSON.h>
+
+#define SR_VERSION "0.1.0"
+
+enum log_level { LOG_DEBUG = 10, LOG_INFO = 20, LOG_WARNING = 30, LOG_ERROR = 40, LOG_CRITICAL = 50 };
+
+struct options {
+    const char *storage;        /* -F as typed, or NULL */
+    const char *storage_used;   /* -F, else $SACRED_RUN_STORAGE, else "runs" */
+    const char *name;           /* -n */
+    const char *comment;        /* -c */
+    const char *beat_str;       /* -b as typed */
+    double beat;                /* heartbeat interval in seconds; <= 0: none */
+    const char *id;             /* -i */
+    int unobserved;             /* -u */
+    const char *capture_str;    /* -C as typed */
+    int capture;                /* 1: fd (default), 0: no */
+    const char *loglevel_str;   /* -l as typed */
+    int loglevel;
+    int debug;                  /* -d */
+    const char *priority_str;   /* -P as typed */
+    double priority;
+    int no_filter;              /* --no-filter */
+    const char **env_allow;     /* --env-allow NAME (repeatable) */
+    int nallow;
+    const char **env_deny;      /* --env-deny PATTERN (repeatable) */
+    int ndeny;
+    char **argv;                /* the program and its arguments */
+};
+
+/* Parses argv; prints help/version and exits 0, or dies with status 125 on bad input. */
+void cli_parse(struct options *o, int argc, char **argv);
+void cli_release(struct options *o);
+
+/* meta.options: Sacred's option keys (with Sacred's defaults) plus ours. */
+cJSON *cli_meta_options(const struct options *o);
+
+#endif

@@ -1,0 +1,251 @@
+/* events.c: receiving preload events and keeping the process table. A malformed or
+ * unexpected datagram is counted and dropped; nothing a process sends can stop the run. */
+#include "events.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "json.h"
+#include "sr_protocol.h"
+#include "timefmt.h"
+
+int events_open(struct events *ev)
+{
+    memset(ev, 0, sizeof(*ev));
+    ev->fd = -1;
+    const char *tmp = getenv("TMPDIR");
+    ev->dir = xasprintf("%s/sacred-run.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(ev->dir)) {
+        free(ev->dir);
+        ev->dir = NULL;
+        return -1;
+    }
+    ev->path = xasprintf("%s/events", ev->dir);
+    struct sockaddr_un a = { .sun_family = AF_UNIX };
+    if (strlen(ev->path) >= sizeof(a.sun_path)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    strcpy(a.sun_path, ev->path);
+    ev->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+    if (ev->fd < 0 || bind(ev->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+        return -1;
+    int size = 4 << 20;
+    setsockopt(ev->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+    return 0;
+}
+
+static struct proc *new_proc(struct events *ev, pid_t pid, pid_t ppid, int64_t t)
+{
+    if (ev->n == ev->cap) {
+        ev->cap = ev->cap ? ev->cap * 2 : 16;
+        ev->procs = xrealloc(ev->procs, ev->cap * sizeof(*ev->procs));
+    }
+    struct proc *p = &ev->procs[ev->n++];
+    memset(p, 0, sizeof(*p));
+    p->pid = pid;
+    p->ppid = ppid;
+    p->start_ns = t;
+    return p;
+}
+
+static long latest(const struct events *ev, pid_t pid)
+{
+    for (size_t i = ev->n; i-- > 0;)
+        if (ev->procs[i].pid == pid && !ev->procs[i].removed)
+            return (long)i;
+    return -1;
+}
+
+static void set_str(char **dst, const char *s)
+{
+    free(*dst);
+    *dst = s ? xstrdup(s) : NULL;
+}
+
+void events_add_main(struct events *ev, pid_t pid, const char *exe, char *const argv[],
+                     const char *cwd)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct proc *p = new_proc(ev, pid, getpid(), (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+    set_str(&p->exe, exe);
+    set_str(&p->cwd, cwd);
+    for (; *argv; argv++)
+        strbuf_add(&p->args, *argv, strlen(*argv) + 1);
+}
+
+static void on_hello(struct events *ev, const struct sr_event *e, const char *pl)
+{
+    long i = latest(ev, e->pid);
+    struct proc *p = i >= 0 && !ev->procs[i].instrumented ? &ev->procs[i]
+                                                           : new_proc(ev, e->pid, e->ppid, e->time_ns);
+    const char *cwd = memchr(pl, '\0', e->len) ? pl + strlen(pl) + 1 : "";
+    p->instrumented = 1;
+    p->ppid = e->ppid;
+    set_str(&p->exe, pl);
+    set_str(&p->cwd, cwd < pl + e->len ? cwd : "");
+}
+
+static struct assembly *assembly_for(struct events *ev, pid_t sender, int type, int cont)
+{
+    struct assembly *free_slot = NULL;
+    for (size_t i = 0; i < sizeof(ev->asm_) / sizeof(*ev->asm_); i++) {
+        struct assembly *a = &ev->asm_[i];
+        if (a->sender == sender && a->type == type && cont)
+            return a;
+        if (!a->sender && !free_slot)
+            free_slot = a;
+    }
+    if (cont || !free_slot)
+        return NULL;
+    free_slot->sender = sender;
+    free_slot->type = type;
+    return free_slot;
+}
+
+/* The payload of an EXEC or SPAWN is complete: "path NUL args...". */
+static void finish_launch(struct events *ev, const struct sr_event *e, struct strbuf *raw)
+{
+    pid_t pid = e->type == SR_EV_SPAWN ? e->other : e->pid;
+    long i = latest(ev, pid);
+    if (e->type == SR_EV_SPAWN && i >= 0 && ev->procs[i].instrumented)
+        return; /* its hello came first and says more */
+    struct proc *p = new_proc(ev, pid, e->type == SR_EV_SPAWN ? e->pid : e->ppid, e->time_ns);
+    size_t plen = strnlen(raw->buf, raw->len);
+    set_str(&p->exe, raw->buf);
+    if (plen < raw->len)
+        strbuf_add(&p->args, raw->buf + plen + 1, raw->len - plen - 1);
+}
+
+static void on_chunk(struct events *ev, const struct sr_event *e, const char *pl)
+{
+    struct assembly *a = assembly_for(ev, e->pid, e->type, e->flags & SR_EVF_CONT);
+    if (!a) {
+        ev->malformed++;
+        return;
+    }
+    strbuf_add(&a->raw, pl, e->len);
+    if (e->flags & SR_EVF_MORE)
+        return;
+    if (e->type == SR_EV_ARGV) {
+        long i = latest(ev, e->pid);
+        if (i >= 0) {
+            strbuf_reset(&ev->procs[i].args);
+            strbuf_add(&ev->procs[i].args, a->raw.buf, a->raw.len);
+        }
+    } else
+        finish_launch(ev, e, &a->raw);
+    strbuf_release(&a->raw);
+    a->sender = 0;
+}
+
+static void on_event(struct events *ev, const struct sr_event *e, const char *pl)
+{
+    ev->received++;
+    switch (e->type) {
+    case SR_EV_HELLO: on_hello(ev, e, pl); break;
+    case SR_EV_ARGV:
+    case SR_EV_EXEC:
+    case SR_EV_SPAWN: on_chunk(ev, e, pl); break;
+    case SR_EV_EXEC_FAILED: {
+        long i = latest(ev, e->pid);
+        if (i >= 0 && !ev->procs[i].instrumented)
+            ev->procs[i].removed = 1;
+        break;
+    }
+    default: ev->malformed++;
+    }
+}
+
+void events_drain(struct events *ev)
+{
+    union {
+        struct sr_event e;
+        char raw[SR_EVENT_MAX + 1];
+    } u;
+    for (;;) {
+        ssize_t n = recv(ev->fd, u.raw, SR_EVENT_MAX, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return;
+        if ((size_t)n < sizeof(u.e) || u.e.magic != SR_EVENT_MAGIC
+            || u.e.len != (size_t)n - sizeof(u.e)) {
+            ev->malformed++;
+            continue;
+        }
+        u.raw[n] = '\0';
+        on_event(ev, &u.e, u.raw + sizeof(u.e));
+    }
+}
+
+int events_instrumented(const struct events *ev, pid_t pid)
+{
+    long i = latest(ev, pid);
+    return i >= 0 && ev->procs[i].instrumented;
+}
+
+static cJSON *args_json(const struct strbuf *args)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (size_t off = 0; off < args->len;) {
+        size_t n = strnlen(args->buf + off, args->len - off);
+        cJSON_AddItemToArray(list, json_bytes(args->buf + off, n));
+        off += n + 1;
+    }
+    return list;
+}
+
+cJSON *events_processes(const struct events *ev)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = 0; i < ev->n; i++) {
+        const struct proc *p = &ev->procs[i];
+        if (p->removed)
+            continue;
+        char when[TIME_ISO_LEN];
+        struct timespec ts = { p->start_ns / 1000000000, p->start_ns % 1000000000 };
+        time_iso(&ts, when);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "pid", json_int(p->pid));
+        cJSON_AddItemToObject(o, "ppid", json_int(p->ppid));
+        cJSON_AddItemToObject(o, "executable", p->exe ? cJSON_CreateString(p->exe) : cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "argv", args_json(&p->args));
+        cJSON_AddItemToObject(o, "cwd", p->cwd && *p->cwd ? cJSON_CreateString(p->cwd) : cJSON_CreateNull());
+        cJSON_AddStringToObject(o, "start_time", when);
+        cJSON_AddBoolToObject(o, "instrumented", p->instrumented);
+        cJSON_AddItemToArray(list, o);
+    }
+    return list;
+}
+
+void events_close(struct events *ev)
+{
+    if (ev->fd >= 0)
+        close(ev->fd);
+    if (ev->path)
+        unlink(ev->path);
+    if (ev->dir)
+        rmdir(ev->dir);
+    for (size_t i = 0; i < ev->n; i++) {
+        free(ev->procs[i].exe);
+        free(ev->procs[i].cwd);
+        strbuf_release(&ev->procs[i].args);
+    }
+    for (size_t i = 0; i < sizeof(ev->asm_) / sizeof(*ev->asm_); i++)
+        strbuf_release(&ev->asm_[i].raw);
+    free(ev->procs);
+    free(ev->dir);
+    free(ev->path);
+    memset(ev, 0, sizeof(*ev));
+    ev->fd = -1;
+}

@@ -1,0 +1,52 @@
+/* events.h: the launcher's end of the event protocol (sr_protocol.h): a datagram socket
+ * in a private directory, and the table of processes the events describe. */
+#ifndef SR_EVENTS_H
+#define SR_EVENTS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <cjson/cJSON.h>
+
+#include "strbuf.h"
+
+struct proc {
+    pid_t pid, ppid;
+    char *exe, *cwd;
+    struct strbuf args; /* NUL-terminated arguments, one after another */
+    int64_t start_ns;
+    int instrumented;   /* the preload library said hello from this image */
+    int removed;        /* an exec that failed */
+};
+
+struct assembly {       /* a chunked payload being received */
+    pid_t sender;
+    int type;
+    long proc;          /* index into procs, or -1 to discard */
+    struct strbuf raw;
+};
+
+struct events {
+    int fd;
+    char *dir, *path;
+    struct proc *procs;
+    size_t n, cap;
+    struct assembly asm_[8];
+    unsigned long received, malformed;
+};
+
+/* Creates the socket in a new 0700 directory under $TMPDIR. 0 or -1 with errno. */
+int events_open(struct events *ev);
+/* Reads every pending event (non-blocking). */
+void events_drain(struct events *ev);
+/* Records the main process as the launcher started it (before any event). */
+void events_add_main(struct events *ev, pid_t pid, const char *exe, char *const argv[],
+                     const char *cwd);
+/* 1 if pid said hello. */
+int events_instrumented(const struct events *ev, pid_t pid);
+/* The process list for run.json. */
+cJSON *events_processes(const struct events *ev);
+/* Closes the socket and removes its directory. */
+void events_close(struct events *ev);
+
+#endif

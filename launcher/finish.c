@@ -1,0 +1,192 @@
+/* finish.c: the end of a run, however the program ended. Everything the program printed is
+ * in cout.txt before the final run.json is written; the status never goes back to RUNNING. */
+#include "finish.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "json.h"
+#include "log.h"
+#include "timefmt.h"
+
+enum { TAIL_BYTES = 4096, TAIL_LINES = 10 };
+
+static void collect(void *ctx, const char *buf, size_t n)
+{
+    strbuf_add(ctx, buf, n);
+}
+
+/* The last lines of cout.txt, as fail_trace entries. */
+static void add_output_tail(cJSON *trace, struct record *r)
+{
+    char buf[TAIL_BYTES + 1];
+    off_t start = r->cout.visible > TAIL_BYTES ? r->cout.visible - TAIL_BYTES : 0;
+    int fd = openat(r->dirfd, "cout.txt", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return;
+    ssize_t n = pread(fd, buf, TAIL_BYTES, start);
+    close(fd);
+    if (n <= 0)
+        return;
+    buf[n] = '\0';
+    const char *lines[TAIL_LINES + 1];
+    int k = 0;
+    char *p = buf;
+    if (start > 0)
+        p += strcspn(p, "\n") + (p[strcspn(p, "\n")] ? 1 : 0); /* skip a partial first line */
+    for (char *save = NULL, *t = strtok_r(p, "\n", &save); t; t = strtok_r(NULL, "\n", &save)) {
+        if (k == TAIL_LINES + 1) {
+            memmove(lines, lines + 1, TAIL_LINES * sizeof(*lines));
+            k--;
+        }
+        lines[k++] = t;
+    }
+    int first = k > TAIL_LINES ? 1 : 0;
+    if (k == 0)
+        return;
+    cJSON_AddItemToArray(trace, cJSON_CreateString("Last lines of output:\n"));
+    for (int i = first; i < k; i++) {
+        char *line = xasprintf("  %s\n", lines[i]);
+        cJSON_AddItemToArray(trace, cJSON_CreateString(line));
+        free(line);
+    }
+}
+
+static char *describe_end(int st, const char *prog)
+{
+    if (WIFEXITED(st))
+        return xasprintf("ProgramExited: '%s' exited with status %d\n", prog, WEXITSTATUS(st));
+    int sig = WTERMSIG(st);
+    return xasprintf("ProgramKilled: '%s' was killed by signal %d (SIG%s: %s)%s\n", prog, sig,
+                     sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", strsignal(sig),
+                     WCOREDUMP(st) ? ", core dumped" : "");
+}
+
+static const char *run_status(const struct supervisor *s)
+{
+    int st = s->status;
+    if (s->interrupted)
+        return "INTERRUPTED";
+    if (WIFSIGNALED(st)
+        && (WTERMSIG(st) == SIGINT || WTERMSIG(st) == SIGTERM || WTERMSIG(st) == SIGHUP))
+        return "INTERRUPTED";
+    return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? "COMPLETED" : "FAILED";
+}
+
+static void add_exit_facts(cJSON *prog, const struct supervisor *s)
+{
+    int st = s->status;
+    cJSON_AddItemToObject(prog, "pid", json_int(s->child));
+    cJSON_AddBoolToObject(prog, "instrumented", events_instrumented(s->ev, s->child));
+    cJSON_AddItemToObject(prog, "exit_code",
+                          WIFEXITED(st) ? json_int(WEXITSTATUS(st)) : cJSON_CreateNull());
+    if (WIFSIGNALED(st)) {
+        char *name = xasprintf("SIG%s", sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
+        cJSON_AddStringToObject(prog, "signal", name);
+        cJSON_AddItemToObject(prog, "signal_number", json_int(WTERMSIG(st)));
+        cJSON_AddBoolToObject(prog, "core_dumped", WCOREDUMP(st));
+        free(name);
+    } else {
+        cJSON_AddNullToObject(prog, "signal");
+        cJSON_AddNullToObject(prog, "signal_number");
+        cJSON_AddFalseToObject(prog, "core_dumped");
+    }
+    if (s->interrupted) {
+        char *name = xasprintf("SIG%s", sigabbrev_np(s->interrupted));
+        cJSON_AddStringToObject(prog, "interrupted_by", name);
+        free(name);
+    }
+}
+
+static void finalise_record(struct supervisor *s, const char *status)
+{
+    struct record *r = s->rec;
+    if (!s->opt->no_filter)
+        bsfilter_finish(&s->filt, collect, &s->filtered);
+    if (s->filtered.len && cout_append(&r->cout, s->filtered.buf, s->filtered.len) < 0)
+        record_failed(r, "cout.txt");
+    strbuf_reset(&s->filtered);
+    supervise_beat(s); /* Sacred's final heartbeat: heartbeat time, processes */
+    char now[TIME_ISO_LEN];
+    time_iso_now(now);
+    add_exit_facts(cJSON_GetObjectItemCaseSensitive(r->run, "program"), s);
+    json_set(r->run, "status", cJSON_CreateString(status));
+    json_set(r->run, "stop_time", cJSON_CreateString(now));
+    if (!strcmp(status, "FAILED")) {
+        cJSON *trace = cJSON_CreateArray();
+        add_output_tail(trace, r);
+        char *end = describe_end(s->status, s->opt->argv[0]);
+        cJSON_AddItemToArray(trace, cJSON_CreateString(end));
+        free(end);
+        json_set(r->run, "fail_trace", trace);
+    }
+    record_write_run(r);
+    if (fsync(r->dirfd) < 0 && errno != EINVAL)
+        record_failed(r, "the run directory");
+}
+
+int finish_run(struct supervisor *s, double elapsed)
+{
+    const char *status = run_status(s);
+    char took[64];
+    log_elapsed(elapsed, took, sizeof(took));
+    if (s->rec)
+        finalise_record(s, status);
+    if (!strcmp(status, "COMPLETED"))
+        log_msg(LOG_INFO, "Completed after %s", took);
+    else if (!strcmp(status, "INTERRUPTED"))
+        log_msg(LOG_WARNING, "Aborted after %s!", took);
+    else
+        log_msg(LOG_ERROR, "Failed after %s!", took);
+    return WIFEXITED(s->status) ? WEXITSTATUS(s->status) : 128 + WTERMSIG(s->status);
+}
+
+static void forward_loop(struct capture *cap, char *buf, size_t size)
+{
+    while (capture_open_channels(cap)) {
+        struct pollfd p[2];
+        for (int i = 0; i < cap->nch; i++)
+            p[i] = (struct pollfd){ cap->ch[i].rfd, POLLIN, 0 };
+        if (poll(p, (nfds_t)cap->nch, -1) < 0 && errno != EINTR)
+            return;
+        for (int i = 0; i < cap->nch; i++) {
+            if (!p[i].revents || cap->ch[i].rfd < 0)
+                continue;
+            ssize_t n = capture_read(&cap->ch[i], buf, size);
+            if (n == 0 || (n < 0 && errno != EAGAIN) ||
+                (n > 0 && capture_relay(&cap->ch[i], buf, (size_t)n) < 0))
+                capture_close(&cap->ch[i]);
+        }
+    }
+}
+
+void finish_forward_rest(struct supervisor *s)
+{
+    if (!capture_open_channels(s->cap))
+        return;
+    log_msg(LOG_DEBUG, "a descendant still holds the output open; its later output is not recorded");
+    pid_t pid = fork();
+    if (pid != 0)
+        return; /* the parent (or a failed fork) goes on to exit */
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+    signal(SIGPIPE, SIG_DFL);
+    for (int fd = 3; fd < 1024; fd++) {
+        int keep = 0;
+        for (int i = 0; i < s->cap->nch; i++)
+            keep |= s->cap->ch[i].rfd == fd || s->cap->ch[i].out_fd == fd;
+        if (!keep)
+            close(fd);
+    }
+    char buf[65536];
+    forward_loop(s->cap, buf, sizeof(buf));
+    _exit(0);
+}

@@ -1,0 +1,187 @@
+/* main.c: sacred-run's entry point: check everything that can fail before the program
+ * starts (status 125/126/127, no run directory left), create the run, start the program
+ * with the preload library, supervise it, finalise the record, exit with its status. */
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "capture.h"
+#include "cli.h"
+#include "error.h"
+#include "events.h"
+#include "finish.h"
+#include "json.h"
+#include "log.h"
+#include "record.h"
+#include "run_json.h"
+#include "sources.h"
+#include "spawn.h"
+#include "sr_protocol.h"
+#include "supervise.h"
+#include "target.h"
+
+extern char **environ;
+
+static struct record the_record;
+
+static void remove_half_made_run(void)
+{
+    record_remove(&the_record);
+}
+
+/* The preload library: $SACRED_RUN_PRELOAD, next to us (build tree), or ../lib/sacred-run. */
+static char *find_preload(void)
+{
+    const char *env = getenv("SACRED_RUN_PRELOAD");
+    char exe[PATH_MAX], real[PATH_MAX];
+    if (env && *env) {
+        if (env[0] != '/' || access(env, R_OK) < 0)
+            die("SACRED_RUN_PRELOAD='%s' is not an absolute path to a readable file", env);
+        return xstrdup(env);
+    }
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        die("cannot read /proc/self/exe to find the preload library; set SACRED_RUN_PRELOAD");
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0';
+    static const char *const where[] = { "/libsacred-preload.so",
+                                         "/../lib/sacred-run/libsacred-preload.so" };
+    for (size_t i = 0; i < sizeof(where) / sizeof(*where); i++) {
+        char *cand = xasprintf("%s%s", exe, where[i]);
+        int ok = realpath(cand, real) && access(real, R_OK) == 0;
+        free(cand);
+        if (ok)
+            return xstrdup(real);
+    }
+    die("cannot find libsacred-preload.so next to '%s' or in '%s/../lib/sacred-run'; "
+        "reinstall sacred-run or set SACRED_RUN_PRELOAD", exe, exe);
+}
+
+static void run_unobserved(char **argv)
+{
+    execvp(argv[0], argv);
+    die_status(errno == ENOENT ? SR_EXIT_NOT_FOUND : SR_EXIT_CANNOT_RUN, "cannot run '%s': %s",
+               argv[0], strerror(errno));
+}
+
+static cJSON *store_main_source(const struct record *r, const struct target *t, const char *cwd)
+{
+    cJSON *sources = cJSON_CreateArray();
+    char stored[PATH_MAX];
+    if (!t->main_is_source)
+        return sources;
+    if (store_file(r->basedir, "_sources", t->mainfile, stored, sizeof(stored)) < 0) {
+        warning("cannot store source '%s': %s", t->mainfile, strerror(errno));
+        return sources;
+    }
+    cJSON *pair = cJSON_CreateArray();
+    char *rel = path_relative_to(t->mainfile, cwd);
+    cJSON_AddItemToArray(pair, cJSON_CreateString(rel));
+    cJSON_AddItemToArray(pair, cJSON_CreateString(stored));
+    cJSON_AddItemToArray(sources, pair);
+    free(rel);
+    return sources;
+}
+
+static char **program_env(const struct record *r, const char *lib, const char *sock)
+{
+    const char *old = getenv("LD_PRELOAD");
+    char *set[] = {
+        xasprintf("LD_PRELOAD=%s%s%s", lib, old && *old ? ":" : "", old ? old : ""),
+        xasprintf("%s=%s", SR_ENV_PRELOAD, lib),
+        xasprintf("%s=%s", SR_ENV_SOCKET, sock),
+        xasprintf("%s=%s", SR_ENV_RUN_DIR, r->dir),
+        xasprintf("%s=%s", SR_ENV_RUN_ID, r->id),
+        NULL,
+    };
+    char **env = build_env(environ, set);
+    for (char **s = set; *s; s++)
+        free(*s);
+    return env;
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+int main(int argc, char **argv)
+{
+    struct options opt;
+    struct target tgt;
+    struct capture cap;
+    struct events ev;
+    char err[PATH_MAX + 256], cwd[PATH_MAX];
+    struct timespec t0;
+
+    capture_check_fds(&cap);
+    cli_parse(&opt, argc, argv);
+    if (opt.unobserved)
+        run_unobserved(opt.argv);
+    int code = target_resolve(&tgt, opt.argv, err, sizeof(err));
+    if (code)
+        die_status(code, "%s", err);
+    char *lib = find_preload();
+    if (!getcwd(cwd, sizeof(cwd)))
+        die("cannot determine the working directory: %s", strerror(errno));
+    char *name = opt.name ? xstrdup(opt.name) : target_experiment_name(&tgt, opt.argv[0]);
+    log_setup(opt.loglevel, name);
+
+    if (record_claim(&the_record, opt.storage_used, opt.id) < 0)
+        exit(SR_EXIT_TOOL);
+    set_die_cleanup(remove_half_made_run);
+    cJSON *sources = store_main_source(&the_record, &tgt, cwd);
+    if (record_start(&the_record, run_json_new(&opt, &tgt, cwd, sources, environ)) < 0)
+        die("cannot start the run record");
+    if (events_open(&ev) < 0)
+        die("cannot create the event socket in $TMPDIR: %s", strerror(errno));
+    if (capture_setup(&cap, opt.capture) < 0)
+        die("cannot set up output capture: %s", strerror(errno));
+
+    sigset_t handled, orig;
+    supervise_signals(&handled);
+    sigprocmask(SIG_BLOCK, &handled, &orig);
+    int sigpipe_was_default = signal(SIGPIPE, SIG_IGN) == SIG_DFL;
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    char **env = program_env(&the_record, lib, ev.path);
+    log_msg(LOG_INFO, "Running command 'main'");
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    struct spawn_req req = { tgt.path, opt.argv, env, &cap, &orig, sigpipe_was_default };
+    pid_t child = spawn_program(&req);
+    if (child < 0)
+        die_status(errno == ENOENT ? SR_EXIT_NOT_FOUND : SR_EXIT_CANNOT_RUN,
+                   "cannot execute '%s': %s", opt.argv[0], strerror(errno));
+    set_die_cleanup(NULL);
+    log_msg(LOG_INFO, "Started run with ID \"%s\"", the_record.id);
+    capture_parent(&cap);
+    events_add_main(&ev, child, tgt.path, opt.argv, cwd);
+
+    struct supervisor sup = { .opt = &opt, .rec = &the_record, .cap = &cap, .ev = &ev,
+                              .child = child };
+    bsfilter_init(&sup.filt);
+    supervise(&sup, &handled);
+    int status = finish_run(&sup, seconds_since(&t0));
+    finish_forward_rest(&sup);
+
+    bsfilter_release(&sup.filt);
+    strbuf_release(&sup.filtered);
+    for (int i = 0; i < cap.nch; i++)
+        capture_close(&cap.ch[i]);
+    close(sup.sigfd);
+    events_close(&ev);
+    record_release(&the_record);
+    target_release(&tgt);
+    free_env(env);
+    free(lib);
+    free(name);
+    cli_release(&opt);
+    return status;
+}

@@ -1,0 +1,97 @@
+/* run_json.c: assembling run.json at the started event. It only builds a tree; the
+ * record module writes it. Sacred's meaning of every key is kept. */
+#include "run_json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "hostinfo.h"
+#include "json.h"
+#include "redact.h"
+#include "sources.h"
+#include "timefmt.h"
+
+cJSON *run_json_env(const struct options *o, char *const *env)
+{
+    struct redact_rules rules = { o->env_deny, o->ndeny, o->env_allow, o->nallow };
+    cJSON *obj = cJSON_CreateObject();
+    for (; env && *env; env++) {
+        const char *eq = strchr(*env, '=');
+        if (!eq || eq == *env)
+            continue;
+        char *name = xstrndup(*env, (size_t)(eq - *env));
+        cJSON *val = redact_name(&rules, name) ? cJSON_CreateString(REDACTED_MARKER)
+                                               : cJSON_CreateString(eq + 1);
+        json_set(obj, name, val);
+        free(name);
+    }
+    return obj;
+}
+
+static cJSON *experiment(const struct options *o, const struct target *t, const char *cwd,
+                         cJSON *sources)
+{
+    cJSON *e = cJSON_CreateObject();
+    char *main_rel = path_relative_to(t->mainfile, cwd);
+    char *name = o->name ? xstrdup(o->name) : target_experiment_name(t, o->argv[0]);
+    cJSON_AddStringToObject(e, "base_dir", cwd);
+    cJSON_AddItemToObject(e, "dependencies", cJSON_CreateArray());
+    cJSON_AddStringToObject(e, "mainfile", main_rel);
+    cJSON_AddStringToObject(e, "name", name);
+    cJSON_AddItemToObject(e, "repositories", cJSON_CreateArray());
+    cJSON_AddItemToObject(e, "sources", sources);
+    free(main_rel);
+    free(name);
+    return e;
+}
+
+static cJSON *meta(const struct options *o)
+{
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "command", "main");
+    cJSON_AddItemToObject(m, "config_updates", cJSON_CreateObject());
+    cJSON_AddItemToObject(m, "named_configs", cJSON_CreateArray());
+    cJSON_AddItemToObject(m, "options", cli_meta_options(o));
+    if (o->comment)
+        cJSON_AddStringToObject(m, "comment", o->comment);
+    if (o->priority_str)
+        cJSON_AddNumberToObject(m, "priority", o->priority);
+    return m;
+}
+
+static cJSON *program(const struct options *o, const struct target *t, const char *cwd)
+{
+    cJSON *p = cJSON_CreateObject();
+    cJSON_AddItemToObject(p, "argv", json_string_list(o->argv));
+    cJSON_AddStringToObject(p, "executable", t->path);
+    cJSON_AddStringToObject(p, "realpath", t->real);
+    cJSON_AddItemToObject(p, "interpreter",
+                          t->interpreter ? cJSON_CreateString(t->interpreter) : cJSON_CreateNull());
+    cJSON_AddStringToObject(p, "cwd", cwd);
+    cJSON_AddStringToObject(p, "preload", t->preload);
+    cJSON_AddStringToObject(p, "capture", o->capture ? "fd" : "no");
+    return p;
+}
+
+cJSON *run_json_new(const struct options *o, const struct target *t, const char *cwd,
+                    cJSON *sources, char *const *environ_)
+{
+    char now[TIME_ISO_LEN];
+    time_iso_now(now);
+    cJSON *run = cJSON_CreateObject();
+    cJSON_AddItemToObject(run, "artifacts", cJSON_CreateArray());
+    cJSON_AddStringToObject(run, "command", "main");
+    cJSON_AddItemToObject(run, "experiment", experiment(o, t, cwd, sources));
+    cJSON_AddNullToObject(run, "heartbeat");
+    cJSON *host = host_info();
+    json_set(host, "ENV", run_json_env(o, environ_));
+    cJSON_AddItemToObject(run, "host", host);
+    cJSON_AddItemToObject(run, "meta", meta(o));
+    cJSON_AddItemToObject(run, "resources", cJSON_CreateArray());
+    cJSON_AddStringToObject(run, "start_time", now);
+    cJSON_AddStringToObject(run, "status", "RUNNING");
+    cJSON_AddItemToObject(run, "program", program(o, t, cwd));
+    cJSON_AddItemToObject(run, "processes", cJSON_CreateArray());
+    return run;
+}

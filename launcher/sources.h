@@ -1,0 +1,19 @@
+/* sources.h: Sacred's content-addressed file store: BASEDIR/_sources/<stem>_<md5><ext>,
+ * written once (temporary file + rename) and shared by every run of the storage. */
+#ifndef SR_SOURCES_H
+#define SR_SOURCES_H
+
+#include <stddef.h>
+
+/* Lowercase hex MD5 of a file's content. 0 or -1 with errno. */
+int md5_file(const char *path, char hex[33]);
+
+/* Stores path under basedir/subdir; writes "subdir/<stem>_<md5><ext>" to stored.
+ * 0 or -1 with errno. */
+int store_file(const char *basedir, const char *subdir, const char *path, char *stored,
+               size_t storedlen);
+
+/* path relative to base when it lies under it, else path itself (newly allocated). */
+char *path_relative_to(const char *path, const char *base);
+
+#endif

@@ -1,0 +1,25 @@
+/* strbuf.h: a growable byte buffer. The buffer owns buf; strbuf_release frees it and
+ * leaves an empty, reusable buffer; strbuf_detach hands buf to the caller (NUL-terminated). */
+#ifndef SR_STRBUF_H
+#define SR_STRBUF_H
+
+#include <stddef.h>
+
+struct strbuf {
+    char *buf;   /* always NUL-terminated when len > 0 or after any add */
+    size_t len;
+    size_t cap;
+};
+
+#define STRBUF_INIT { NULL, 0, 0 }
+
+void strbuf_grow(struct strbuf *sb, size_t extra);
+void strbuf_add(struct strbuf *sb, const void *data, size_t n);
+void strbuf_addstr(struct strbuf *sb, const char *s);
+void strbuf_addch(struct strbuf *sb, char c);
+void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void strbuf_reset(struct strbuf *sb);
+void strbuf_release(struct strbuf *sb);
+char *strbuf_detach(struct strbuf *sb);
+
+#endif

@@ -1,0 +1,219 @@
+/* supervise.c: the launcher's event loop. It never blocks on the program: output is read
+ * non-blocking, record writes that fail are reported and skipped, and after the program's
+ * own process ends the remaining output is drained for a bounded time only. */
+#include "supervise.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "json.h"
+#include "log.h"
+#include "timefmt.h"
+
+enum {
+    READ_SIZE = 256 * 1024,
+    FLUSH_AT = 64 * 1024,
+    DRAIN_QUIET_MS = 100,  /* after the program ends: stop when output pauses this long */
+    DRAIN_MAX_MS = 1000,   /* ... or after this long in any case */
+};
+
+void supervise_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGCHLD);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGHUP);
+    sigaddset(set, SIGQUIT);
+    sigaddset(set, SIGWINCH);
+}
+
+static void collect_filtered(void *ctx, const char *buf, size_t n)
+{
+    strbuf_add(ctx, buf, n);
+}
+
+static void flush_cout(struct supervisor *s)
+{
+    if (!s->filtered.len)
+        return;
+    if (cout_append(&s->rec->cout, s->filtered.buf, s->filtered.len) < 0)
+        record_failed(s->rec, "cout.txt");
+    strbuf_reset(&s->filtered);
+}
+
+static void record_output(struct supervisor *s, const char *buf, size_t n)
+{
+    if (!s->rec)
+        return;
+    if (s->opt->no_filter)
+        strbuf_add(&s->filtered, buf, n);
+    else
+        bsfilter_feed(&s->filt, buf, n, collect_filtered, &s->filtered);
+    if (s->filtered.len >= FLUSH_AT)
+        flush_cout(s);
+}
+
+/* Reads what one channel has; returns 1 if it delivered bytes. */
+static int on_output(struct supervisor *s, struct channel *ch)
+{
+    ssize_t n = capture_read(ch, s->buf, READ_SIZE);
+    if (n == 0 || (n < 0 && errno != EAGAIN)) {
+        capture_close(ch);
+        return 0;
+    }
+    if (n < 0)
+        return 0;
+    if (!ch->out_dead && capture_relay(ch, s->buf, (size_t)n) < 0) {
+        if (errno == EPIPE) {
+            /* Nobody reads our output any more: let the program see that, as it would. */
+            record_output(s, s->buf, (size_t)n);
+            capture_close(ch);
+            return 1;
+        }
+        ch->out_dead = 1;
+    }
+    record_output(s, s->buf, (size_t)n);
+    return 1;
+}
+
+static void reap(struct supervisor *s)
+{
+    int st;
+    pid_t pid;
+    while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+        if (pid == s->child) {
+            s->status = st;
+            s->child_done = 1;
+        }
+}
+
+static void on_signal(struct supervisor *s)
+{
+    struct signalfd_siginfo si;
+    while (read(s->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+        int sig = (int)si.ssi_signo;
+        if (sig == SIGCHLD)
+            reap(s);
+        else if (sig == SIGWINCH)
+            capture_winsize(s->cap);
+        else {
+            if (!s->interrupted)
+                log_msg(LOG_DEBUG, "received %s", sigabbrev_np(sig));
+            s->interrupted = sig;
+            /* A terminal's signal reached the program's process group already. */
+            if (si.ssi_code != SI_KERNEL && !s->child_done)
+                kill(s->child, sig);
+        }
+    }
+}
+
+void supervise_beat(struct supervisor *s)
+{
+    if (!s->rec)
+        return;
+    char now[TIME_ISO_LEN];
+    size_t n;
+    flush_cout(s);
+    const char *pending = s->opt->no_filter ? "" : bsfilter_pending(&s->filt, &n);
+    if (s->opt->no_filter)
+        n = 0;
+    if (cout_show_pending(&s->rec->cout, pending, n) < 0)
+        record_failed(s->rec, "cout.txt");
+    time_iso_now(now);
+    json_set(s->rec->run, "heartbeat", cJSON_CreateString(now));
+    if (!cJSON_HasObjectItem(s->rec->run, "result"))
+        cJSON_AddNullToObject(s->rec->run, "result");
+    json_set(s->rec->run, "processes", events_processes(s->ev));
+    record_write_run(s->rec);
+}
+
+static int start_timer(double secs)
+{
+    if (secs <= 0)
+        return -1;
+    int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+    if (fd < 0)
+        return -1;
+    struct timespec t = { (time_t)secs, (long)((secs - (double)(time_t)secs) * 1e9) };
+    if (t.tv_sec == 0 && t.tv_nsec == 0)
+        t.tv_nsec = 1;
+    struct itimerspec its = { t, t };
+    timerfd_settime(fd, 0, &its, NULL);
+    return fd;
+}
+
+/* One poll round over everything; returns the number of channels that delivered bytes. */
+static int poll_once(struct supervisor *s, int timeout_ms)
+{
+    struct pollfd p[5];
+    int n = 0, got = 0;
+    for (int i = 0; i < s->cap->nch; i++)
+        p[n++] = (struct pollfd){ s->cap->ch[i].rfd, POLLIN, 0 };
+    p[n++] = (struct pollfd){ s->ev->fd, POLLIN, 0 };
+    p[n++] = (struct pollfd){ s->sigfd, POLLIN, 0 };
+    p[n++] = (struct pollfd){ s->timerfd, POLLIN, 0 };
+    if (poll(p, (nfds_t)n, timeout_ms) <= 0)
+        return 0;
+    for (int i = 0; i < s->cap->nch; i++)
+        if (p[i].revents && s->cap->ch[i].rfd >= 0)
+            got += on_output(s, &s->cap->ch[i]);
+    if (p[n - 3].revents)
+        events_drain(s->ev);
+    if (p[n - 2].revents)
+        on_signal(s);
+    if (p[n - 1].revents) {
+        uint64_t ticks;
+        if (read(s->timerfd, &ticks, sizeof(ticks)) > 0)
+            supervise_beat(s);
+    }
+    flush_cout(s);
+    return got;
+}
+
+static long long now_ms(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/* After the program's process ended: read what is left, but never wait on a descendant
+ * that keeps the output open. */
+static void drain(struct supervisor *s)
+{
+    long long end = now_ms() + DRAIN_MAX_MS;
+    while (capture_open_channels(s->cap)) {
+        long long left = end - now_ms();
+        if (left <= 0 || !poll_once(s, (int)(left < DRAIN_QUIET_MS ? left : DRAIN_QUIET_MS)))
+            break;
+    }
+    events_drain(s->ev);
+}
+
+void supervise(struct supervisor *s, const sigset_t *handled)
+{
+    s->buf = xmalloc(READ_SIZE);
+    s->sigfd = signalfd(-1, handled, SFD_CLOEXEC | SFD_NONBLOCK);
+    s->timerfd = start_timer(s->rec ? s->opt->beat : 0);
+    if (s->sigfd < 0)
+        die("cannot create a signalfd: %s", strerror(errno));
+    reap(s); /* a SIGCHLD may have come before the signalfd existed */
+    while (!s->child_done)
+        poll_once(s, -1);
+    drain(s);
+    if (s->timerfd >= 0)
+        close(s->timerfd);
+    s->timerfd = -1;
+    free(s->buf);
+    s->buf = NULL;
+}

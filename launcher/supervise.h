@@ -1,0 +1,40 @@
+/* supervise.h: the run while the program lives: one poll loop that relays and records
+ * output, receives events, forwards signals and beats; then a bounded drain. */
+#ifndef SR_SUPERVISE_H
+#define SR_SUPERVISE_H
+
+#include <signal.h>
+#include <sys/types.h>
+
+#include "bsfilter.h"
+#include "capture.h"
+#include "cli.h"
+#include "events.h"
+#include "record.h"
+#include "strbuf.h"
+
+struct supervisor {
+    const struct options *opt;
+    struct record *rec;       /* NULL: nothing is recorded */
+    struct capture *cap;
+    struct events *ev;
+    struct bsfilter filt;
+    struct strbuf filtered;   /* filter output waiting to be appended to cout.txt */
+    pid_t child;
+    int status;               /* wait status of the program's own process */
+    int child_done;
+    int interrupted;          /* the signal that interrupted the run, or 0 */
+    int sigfd, timerfd;
+    char *buf;
+};
+
+/* The signals the supervisor handles through its signalfd; blocked before the fork. */
+void supervise_signals(sigset_t *set);
+
+/* Runs until the program's process has ended and its output is drained. */
+void supervise(struct supervisor *s, const sigset_t *handled);
+
+/* Writes the pending output line and run.json's heartbeat and process list. */
+void supervise_beat(struct supervisor *s);
+
+#endif

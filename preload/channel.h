@@ -1,0 +1,20 @@
+/* channel.h: sending events to the launcher, from any process, thread, vfork child or
+ * signal handler: stack buffers only, one datagram per chunk, errno kept, failures dropped. */
+#ifndef SR_CHANNEL_H
+#define SR_CHANNEL_H
+
+#include <stddef.h>
+
+#define SR_EXPORT __attribute__((visibility("default")))
+
+/* Sets the socket path (from the constructor); returns 0 if events can be sent. */
+int sr_channel_init(const char *socket_path);
+
+/* Sends one event (payload up to SR_EVENT_PAYLOAD_MAX bytes). */
+void sr_send(int type, int flags, int other, const void *payload, size_t len);
+
+/* Sends type with the payload "path NUL argv[0] NUL argv[1] NUL ...", chunked.
+ * path may be NULL (then only the arguments). */
+void sr_send_args(int type, int other, const char *path, char *const argv[]);
+
+#endif

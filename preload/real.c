@@ -1,0 +1,40 @@
+/* real.c: resolution of the real functions behind our hooks. It runs in the constructor
+ * and again, harmlessly, from any hook called before it; it aborts on a circular lookup
+ * (our own hook returned), as proxychains does, because calling it would recurse forever. */
+#include "real.h"
+
+#include <dlfcn.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+struct sr_real sr_real;
+
+static void *next_symbol(const char *name, void *ours)
+{
+    void *p = dlsym(RTLD_NEXT, name);
+    if (p == ours) {
+        static const char msg[] = "sacred-preload: circular symbol resolution\n";
+        (void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+        abort();
+    }
+    return p;
+}
+
+#define RESOLVE(name) \
+    (*(void **)&sr_real.name = next_symbol(#name, (void *)name))
+
+void sr_real_init(void)
+{
+    static volatile int done;
+    if (__atomic_load_n(&done, __ATOMIC_ACQUIRE))
+        return;
+    RESOLVE(execve);
+    RESOLVE(execvpe);
+    RESOLVE(fexecve);
+    RESOLVE(posix_spawn);
+    RESOLVE(posix_spawnp);
+    RESOLVE(system);
+    RESOLVE(popen);
+    RESOLVE(pclose);
+    __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,46 @@
+/* sr_protocol.h: the event protocol between the preload library and the launcher, shared
+ * by both. One event is one datagram of at most SR_EVENT_MAX bytes on the unix socket named
+ * by SACRED_EVENT_SOCKET: a fixed header, then len payload bytes. Long payloads are split
+ * into chunks: the first has no SR_EVF_CONT, the last has no SR_EVF_MORE. */
+#ifndef SR_PROTOCOL_H
+#define SR_PROTOCOL_H
+
+#include <stdint.h>
+
+#define SR_EVENT_MAGIC 0x31455253u /* "SRE1" little-endian */
+#define SR_EVENT_MAX 4096
+
+/* Environment variables the launcher sets for every process of the tree. */
+#define SR_ENV_SOCKET "SACRED_EVENT_SOCKET" /* path of the launcher's event socket */
+#define SR_ENV_PRELOAD "SACRED_PRELOAD"     /* absolute path of the preload library */
+#define SR_ENV_RUN_DIR "SACRED_RUN_DIR"     /* the run directory */
+#define SR_ENV_RUN_ID "SACRED_RUN_ID"       /* the run id */
+#define SR_ENV_PREFIX "SACRED_"             /* all of these survive a cleared environment */
+
+enum sr_event_type {
+    SR_EV_HELLO = 1,       /* a process image started; payload: exe NUL cwd NUL */
+    SR_EV_ARGV = 2,        /* its argv; payload: args, each NUL-terminated (chunked) */
+    SR_EV_EXEC = 3,        /* pid is about to exec; payload: path NUL args... (chunked) */
+    SR_EV_EXEC_FAILED = 4, /* that exec returned; other = errno */
+    SR_EV_SPAWN = 5,       /* pid started child other; payload: path NUL args... (chunked) */
+};
+
+enum sr_event_flags {
+    SR_EVF_MORE = 1, /* another chunk of this payload follows */
+    SR_EVF_CONT = 2, /* this chunk continues the previous one */
+};
+
+struct sr_event {
+    uint32_t magic;
+    uint16_t type;
+    uint16_t flags;
+    int32_t pid;     /* the sending process */
+    int32_t ppid;    /* its parent */
+    int32_t other;   /* type-specific, see above */
+    uint32_t len;    /* payload bytes following the header */
+    int64_t time_ns; /* CLOCK_REALTIME when the event happened */
+};
+
+#define SR_EVENT_PAYLOAD_MAX (SR_EVENT_MAX - (int)sizeof(struct sr_event))
+
+#endif
