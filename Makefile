@@ -27,7 +27,7 @@ LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/%.o)
 ASAN_OBJ     := $(LAUNCHER_SRC:%.c=$(B)/asan/%.o)
 ASAN_LIB_OBJ := $(LAUNCHER_LIB_SRC:%.c=$(B)/asan/%.o)
 PRELOAD_OBJ  := $(PRELOAD_SRC:%.c=$(B)/%.o)
-UNIT_BIN     := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+UNIT_BIN     := $(B)/tests/unit
 PROG_BIN     := $(PROG_SRC:tests/e2e/progs/%.c=$(B)/progs/%)
 
 ifeq ($(V),1)
@@ -72,10 +72,10 @@ $(B)/preload/%.o: preload/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BASE) $(OPT) -fPIC -fvisibility=hidden -c -o $@ $<
 
-$(B)/tests/%: tests/unit/%.c $(ASAN_LIB_OBJ)
-	$(call msg,CC-SAN,$<)
+$(UNIT_BIN): $(UNIT_SRC) $(ASAN_LIB_OBJ)
+	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE) -O1 $(SAN) -Ilauncher -Ipreload -o $@ $< $(ASAN_LIB_OBJ) $(CHECK_LIBS) $(LAUNCHER_LIBS)
+	$(Q)$(CC) $(BASE) -O1 $(SAN) -Ilauncher -Ipreload -o $@ $(UNIT_SRC) $(ASAN_LIB_OBJ) $(CHECK_LIBS) $(LAUNCHER_LIBS)
 
 $(B)/progs/%: tests/e2e/progs/%.c
 	$(call msg,CC,$<)
@@ -91,8 +91,8 @@ check: tests
 example: all
 	$(Q)examples/run-example.sh
 
-bench: all $(PROG_BIN)
-	$(Q)scripts/bench-core.sh
+bench: all
+	$(Q)scripts/bench-core.py
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)

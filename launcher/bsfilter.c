@@ -9,9 +9,30 @@
 #include "error.h"
 #include "utf8.h"
 
+/* Byte classes: 0 a plain ASCII character, 1 '\n', '\r' or '\b', 2 part of a non-ASCII
+ * character. */
+static unsigned char byte_class[256];
+
+static void init_classes(void)
+{
+    if (byte_class['\n'])
+        return;
+    for (int c = 0x80; c < 256; c++)
+        byte_class[c] = 2;
+    byte_class['\n'] = byte_class['\r'] = byte_class['\b'] = 1;
+}
+
+static const unsigned char *plain_run(const unsigned char *p, const unsigned char *end)
+{
+    while (p < end && !byte_class[*p])
+        p++;
+    return p;
+}
+
 void bsfilter_init(struct bsfilter *f)
 {
     memset(f, 0, sizeof(*f));
+    init_classes();
 }
 
 void bsfilter_release(struct bsfilter *f)
@@ -140,9 +161,21 @@ static void feed_char(struct bsfilter *f, const unsigned char *s, size_t k, uint
         put_wide(f, cp);
 }
 
-static int is_plain(unsigned char c)
+/* Decodes the common valid 2- and 3-byte characters inline; 0 for anything else. */
+static size_t quick_decode(const unsigned char *p, const unsigned char *end, uint32_t *cp)
 {
-    return c < 0x80 && c != '\n' && c != '\r' && c != '\b';
+    if (end - p >= 3 && (p[0] & 0xF0) == 0xE0 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80) {
+        uint32_t v = ((uint32_t)(p[0] & 0x0F) << 12) | ((uint32_t)(p[1] & 0x3F) << 6) | (p[2] & 0x3F);
+        if (v >= 0x800 && (v < 0xD800 || v > 0xDFFF)) {
+            *cp = v;
+            return 3;
+        }
+    }
+    if (end - p >= 2 && p[0] >= 0xC2 && p[0] <= 0xDF && (p[1] & 0xC0) == 0x80) {
+        *cp = ((uint32_t)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+        return 2;
+    }
+    return 0;
 }
 
 /* Completes a held partial character with bytes from the new chunk; returns bytes used. */
@@ -168,17 +201,27 @@ void bsfilter_feed(struct bsfilter *f, const char *buf, size_t n, bsfilter_emit_
     if (f->nhold)
         p += feed_held(f, p, n, emit, ctx);
     while (p < end) {
-        if (is_plain(*p)) {
-            const unsigned char *q = p + 1;
-            while (q < end && is_plain(*q))
-                q++;
+        if (!byte_class[*p]) {
+            const unsigned char *q = plain_run(p + 1, end);
             f->trailing_cr = 0;
+            if (f->len == 0 && q < end && *q == '\n') {
+                emit(ctx, (const char *)p, (size_t)(q - p) + 1); /* a whole plain line */
+                p = q + 1;
+                continue;
+            }
             put_ascii(f, p, (size_t)(q - p));
             p = q;
             continue;
         }
         uint32_t cp;
-        size_t k = utf8_char(p, (size_t)(end - p), 1, &cp);
+        size_t k = byte_class[*p] == 2 ? quick_decode(p, end, &cp) : 0;
+        if (k) {
+            f->trailing_cr = 0;
+            put_wide(f, cp);
+            p += k;
+            continue;
+        }
+        k = utf8_char(p, (size_t)(end - p), 1, &cp);
         if (k == 0) {
             f->nhold = (size_t)(end - p);
             memcpy(f->hold, p, f->nhold);

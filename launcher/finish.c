@@ -18,11 +18,6 @@
 
 enum { TAIL_BYTES = 4096, TAIL_LINES = 10 };
 
-static void collect(void *ctx, const char *buf, size_t n)
-{
-    strbuf_add(ctx, buf, n);
-}
-
 /* The last lines of cout.txt, as fail_trace entries. */
 static void add_output_tail(cJSON *trace, struct record *r)
 {
@@ -108,11 +103,7 @@ static void add_exit_facts(cJSON *prog, const struct supervisor *s)
 static void finalise_record(struct supervisor *s, const char *status)
 {
     struct record *r = s->rec;
-    if (!s->opt->no_filter)
-        bsfilter_finish(&s->filt, collect, &s->filtered);
-    if (s->filtered.len && cout_append(&r->cout, s->filtered.buf, s->filtered.len) < 0)
-        record_failed(r, "cout.txt");
-    strbuf_reset(&s->filtered);
+    supervise_end_output(s);
     supervise_beat(s); /* Sacred's final heartbeat: heartbeat time, processes */
     char now[TIME_ISO_LEN];
     time_iso_now(now);

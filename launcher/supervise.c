@@ -37,11 +37,6 @@ void supervise_signals(sigset_t *set)
     sigaddset(set, SIGWINCH);
 }
 
-static void collect_filtered(void *ctx, const char *buf, size_t n)
-{
-    strbuf_add(ctx, buf, n);
-}
-
 static void flush_cout(struct supervisor *s)
 {
     if (!s->filtered.len)
@@ -51,14 +46,37 @@ static void flush_cout(struct supervisor *s)
     strbuf_reset(&s->filtered);
 }
 
+/* Takes filtered text: small pieces are batched, a large one (a long line) is written
+ * straight from the filter's buffer, so it is never copied again. */
+static void collect_filtered(void *ctx, const char *buf, size_t n)
+{
+    struct supervisor *s = ctx;
+    if (n < FLUSH_AT) {
+        strbuf_add(&s->filtered, buf, n);
+        return;
+    }
+    flush_cout(s);
+    if (cout_append(&s->rec->cout, buf, n) < 0)
+        record_failed(s->rec, "cout.txt");
+}
+
+void supervise_end_output(struct supervisor *s)
+{
+    if (!s->rec)
+        return;
+    if (!s->opt->no_filter)
+        bsfilter_finish(&s->filt, collect_filtered, s);
+    flush_cout(s);
+}
+
 static void record_output(struct supervisor *s, const char *buf, size_t n)
 {
     if (!s->rec)
         return;
     if (s->opt->no_filter)
-        strbuf_add(&s->filtered, buf, n);
+        collect_filtered(s, buf, n);
     else
-        bsfilter_feed(&s->filt, buf, n, collect_filtered, &s->filtered);
+        bsfilter_feed(&s->filt, buf, n, collect_filtered, s);
     if (s->filtered.len >= FLUSH_AT)
         flush_cout(s);
 }
@@ -152,7 +170,9 @@ static int start_timer(double secs)
     return fd;
 }
 
-/* One poll round over everything; returns the number of channels that delivered bytes. */
+/* One poll round over everything; returns the number of channels that delivered bytes.
+ * Filtered output is written to cout.txt when nothing more is ready at once (or when
+ * FLUSH_AT bytes are pending), so a fast stream is written in large pieces. */
 static int poll_once(struct supervisor *s, int timeout_ms)
 {
     struct pollfd p[5];
@@ -162,7 +182,12 @@ static int poll_once(struct supervisor *s, int timeout_ms)
     p[n++] = (struct pollfd){ s->ev->fd, POLLIN, 0 };
     p[n++] = (struct pollfd){ s->sigfd, POLLIN, 0 };
     p[n++] = (struct pollfd){ s->timerfd, POLLIN, 0 };
-    if (poll(p, (nfds_t)n, timeout_ms) <= 0)
+    int ready = poll(p, (nfds_t)n, 0);
+    if (ready == 0 && s->rec) {
+        flush_cout(s);
+        ready = poll(p, (nfds_t)n, timeout_ms);
+    }
+    if (ready <= 0)
         return 0;
     for (int i = 0; i < s->cap->nch; i++)
         if (p[i].revents && s->cap->ch[i].rfd >= 0)
@@ -176,7 +201,6 @@ static int poll_once(struct supervisor *s, int timeout_ms)
         if (read(s->timerfd, &ticks, sizeof(ticks)) > 0)
             supervise_beat(s);
     }
-    flush_cout(s);
     return got;
 }
 

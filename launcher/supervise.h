@@ -34,6 +34,9 @@ void supervise_signals(sigset_t *set);
 /* Runs until the program's process has ended and its output is drained. */
 void supervise(struct supervisor *s, const sigset_t *handled);
 
+/* Ends the output: the filter's last line goes to cout.txt. */
+void supervise_end_output(struct supervisor *s);
+
 /* Writes the pending output line and run.json's heartbeat and process list. */
 void supervise_beat(struct supervisor *s);
 

@@ -172,15 +172,16 @@ static char *script_argument(char *const *argv)
     return NULL;
 }
 
+/* An interpreter named on the command line (python3 fit.py) has its first file argument
+ * as main file, even when it is itself a wrapper script (pyenv's shims); a #! script is
+ * its own main file; anything else is represented by its executable. */
 static void find_main_file(struct target *t, char *const *argv)
 {
-    if (t->interpreter) {
-        t->mainfile = xstrdup(t->path);
-        t->main_is_source = 1;
-    } else if (is_interpreter(t->path) || is_interpreter(t->real)) {
+    if (is_interpreter(t->path) || is_interpreter(t->real))
         t->mainfile = script_argument(argv);
-        t->main_is_source = t->mainfile != NULL;
-    }
+    else if (t->interpreter)
+        t->mainfile = xstrdup(t->path);
+    t->main_is_source = t->mainfile != NULL;
     if (!t->mainfile)
         t->mainfile = xstrdup(t->path);
 }

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""bench-core.py: speed and memory of sacred-run's core, as ratios against baselines
+measured in the same run (A B A B alternation, median of the ratios), on tmpfs.
+
+  capture, pipe mode:     spew | tee FILE          vs  sacred-run spew > /dev/null
+  capture, terminal mode: script -q -c spew FILE   vs  sacred-run spew   (both on a pty)
+  filter throughput on progress-bar text (build/bench/filter_bench)
+  launcher peak memory at 1 GiB of output, at 16 MiB, and at one 100 MiB line
+  added start-up: sacred-run -F DIR /bin/true    vs  /bin/true
+
+Sizes: BENCH_MB (default 1024) for pipe mode, BENCH_TTY_MB (default 256) for terminal
+mode, BENCH_REPS (default 3) pairs for capture, 40 pairs for start-up.
+"""
+import os
+import pty
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SR = os.path.join(ROOT, "build", "sacred-run")
+BENCH = os.path.join(ROOT, "build", "bench")
+MB = 1 << 20
+
+
+def build():
+    os.makedirs(BENCH, exist_ok=True)
+    cc = ["cc", "-O2", "-std=c11", "-D_GNU_SOURCE"]
+    subprocess.check_call(cc + ["-o", BENCH + "/spew", ROOT + "/scripts/bench/spew.c"])
+    subprocess.check_call(cc + ["-I", ROOT + "/launcher", "-o", BENCH + "/filter_bench",
+                                ROOT + "/scripts/bench/filter_bench.c",
+                                ROOT + "/launcher/bsfilter.c", ROOT + "/launcher/utf8.c",
+                                ROOT + "/launcher/error.c"])
+
+
+def run(cmd, tty=False):
+    """Runs cmd (stdout discarded, or read from a pty); returns (seconds, peak RSS in KiB)."""
+    t0 = time.perf_counter()
+    if tty:
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.execvp(cmd[0], cmd)
+        while True:
+            try:
+                if not os.read(fd, 1 << 16):
+                    break
+            except OSError:
+                break
+        os.close(fd)
+    else:
+        null = os.open(os.devnull, os.O_WRONLY)
+        pid = os.posix_spawnp(cmd[0], cmd, os.environ, file_actions=[
+            (os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)])
+        os.close(null)
+    _, status, ru = os.wait4(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit("benchmark command failed: %s" % " ".join(cmd))
+    return time.perf_counter() - t0, ru.ru_maxrss
+
+
+def pair(base, ours, reps, tty=False, clean=None):
+    a, b, ratios = [], [], []
+    for _ in range(reps):
+        ta, _ = run(base, tty)
+        if clean:
+            clean()
+        tb, _ = run(ours, tty)
+        if clean:
+            clean()
+        a.append(ta)
+        b.append(tb)
+        ratios.append(tb / ta)
+    return statistics.median(a), statistics.median(b), statistics.median(ratios)
+
+
+def main():
+    build()
+    if not os.path.exists(SR):
+        raise SystemExit("build sacred-run first (make)")
+    shm = tempfile.mkdtemp(prefix="sacred-bench.", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    runs = os.path.join(shm, "runs")
+    reps = int(os.environ.get("BENCH_REPS", "3"))
+    size = int(os.environ.get("BENCH_MB", "1024")) * MB
+    tty_size = int(os.environ.get("BENCH_TTY_MB", "256")) * MB
+    spew = BENCH + "/spew"
+
+    def clean():
+        shutil.rmtree(runs, ignore_errors=True)
+        for f in ("tee.txt", "script.txt"):
+            if os.path.exists(os.path.join(shm, f)):
+                os.unlink(os.path.join(shm, f))
+
+    try:
+        tee = ["sh", "-c", "%s %d | tee %s/tee.txt > /dev/null" % (spew, size, shm)]
+        ours = [SR, "-F", runs, "-l", "ERROR", spew, str(size)]
+        a, b, r = pair(tee, ours, reps, clean=clean)
+        print("capture_pipe_%dMiB: tee %.2f s, sacred-run %.2f s, ratio %.2f (target <= 1.10)"
+              % (size // MB, a, b, r))
+
+        script = ["script", "-q", "-c", "%s %d" % (spew, tty_size), shm + "/script.txt"]
+        ours_tty = [SR, "-F", runs, "-l", "ERROR", spew, str(tty_size)]
+        a, b, r = pair(script, ours_tty, reps, tty=True, clean=clean)
+        d, _, rd = pair([spew, str(tty_size)], ours_tty, reps, tty=True, clean=clean)
+        print("capture_tty_%dMiB: script %.2f s, sacred-run %.2f s, ratio %.2f, speed-up %.2fx (target >= 2)"
+              % (tty_size // MB, a, b, r, 1 / r))
+        print("capture_tty_%dMiB: the program alone on the terminal %.2f s; sacred-run/alone %.2f"
+              % (tty_size // MB, d, rd))
+
+        out = subprocess.check_output([BENCH + "/filter_bench"], text=True)
+        for line in out.split("\n"):
+            if line:
+                name, val = line.split()
+                print("%s: %s GB/s (target >= 1)" % (name, val))
+
+        _, big = run(ours)
+        clean()
+        _, small = run([SR, "-F", runs, "-l", "ERROR", spew, str(16 * MB)])
+        clean()
+        _, line = run([SR, "-F", runs, "-l", "ERROR", spew, str(100 * MB), "oneline"])
+        clean()
+        print("peak_rss_kib: 16MiB output %d, %dMiB output %d (ratio %.2f), one 100MiB line %d"
+              % (small, size // MB, big, big / small, line))
+
+        t_true, t_ours = [], []
+        for _ in range(40):
+            t_true.append(run(["/bin/true"])[0])
+            t_ours.append(run([SR, "-F", runs, "-l", "ERROR", "/bin/true"])[0])
+        clean()
+        mt, mo = statistics.median(t_true), statistics.median(t_ours)
+        print("startup: /bin/true %.2f ms, sacred-run /bin/true %.2f ms, added %.2f ms (target <= 5)"
+              % (mt * 1e3, mo * 1e3, (mo - mt) * 1e3))
+    finally:
+        shutil.rmtree(shm, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

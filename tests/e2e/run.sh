@@ -1,0 +1,328 @@
+#!/usr/bin/env bash
+# run.sh: end-to-end tests. Runs real programs under the ASan/UBSan build of sacred-run and
+# asserts on the files it wrote; prints "N passed, N failed" last and fails if any failed.
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SR=${SR:-$ROOT/build/asan/sacred-run}
+P=$ROOT/build/progs
+E=$ROOT/tests/e2e
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/sacred-e2e.XXXXXX")
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+unset SACRED_RUN_STORAGE
+pass=0
+fail=0
+
+chk() { python3 "$E/sacred.py" check "$@"; }
+fail() { echo "$*"; return 1; }
+
+# --- tests: each runs in its own directory; non-zero means failed -------------------------
+
+t_progress_output_and_filter() {
+    "$P/progress" > direct.out 2> direct.err
+    "$SR" -F logs "$P/progress" > out 2> err || fail "status $?" || return
+    cmp -s out direct.out || fail "stdout differs from a run without sacred-run" || return
+    grep -q "to stderr" err || fail "stderr not passed through" || return
+    # One destination for both streams: one channel, so the order is exact.
+    "$P/progress" > direct.both 2>&1
+    "$SR" -F logs -l ERROR "$P/progress" > both 2>&1 || return
+    cmp -s both direct.both || fail "2>&1 output differs from a run without sacred-run" || return
+    python3 "$E/sacred.py" filter direct.both want
+    cmp -s logs/2/cout.txt want || fail "cout.txt is not Sacred's filter of the output" || return
+    chk logs/1 'r["status"] == "COMPLETED"' 'r["heartbeat"] is not None' 'r["result"] is None' \
+        'r["program"]["exit_code"] == 0' 'r["program"]["instrumented"]' \
+        'r["experiment"]["name"] == "progress"' 'r["meta"]["options"]["--file_storage"] == "logs"' \
+        'r["command"] == "main" and r["meta"]["command"] == "main"' \
+        'cfg == {} and info == {} and metrics == {}' 'r["artifacts"] == [] and r["resources"] == []' \
+        'r["host"]["os"][0] == "Linux" and isinstance(r["host"]["cpu_count"], int)' \
+        'b"start\nprogress 100%" in cout and b"spinner: done\n" in cout and b"to stderr\n" in cout'
+}
+
+t_platform_string_matches_python() {
+    "$SR" -F logs true || return
+    want=$(python3 -c 'import platform; print(platform.platform())')
+    chk logs/1 "r['host']['os'][1] == '$want'" "r['host']['hostname'] == os.uname().nodename"
+}
+
+t_static_binary_not_instrumented() {
+    "$SR" -F logs "$P/static_hello" world > out || fail "status $?" || return
+    grep -qx "static says world" out || fail "output not shown" || return
+    chk logs/1 'r["program"]["preload"] == "not-loaded-static"' 'not r["program"]["instrumented"]' \
+        'cout == b"static says world\n"' 'r["status"] == "COMPLETED"' \
+        'r["processes"][0]["instrumented"] is False'
+}
+
+t_bash_script_children() {
+    cat > job.sh <<'SH'
+#!/bin/bash
+echo "script $1"
+/bin/echo "child"
+bash -c 'echo grandchild; printf "no newline from grandchild"' ; echo
+python3 -c 'import sys; print("python child"); print("py err", file=sys.stderr)'
+echo "done"
+SH
+    chmod +x job.sh
+    "$SR" -F logs ./job.sh one > out 2>&1 || fail "status $?" || return
+    chk logs/1 'r["status"] == "COMPLETED"' \
+        'cout.count(b"\n") == 7 and b"script one\nchild\ngrandchild\nno newline from grandchild\n" in cout' \
+        'b"python child" in cout and b"py err" in cout and cout.endswith(b"done\n")' \
+        'r["experiment"]["mainfile"] == "job.sh" and r["experiment"]["name"] == "job"' \
+        'r["experiment"]["sources"][0][0] == "job.sh"' \
+        'os.path.exists("logs/" + r["experiment"]["sources"][0][1])' \
+        're.match(r"_sources/job_[0-9a-f]{32}\.sh$", r["experiment"]["sources"][0][1])' \
+        'any(p["executable"] == "/usr/bin/echo" and p["instrumented"] for p in r["processes"])' \
+        'len([p for p in r["processes"] if "bash" in p["executable"]]) >= 2'
+}
+
+t_python_script() {
+    printf 'import sys\nprint("fit", sys.argv[1:])\n' > fit.py
+    "$SR" -F logs python3 fit.py --lr 0.1 > out || fail "status $?" || return
+    grep -q "fit \['--lr', '0.1'\]" out || fail "output" || return
+    chk logs/1 'r["experiment"]["mainfile"] == "fit.py" and r["experiment"]["name"] == "fit"' \
+        'r["experiment"]["sources"][0][0] == "fit.py"' 'b"fit" in cout' \
+        'r["program"]["argv"] == ["python3", "fit.py", "--lr", "0.1"]'
+}
+
+t_exit_status_3_failed() {
+    "$SR" -F logs "$P/exit3" > /dev/null 2>&1
+    [ $? -eq 3 ] || fail "exit status not 3" || return
+    chk logs/1 'r["status"] == "FAILED"' 'r["program"]["exit_code"] == 3' \
+        'r["fail_trace"][-1].startswith("ProgramExited:") and "status 3" in r["fail_trace"][-1]' \
+        'r["fail_trace"][0] == "Last lines of output:\n" and len(r["fail_trace"]) == 12' \
+        'r["fail_trace"][1] == "  line 6\n" and r["fail_trace"][10] == "  line 15\n"' \
+        'all(l.endswith("\n") for l in r["fail_trace"])' 'b"line 15\n" in cout' \
+        'r["stop_time"] >= r["start_time"]'
+}
+
+t_segfault_failed_with_signal() {
+    "$SR" -F logs "$P/segv" > /dev/null 2>&1
+    [ $? -eq 139 ] || fail "exit status not 139" || return
+    chk logs/1 'r["status"] == "FAILED"' 'r["program"]["signal"] == "SIGSEGV"' \
+        'r["program"]["exit_code"] is None' '"SIGSEGV" in r["fail_trace"][-1]' \
+        'cout == b"before the crash\n"'
+}
+
+t_sigkill_of_program() {
+    rc=$(python3 "$E/signal_run.py" logs SIGKILL program -- "$SR" -F logs "$P/spin") || return
+    [ "$rc" = 137 ] || fail "exit status $rc, want 137" || return
+    chk logs/1 'r["status"] == "FAILED"' 'r["program"]["signal"] == "SIGKILL"' 'cout == b"ready\n"'
+}
+
+t_sigint_to_launcher_interrupts() {
+    rc=$(python3 "$E/signal_run.py" logs SIGINT launcher -- "$SR" -F logs "$P/spin" half) || return
+    [ "$rc" = 130 ] || fail "exit status $rc, want 130" || return
+    chk logs/1 'r["status"] == "INTERRUPTED"' 'r["program"]["interrupted_by"] == "SIGINT"' \
+        '"fail_trace" not in r' 'cout == b"ready\nworking half"'
+}
+
+t_sigterm_to_launcher_interrupts() {
+    rc=$(python3 "$E/signal_run.py" logs SIGTERM launcher -- "$SR" -F logs "$P/spin") || return
+    [ "$rc" = 143 ] || fail "exit status $rc, want 143" || return
+    chk logs/1 'r["status"] == "INTERRUPTED"' 'r["program"]["signal"] == "SIGTERM"'
+}
+
+t_missing_program_127() {
+    "$SR" -F logs no-such-program-xyz 2> err
+    [ $? -eq 127 ] || fail "status not 127" || return
+    [ "$(wc -l < err)" -eq 1 ] && grep -q "no-such-program-xyz" err || fail "not one clear line" || return
+    [ ! -e logs ] || fail "left a storage or run directory behind"
+}
+
+t_not_executable_126() {
+    printf 'echo hi\n' > plain.sh
+    "$SR" -F logs ./plain.sh 2> err
+    [ $? -eq 126 ] || fail "status not 126" || return
+    [ "$(wc -l < err)" -eq 1 ] && [ ! -e logs ] || fail "message or leftovers"
+}
+
+t_bad_flags_125() {
+    for args in "--bogus true" "-b nope true" "-C sys true" "-f true" "-l LOUD true" ""; do
+        # shellcheck disable=SC2086
+        "$SR" -F logs $args > /dev/null 2> err
+        [ $? -eq 125 ] || fail "'$args': status not 125" || return
+        [ "$(wc -l < err)" -eq 1 ] || fail "'$args': not one line: $(cat err)" || return
+    done
+    [ ! -e logs ] || fail "left a directory behind"
+}
+
+t_storage_not_writable_125() {
+    printf 'x' > afile
+    "$SR" -F afile/logs true 2> err
+    [ $? -eq 125 ] && [ "$(wc -l < err)" -eq 1 ] || fail "want one line and 125: $(cat err)"
+}
+
+t_forced_id() {
+    "$SR" -F logs -i best true || return
+    "$SR" -F logs --id best true 2> err
+    [ $? -eq 125 ] && grep -q "already exists" err || fail "duplicate id accepted" || return
+    "$SR" -F logs -i ../escape true 2> /dev/null
+    [ $? -eq 125 ] && [ ! -e escape ] || fail "path-like id accepted" || return
+    chk logs/best 'r["meta"]["options"]["--id"] == "best"'
+}
+
+t_concurrent_runs_get_distinct_ids() {
+    for i in $(seq 1 32); do "$SR" -F logs -l ERROR true & done
+    wait
+    n=$(ls logs | grep -c '^[0-9]*$')
+    [ "$n" -eq 32 ] || fail "$n run directories" || return
+    [ "$(ls logs | sort -n | tail -1)" = 32 ] || fail "ids are not 1..32"
+    for d in logs/[0-9]*; do chk "$d" 'r["status"] == "COMPLETED"' || return; done
+}
+
+t_background_grandchild_does_not_hang() {
+    cat > bg.sh <<'SH'
+#!/bin/sh
+(sleep 3; echo late) &
+echo "main done"
+SH
+    chmod +x bg.sh
+    start=$(date +%s%N)
+    "$SR" -F logs ./bg.sh > out || fail "status $?" || return
+    took=$(( ($(date +%s%N) - start) / 1000000 ))
+    [ "$took" -lt 2500 ] || fail "sacred-run waited ${took} ms for the background child" || return
+    chk logs/1 'r["status"] == "COMPLETED"' 'cout == b"main done\n"' || return
+    sleep 3.5
+    grep -q late out || fail "the background child's later output was lost"
+}
+
+t_terminal_mode_pty() {
+    rc=$(python3 "$E/tty_run.py" 37 111 screen -- "$SR" -F logs -l ERROR "$P/ttyinfo") || return
+    [ "$rc" = 0 ] || fail "status $rc" || return
+    chk logs/1 'cout == b"isatty 1 1 1\nsize 37 111\nopost 0\n"' || return
+    grep -q "size 37 111" screen || fail "the terminal did not get the output"
+}
+
+t_terminal_mode_bytes_unchanged() {
+    printf 'printf "a\\r\\nb\\n\\033[1mbold\\033[0m\\n"\n' > t.sh
+    python3 "$E/tty_run.py" 24 80 screen -- "$SR" -F logs -l ERROR sh t.sh > /dev/null || return
+    python3 "$E/tty_run.py" 24 80 direct -- sh t.sh > /dev/null || return
+    cmp -s screen direct || fail "the terminal saw different bytes" || return
+    chk logs/1 'cout == b"a\nb\n\x1b[1mbold\x1b[0m\n"'
+}
+
+t_heartbeat_shows_pending_line() {
+    "$SR" -F logs -b 0.2 -l ERROR "$P/spin" "50%" > /dev/null &
+    sr=$!
+    sleep 1.5
+    python3 - <<'PY' || { kill -TERM $sr; wait $sr; return 1; }
+import json
+r = json.load(open("logs/1/run.json"))
+assert r["status"] == "RUNNING" and r["heartbeat"] is not None, r["heartbeat"]
+assert any(p["executable"].endswith("/spin") for p in r["processes"]), r["processes"]
+assert open("logs/1/cout.txt", "rb").read() == b"ready\nworking 50%"
+PY
+    kill -TERM $sr
+    wait $sr
+    chk logs/1 'r["status"] == "INTERRUPTED"' 'cout == b"ready\nworking 50%"'
+}
+
+t_environment_redacted() {
+    MY_API_KEY=topsecret GITHUB_TOKEN=t2 XAUTHORITY=/x WANDB_ENTITY=me PLAIN=ok \
+        "$SR" -F logs --env-allow XAUTHORITY --env-deny wandb -l ERROR true || return
+    chk logs/1 'r["host"]["ENV"]["MY_API_KEY"] == "<redacted by sacred-run>"' \
+        'r["host"]["ENV"]["GITHUB_TOKEN"] == "<redacted by sacred-run>"' \
+        'r["host"]["ENV"]["XAUTHORITY"] == "/x" and r["host"]["ENV"]["PLAIN"] == "ok"' \
+        'r["host"]["ENV"]["WANDB_ENTITY"] == "<redacted by sacred-run>"' \
+        'b"topsecret" not in open(rd + "/run.json", "rb").read()' \
+        'r["meta"]["options"]["--env-allow"] == ["XAUTHORITY"]'
+}
+
+t_preload_survives_stripped_environment() {
+    "$SR" -F logs -l ERROR "$P/spawner" > out || fail "status $?" || return
+    printf 'from-system\nfrom-popen\npclose 0\nfrom-spawn\nfrom-exec\n' > want
+    cmp -s out want || fail "output: $(cat out)" || return
+    chk logs/1 \
+        'sum(1 for p in r["processes"] if p["executable"] == "/usr/bin/dash" and p["instrumented"]) == 2' \
+        'any(p["argv"] == ["echo", "from-spawn"] and p["instrumented"] for p in r["processes"])' \
+        'any(p["argv"] == ["/bin/echo", "from-exec"] and p["instrumented"] for p in r["processes"])'
+}
+
+t_stdin_passed_through() {
+    out=$(printf 'some input\n' | "$SR" -F logs -l ERROR cat) || return
+    [ "$out" = "some input" ] || fail "got '$out'" || return
+    chk logs/1 'cout == b"some input\n"'
+}
+
+t_invalid_utf8_and_no_filter() {
+    printf 'printf "ok \\377\\376 bytes\\rOK\\n"\n' > bad.sh
+    "$SR" -F logs -l ERROR sh bad.sh > /dev/null || return
+    "$SR" -F logs -l ERROR --no-filter sh bad.sh > /dev/null || return
+    chk logs/1 'cout == b"OK \xff\xfe bytes\n"' 'r["status"] == "COMPLETED"' || return
+    chk logs/2 'cout == b"ok \xff\xfe bytes\rOK\n"' 'r["meta"]["options"]["--no-filter"]'
+}
+
+t_capture_no() {
+    "$SR" -F logs -C no -l ERROR echo shown > out || return
+    grep -qx shown out || fail "output not shown" || return
+    chk logs/1 'cout == b""' 'r["program"]["capture"] == "no"' 'r["meta"]["options"]["--capture"] == "no"'
+}
+
+t_unobserved_records_nothing() {
+    "$SR" -F logs -u echo hi > out || return
+    grep -qx hi out && [ ! -e logs ] || fail "recorded or lost output"
+}
+
+t_reader_closes_pipe() {
+    timeout 20 bash -c "'$SR' -F logs -l ERROR yes | head -n 2 > out" || fail "did not end" || return
+    [ "$(wc -l < out)" -eq 2 ] || fail "head got $(wc -l < out) lines" || return
+    chk logs/1 'r["program"]["signal"] == "SIGPIPE"' 'cout.startswith(b"y\ny\n")'
+}
+
+t_name_comment_priority_default_storage() {
+    "$SR" -n renamed -c "my comment" -P 3 -l ERROR true || return
+    chk runs/1 'r["experiment"]["name"] == "renamed"' 'r["meta"]["comment"] == "my comment"' \
+        'r["meta"]["priority"] == 3.0 and isinstance(r["meta"]["priority"], float)' || return
+    SACRED_RUN_STORAGE=elsewhere "$SR" -l ERROR true && [ -d elsewhere/1 ] || fail "SACRED_RUN_STORAGE ignored"
+}
+
+t_log_lines_sacred_format() {
+    "$SR" -F logs true 2> err || return
+    grep -qx "INFO - true - Running command 'main'" err && grep -qx 'INFO - true - Started run with ID "1"' err \
+        && grep -qx "INFO - true - Completed after 0:00:00" err || fail "$(cat err)"
+}
+
+t_preload_keeps_errno() {
+    "$P/errno_check" > direct || return
+    "$SR" -F logs -l ERROR "$P/errno_check" > out || return
+    cmp -s out direct || fail "the preload changed results: $(diff direct out)" || return
+    grep -q "execve rc=-1 errno=ENOENT" out || fail "unexpected baseline: $(cat out)"
+}
+
+t_preload_exports_only_hooks() {
+    nm -D --defined-only "$ROOT/build/libsacred-preload.so" | awk '{print $3}' | sort > got
+    printf '%s\n' execl execle execlp execv execve execvp execvpe fexecve pclose popen \
+        posix_spawn posix_spawnp system | sort > want
+    cmp -s got want || fail "exported: $(tr '\n' ' ' < got)"
+}
+
+t_record_failure_does_not_stop_program() {
+    printf 'echo ready; sleep 1; echo after; exit 4\n' > w.sh
+    "$SR" -F logs -b 0.2 sh w.sh > out 2> err &
+    sr=$!
+    sleep 0.5
+    rm -rf logs/1
+    wait $sr
+    rc=$?
+    [ "$rc" -eq 4 ] || fail "status $rc, want the program's 4" || return
+    grep -q after out || fail "the program was stopped" || return
+    [ "$(grep -c 'cannot update' err)" -eq 1 ] || fail "want one warning: $(cat err)"
+}
+
+# --- runner ----------------------------------------------------------------------------
+
+tests=$(declare -F | awk '{print $3}' | grep '^t_')
+[ $# -gt 0 ] && tests=$(printf '%s\n' $tests | grep -E "$1")
+for t in $tests; do
+    mkdir -p "$WORK/$t"
+    if (cd "$WORK/$t" && $t) > "$WORK/$t.log" 2>&1; then
+        pass=$((pass + 1))
+        echo "PASS ${t#t_}"
+    else
+        fail=$((fail + 1))
+        echo "FAIL ${t#t_}"
+        sed 's/^/    /' "$WORK/$t.log" | head -40
+    fi
+done
+[ "$fail" -eq 0 ] && rm -rf "$WORK"
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
