@@ -3,6 +3,7 @@
  * non-ASCII character, so overwrites are always by character, as in Python. */
 #include "bsfilter.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,8 +23,22 @@ static void init_classes(void)
     byte_class['\n'] = byte_class['\r'] = byte_class['\b'] = 1;
 }
 
+/* Nonzero if some byte of v is zero (exact as a yes/no answer). */
+#define HAS_ZERO_BYTE(v) (((v) - 0x0101010101010101ull) & ~(v) & 0x8080808080808080ull)
+#define EVERY_BYTE(c) (0x0101010101010101ull * (c))
+
+/* The end of the run of plain bytes starting at p: eight bytes at a time while none of
+ * them is special, then byte by byte. */
 static const unsigned char *plain_run(const unsigned char *p, const unsigned char *end)
 {
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, sizeof(w));
+        if ((w & EVERY_BYTE(0x80)) || HAS_ZERO_BYTE(w ^ EVERY_BYTE('\n'))
+            || HAS_ZERO_BYTE(w ^ EVERY_BYTE('\r')) || HAS_ZERO_BYTE(w ^ EVERY_BYTE('\b')))
+            break;
+        p += 8;
+    }
     while (p < end && !byte_class[*p])
         p++;
     return p;
@@ -205,8 +220,12 @@ void bsfilter_feed(struct bsfilter *f, const char *buf, size_t n, bsfilter_emit_
             const unsigned char *q = plain_run(p + 1, end);
             f->trailing_cr = 0;
             if (f->len == 0 && q < end && *q == '\n') {
-                emit(ctx, (const char *)p, (size_t)(q - p) + 1); /* a whole plain line */
-                p = q + 1;
+                /* Whole plain lines pass unchanged: emit as many as follow in one piece. */
+                const unsigned char *e = q + 1, *r;
+                while (e < end && (r = plain_run(e, end)) < end && *r == '\n')
+                    e = r + 1;
+                emit(ctx, (const char *)p, (size_t)(e - p));
+                p = e;
                 continue;
             }
             put_ascii(f, p, (size_t)(q - p));

@@ -154,8 +154,10 @@ int main(int argc, char **argv)
     char **env = program_env(&the_record, lib, ev.path);
     log_msg(LOG_INFO, "Running command 'main'");
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    struct spawn_req req = { tgt.path, opt.argv, env, &cap, &orig, sigpipe_was_default };
+    char **sh_argv = shell_argv(tgt.path, opt.argv);
+    struct spawn_req req = { tgt.path, opt.argv, sh_argv, env, &cap, &orig, sigpipe_was_default };
     pid_t child = spawn_program(&req);
+    free(sh_argv);
     if (child < 0)
         die_status(errno == ENOENT ? SR_EXIT_NOT_FOUND : SR_EXIT_CANNOT_RUN,
                    "cannot execute '%s': %s", opt.argv[0], strerror(errno));

@@ -31,6 +31,8 @@ pid_t spawn_program(const struct spawn_req *r)
             signal(SIGPIPE, SIG_DFL);
         sigprocmask(SIG_SETMASK, r->mask, NULL);
         execve(r->path, r->argv, r->envp);
+        if (errno == ENOEXEC && r->sh_argv)
+            execve("/bin/sh", r->sh_argv, r->envp);
         int e = errno;
         (void)!write(p[1], &e, sizeof(e));
         _exit(127);
@@ -47,6 +49,19 @@ pid_t spawn_program(const struct spawn_req *r)
         return -1;
     }
     return pid;
+}
+
+char **shell_argv(const char *path, char *const *argv)
+{
+    size_t n = 0;
+    while (argv[n])
+        n++;
+    char **v = xcalloc(n + 2, sizeof(*v));
+    v[0] = "/bin/sh";
+    v[1] = (char *)path;
+    for (size_t i = 1; i < n; i++)
+        v[i + 1] = argv[i];
+    return v;
 }
 
 static size_t name_len(const char *entry)

@@ -12,6 +12,7 @@
 struct spawn_req {
     const char *path;          /* what to exec */
     char *const *argv;
+    char *const *sh_argv;      /* /bin/sh path args...: tried on ENOEXEC, as execvp does */
     char *const *envp;
     const struct capture *cap;
     const sigset_t *mask;      /* the signal mask the program starts with */
@@ -20,6 +21,9 @@ struct spawn_req {
 
 /* Returns the child's pid, or -1 with errno set to the exec (or fork) failure. */
 pid_t spawn_program(const struct spawn_req *r);
+
+/* The argv for running path with /bin/sh (a vector of borrowed pointers; free() it). */
+char **shell_argv(const char *path, char *const *argv);
 
 /* Builds the program's environment: ours, with the given NAME=value entries replacing
  * variables of the same name. Free with free_env(). */

@@ -20,7 +20,7 @@
 #include "timefmt.h"
 
 enum {
-    READ_SIZE = 256 * 1024,
+    READ_SIZE = 128 * 1024,
     FLUSH_AT = 64 * 1024,
     DRAIN_QUIET_MS = 100,  /* after the program ends: stop when output pauses this long */
     DRAIN_MAX_MS = 1000,   /* ... or after this long in any case */

@@ -9,7 +9,8 @@ measured in the same run (A B A B alternation, median of the ratios), on tmpfs.
   added start-up: sacred-run -F DIR /bin/true    vs  /bin/true
 
 Sizes: BENCH_MB (default 1024) for pipe mode, BENCH_TTY_MB (default 256) for terminal
-mode, BENCH_REPS (default 3) pairs for capture, 40 pairs for start-up.
+mode, BENCH_REPS (default 3) pairs for capture, 40 pairs for start-up. BENCH_ONLY, a
+comma-separated subset of pipe,tty,filter,memory,startup, runs only those parts.
 """
 import os
 import pty
@@ -86,6 +87,7 @@ def main():
     size = int(os.environ.get("BENCH_MB", "1024")) * MB
     tty_size = int(os.environ.get("BENCH_TTY_MB", "256")) * MB
     spew = BENCH + "/spew"
+    only = os.environ.get("BENCH_ONLY", "pipe,tty,filter,memory,startup").split(",")
 
     def clean():
         shutil.rmtree(runs, ignore_errors=True)
@@ -94,46 +96,87 @@ def main():
                 os.unlink(os.path.join(shm, f))
 
     try:
-        tee = ["sh", "-c", "%s %d | tee %s/tee.txt > /dev/null" % (spew, size, shm)]
         ours = [SR, "-F", runs, "-l", "ERROR", spew, str(size)]
-        a, b, r = pair(tee, ours, reps, clean=clean)
-        print("capture_pipe_%dMiB: tee %.2f s, sacred-run %.2f s, ratio %.2f (target <= 1.10)"
-              % (size // MB, a, b, r))
-
-        script = ["script", "-q", "-c", "%s %d" % (spew, tty_size), shm + "/script.txt"]
-        ours_tty = [SR, "-F", runs, "-l", "ERROR", spew, str(tty_size)]
-        a, b, r = pair(script, ours_tty, reps, tty=True, clean=clean)
-        d, _, rd = pair([spew, str(tty_size)], ours_tty, reps, tty=True, clean=clean)
-        print("capture_tty_%dMiB: script %.2f s, sacred-run %.2f s, ratio %.2f, speed-up %.2fx (target >= 2)"
-              % (tty_size // MB, a, b, r, 1 / r))
-        print("capture_tty_%dMiB: the program alone on the terminal %.2f s; sacred-run/alone %.2f"
-              % (tty_size // MB, d, rd))
-
-        out = subprocess.check_output([BENCH + "/filter_bench"], text=True)
-        for line in out.split("\n"):
-            if line:
-                name, val = line.split()
-                print("%s: %s GB/s (target >= 1)" % (name, val))
-
-        _, big = run(ours)
-        clean()
-        _, small = run([SR, "-F", runs, "-l", "ERROR", spew, str(16 * MB)])
-        clean()
-        _, line = run([SR, "-F", runs, "-l", "ERROR", spew, str(100 * MB), "oneline"])
-        clean()
-        print("peak_rss_kib: 16MiB output %d, %dMiB output %d (ratio %.2f), one 100MiB line %d"
-              % (small, size // MB, big, big / small, line))
-
-        t_true, t_ours = [], []
-        for _ in range(40):
-            t_true.append(run(["/bin/true"])[0])
-            t_ours.append(run([SR, "-F", runs, "-l", "ERROR", "/bin/true"])[0])
-        clean()
-        mt, mo = statistics.median(t_true), statistics.median(t_ours)
-        print("startup: /bin/true %.2f ms, sacred-run /bin/true %.2f ms, added %.2f ms (target <= 5)"
-              % (mt * 1e3, mo * 1e3, (mo - mt) * 1e3))
+        if "pipe" in only:
+            pipe_mode(spew, size, shm, ours, reps, clean)
+        if "tty" in only:
+            tty_mode(spew, tty_size, runs, shm, reps, clean)
+        if "filter" in only:
+            filter_speed()
+        if "memory" in only:
+            memory(spew, size, runs, ours, clean)
+        if "startup" in only:
+            startup(runs, clean)
     finally:
         shutil.rmtree(shm, ignore_errors=True)
+
+
+def pipe_mode(spew, size, shm, ours, reps, clean):
+    tee = ["sh", "-c", "%s %d | tee %s/tee.txt > /dev/null" % (spew, size, shm)]
+    a, b, r = pair(tee, ours, reps, clean=clean)
+    print("capture_pipe_%dMiB: tee %.2f s, sacred-run %.2f s, ratio %.2f (target <= 1.10)"
+          % (size // MB, a, b, r))
+
+
+def tty_mode(spew, tty_size, runs, shm, reps, clean):
+    script = ["script", "-q", "-c", "%s %d" % (spew, tty_size), shm + "/script.txt"]
+    ours_tty = [SR, "-F", runs, "-l", "ERROR", spew, str(tty_size)]
+    a, b, r = pair(script, ours_tty, reps, tty=True, clean=clean)
+    d, _, rd = pair([spew, str(tty_size)], ours_tty, reps, tty=True, clean=clean)
+    print("capture_tty_%dMiB: script %.2f s, sacred-run %.2f s, ratio %.2f, speed-up %.2fx (target >= 2)"
+          % (tty_size // MB, a, b, r, 1 / r))
+    print("capture_tty_%dMiB: the program alone on the terminal %.2f s; sacred-run/alone %.2f"
+          % (tty_size // MB, d, rd))
+
+
+def filter_speed():
+    out = subprocess.check_output([BENCH + "/filter_bench"], text=True)
+    for line in out.split("\n"):
+        if line:
+            name, val = line.split()
+            print("%s: %s GB/s (target >= 1)" % (name, val))
+
+
+def peak_kib(cmd):
+    """The launcher's own peak resident memory (VmHWM, sampled until it exits); ru_maxrss
+    would include this Python process, which the kernel carries across exec."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    pid = os.posix_spawnp(cmd[0], cmd, os.environ,
+                          file_actions=[(os.POSIX_SPAWN_DUP2, null, 1), (os.POSIX_SPAWN_DUP2, null, 2)])
+    os.close(null)
+    peak = 0
+    while os.waitpid(pid, os.WNOHANG) == (0, 0):
+        try:
+            with open("/proc/%d/status" % pid) as f:
+                for line in f:
+                    if line.startswith("VmHWM:"):
+                        peak = max(peak, int(line.split()[1]))
+        except OSError:
+            pass
+        time.sleep(0.005)
+    return peak
+
+
+def memory(spew, size, runs, ours, clean):
+    big = peak_kib(ours)
+    clean()
+    small = peak_kib([SR, "-F", runs, "-l", "ERROR", spew, str(16 * MB)])
+    clean()
+    line = peak_kib([SR, "-F", runs, "-l", "ERROR", spew, str(100 * MB), "oneline"])
+    clean()
+    print("launcher_peak_rss_kib: 16MiB output %d, %dMiB output %d (ratio %.2f), one 100MiB line %d"
+          % (small, size // MB, big, big / small, line))
+
+
+def startup(runs, clean):
+    t_true, t_ours = [], []
+    for _ in range(40):
+        t_true.append(run(["/bin/true"])[0])
+        t_ours.append(run([SR, "-F", runs, "-l", "ERROR", "/bin/true"])[0])
+    clean()
+    mt, mo = statistics.median(t_true), statistics.median(t_ours)
+    print("startup: /bin/true %.2f ms, sacred-run /bin/true %.2f ms, added %.2f ms (target <= 5)"
+          % (mt * 1e3, mo * 1e3, (mo - mt) * 1e3))
 
 
 if __name__ == "__main__":

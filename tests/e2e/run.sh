@@ -135,6 +135,14 @@ t_not_executable_126() {
     [ "$(wc -l < err)" -eq 1 ] && [ ! -e logs ] || fail "message or leftovers"
 }
 
+t_script_without_shebang_runs_with_sh() {
+    printf 'echo "no shebang $1"\n' > ns.sh
+    chmod +x ns.sh
+    out=$("$SR" -F logs -l ERROR ./ns.sh x) || fail "status $?" || return
+    [ "$out" = "no shebang x" ] || fail "got '$out'" || return
+    chk logs/1 'r["status"] == "COMPLETED"'
+}
+
 t_bad_flags_125() {
     for args in "--bogus true" "-b nope true" "-C sys true" "-f true" "-l LOUD true" ""; do
         # shellcheck disable=SC2086
