@@ -143,13 +143,21 @@ int capture_relay(struct channel *ch, const char *buf, size_t n)
     return 0;
 }
 
-void capture_winsize(struct capture *c)
+int capture_winsize(struct capture *c)
 {
+    int changed = 0;
     for (int i = 0; i < c->nch; i++) {
-        struct winsize ws;
-        if (c->ch[i].is_pty && c->ch[i].rfd >= 0 && ioctl(c->ch[i].out_fd, TIOCGWINSZ, &ws) == 0)
-            ioctl(c->ch[i].rfd, TIOCSWINSZ, &ws);
+        struct winsize ws, old;
+        struct channel *ch = &c->ch[i];
+        if (!ch->is_pty || ch->rfd < 0 || ioctl(ch->out_fd, TIOCGWINSZ, &ws) < 0)
+            continue;
+        if (ioctl(ch->rfd, TIOCGWINSZ, &old) == 0 && old.ws_row == ws.ws_row
+            && old.ws_col == ws.ws_col)
+            continue;
+        ioctl(ch->rfd, TIOCSWINSZ, &ws);
+        changed = 1;
     }
+    return changed;
 }
 
 void capture_close(struct channel *ch)

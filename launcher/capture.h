@@ -37,8 +37,8 @@ void capture_parent(struct capture *c);
 ssize_t capture_read(struct channel *ch, char *buf, size_t n);
 /* Writes bytes to the channel's destination; -1 with EPIPE when the reader has gone. */
 int capture_relay(struct channel *ch, const char *buf, size_t n);
-/* Copies our terminal's window size to every pseudo-terminal. */
-void capture_winsize(struct capture *c);
+/* Copies our terminal's window size to every pseudo-terminal; 1 if one changed. */
+int capture_winsize(struct capture *c);
 /* Closes one channel's read end. */
 void capture_close(struct channel *ch);
 int capture_open_channels(const struct capture *c);

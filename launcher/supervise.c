@@ -122,8 +122,12 @@ static void on_signal(struct supervisor *s)
         int sig = (int)si.ssi_signo;
         if (sig == SIGCHLD)
             reap(s);
-        else if (sig == SIGWINCH)
-            capture_winsize(s->cap);
+        else if (sig == SIGWINCH) {
+            /* The program got the terminal's SIGWINCH with us and may have read the old
+             * size; once the pty has the new one, tell the process group again. */
+            if (capture_winsize(s->cap))
+                kill(0, SIGWINCH);
+        }
         else {
             if (!s->interrupted)
                 log_msg(LOG_DEBUG, "received %s", sigabbrev_np(sig));

@@ -121,6 +121,37 @@ t_sigterm_to_launcher_interrupts() {
     chk logs/1 'r["status"] == "INTERRUPTED"' 'r["program"]["signal"] == "SIGTERM"'
 }
 
+t_sighup_to_launcher_interrupts() {
+    rc=$(python3 "$E/signal_run.py" logs SIGHUP launcher -- "$SR" -F logs "$P/spin") || return
+    [ "$rc" = 129 ] || fail "exit status $rc, want 129" || return
+    chk logs/1 'r["status"] == "INTERRUPTED"' 'r["program"]["interrupted_by"] == "SIGHUP"'
+}
+
+t_gpu_info_from_nvidia_smi() {
+    mkdir bin
+    cat > bin/nvidia-smi <<'SH'
+#!/bin/sh
+echo "550.54.15, NVIDIA H200, Enabled, 143771"
+echo "550.54.15, NVIDIA H200, Disabled, 143771"
+SH
+    chmod +x bin/nvidia-smi
+    PATH="$PWD/bin:$PATH" "$SR" -F logs -l ERROR true || return
+    "$SR" -F logs -l ERROR true || return
+    chk logs/1 'r["host"]["gpus"] == {"driver_version": "550.54.15", "gpus": [
+        {"model": "NVIDIA H200", "persistence_mode": True, "total_memory": 143771},
+        {"model": "NVIDIA H200", "persistence_mode": False, "total_memory": 143771}]}' || return
+    chk logs/2 '"gpus" not in r["host"]'
+}
+
+t_preload_clean_under_valgrind() {
+    command -v valgrind > /dev/null || fail "valgrind missing" || return
+    "$SR" -F logs -l ERROR valgrind -q --error-exitcode=99 --trace-children=no \
+        "$P/spawner" > out 2> err
+    rc=$?
+    [ "$rc" -eq 0 ] || fail "valgrind status $rc: $(head -30 err)" || return
+    grep -q from-exec out || fail "output: $(cat out)"
+}
+
 t_missing_program_127() {
     "$SR" -F logs no-such-program-xyz 2> err
     [ $? -eq 127 ] || fail "status not 127" || return
@@ -198,6 +229,12 @@ t_terminal_mode_pty() {
     [ "$rc" = 0 ] || fail "status $rc" || return
     chk logs/1 'cout == b"isatty 1 1 1\nsize 37 111\nopost 0\n"' || return
     grep -q "size 37 111" screen || fail "the terminal did not get the output"
+}
+
+t_terminal_resize_reaches_program() {
+    rc=$(python3 "$E/tty_run.py" 30 100 screen 50 132 -- "$SR" -F logs -l ERROR "$P/winch") || return
+    [ "$rc" = 0 ] || fail "status $rc" || return
+    chk logs/1 'cout == b"ready 30 100\nresized 50 132\n"'
 }
 
 t_terminal_mode_bytes_unchanged() {
