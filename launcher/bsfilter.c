@@ -64,26 +64,26 @@ static void reset_line(struct bsfilter *f)
     f->is_wide = 0;
 }
 
+/* array, grown to hold at least need elements of size elem (capacity doubles). */
+static void *grow(void *array, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return array;
+    size_t c = *cap ? *cap : 256;
+    while (c < need)
+        c *= 2;
+    *cap = c;
+    return xrealloc(array, c * elem);
+}
+
 static void grow_bytes(struct bsfilter *f, size_t need)
 {
-    if (need <= f->cap)
-        return;
-    size_t cap = f->cap ? f->cap : 256;
-    while (cap < need)
-        cap *= 2;
-    f->bytes = xrealloc(f->bytes, cap);
-    f->cap = cap;
+    f->bytes = grow(f->bytes, &f->cap, need, 1);
 }
 
 static void grow_wide(struct bsfilter *f, size_t need)
 {
-    if (need <= f->wcap)
-        return;
-    size_t cap = f->wcap ? f->wcap : 256;
-    while (cap < need)
-        cap *= 2;
-    f->wide = xrealloc(f->wide, cap * sizeof(*f->wide));
-    f->wcap = cap;
+    f->wide = grow(f->wide, &f->wcap, need, sizeof(*f->wide));
 }
 
 static void go_wide(struct bsfilter *f)

@@ -4,13 +4,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <unistd.h>
+
+#include "io.h"
 
 static int same_file(int a, int b)
 {
@@ -126,21 +127,7 @@ ssize_t capture_read(struct channel *ch, char *buf, size_t n)
 
 int capture_relay(struct channel *ch, const char *buf, size_t n)
 {
-    while (n) {
-        ssize_t w = write(ch->out_fd, buf, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0 && errno == EAGAIN) {
-            struct pollfd p = { ch->out_fd, POLLOUT, 0 };
-            poll(&p, 1, -1);
-            continue;
-        }
-        if (w < 0)
-            return -1;
-        buf += w;
-        n -= (size_t)w;
-    }
-    return 0;
+    return write_full(ch->out_fd, buf, n);
 }
 
 int capture_winsize(struct capture *c)

@@ -2,9 +2,10 @@
  * line is written after them and the file truncated to its end. No reads, no seeks back. */
 #include "cout.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
+
+#include "io.h"
 
 int cout_open(struct cout_file *c, int dirfd)
 {
@@ -17,26 +18,11 @@ int cout_open(struct cout_file *c, int dirfd)
     return 0;
 }
 
-static int pwrite_all(int fd, const char *buf, size_t n, off_t off)
-{
-    while (n) {
-        ssize_t w = pwrite(fd, buf, n, off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        buf += w;
-        n -= (size_t)w;
-        off += w;
-    }
-    return 0;
-}
-
 int cout_append(struct cout_file *c, const char *buf, size_t n)
 {
     if (c->fd < 0)
         return 0;
-    if (pwrite_all(c->fd, buf, n, c->committed) < 0)
+    if (pwrite_full(c->fd, buf, n, c->committed) < 0)
         return -1;
     c->committed += (off_t)n;
     if (c->visible > c->committed && ftruncate(c->fd, c->committed) < 0)
@@ -49,7 +35,7 @@ int cout_show_pending(struct cout_file *c, const char *buf, size_t n)
 {
     if (c->fd < 0)
         return 0;
-    if (pwrite_all(c->fd, buf, n, c->committed) < 0)
+    if (pwrite_full(c->fd, buf, n, c->committed) < 0)
         return -1;
     off_t end = c->committed + (off_t)n;
     if (c->visible > end && ftruncate(c->fd, end) < 0)

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "io.h"
 #include "utf8.h"
 
 static void print_string(struct strbuf *out, const char *s)
@@ -188,20 +189,6 @@ void json_set(cJSON *obj, const char *key, cJSON *val)
         cJSON_AddItemToObject(obj, key, val);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-    while (n) {
-        ssize_t w = write(fd, p, n);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0)
-            return -1;
-        p += w;
-        n -= (size_t)w;
-    }
-    return 0;
-}
-
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len)
 {
     char tmp[512];
@@ -209,9 +196,9 @@ int write_file_atomic(int dirfd, const char *name, const void *data, size_t len)
     int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     if (fd < 0)
         return -1;
-    if (write_all(fd, data, len) < 0 || close(fd) < 0) {
+    int rc = write_full(fd, data, len);
+    if (close(fd) < 0 || rc < 0) {
         int saved = errno;
-        close(fd);
         unlinkat(dirfd, tmp, 0);
         errno = saved;
         return -1;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "io.h"
 #include "runid.h"
 
 enum { BLOCK = 1 << 20 };
@@ -51,7 +52,7 @@ static int copy_file(const char *from, const char *to)
         goto done;
     ssize_t n;
     while ((n = read(in, buf, BLOCK)) > 0)
-        if (write(out, buf, (size_t)n) != n)
+        if (write_full(out, buf, (size_t)n) < 0)
             goto done;
     if (n == 0 && close(out) == 0) {
         out = -1;
