@@ -13,7 +13,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 BASE    := -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LAUNCHER_LIBS := $(shell pkg-config --libs libcjson libmd 2>/dev/null || echo -lcjson -lmd) -lelf -lm
+LAUNCHER_LIBS := $(shell pkg-config --libs libcjson libmd libpcre2-8 2>/dev/null || echo -lcjson -lmd -lpcre2-8) -lelf -lm
 CHECK_LIBS    := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 B := build
@@ -80,7 +80,7 @@ $(UNIT_BIN): $(UNIT_SRC) $(ASAN_LIB_OBJ)
 $(B)/progs/%: tests/e2e/progs/%.c
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -o $@ $< $(if $(findstring static,$*),-static) -lpthread
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Ilauncher -o $@ $< $(if $(findstring static,$*),-static) -lpthread
 
 asan: deps $(B)/asan/sacred-run
 tests: all asan $(UNIT_BIN) $(PROG_BIN)

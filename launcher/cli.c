@@ -12,7 +12,10 @@
 #include "error.h"
 #include "json.h"
 
-enum { OPT_NO_FILTER = 256, OPT_ENV_ALLOW, OPT_ENV_DENY, OPT_VERSION };
+enum {
+    OPT_NO_FILTER = 256, OPT_ENV_ALLOW, OPT_ENV_DENY, OPT_VERSION, OPT_METRIC,
+    OPT_NO_DEFAULT_METRICS, OPT_METRIC_TEST, OPT_RESULT, OPT_NO_SYS_METRICS,
+};
 
 static const struct option longopts[] = {
     { "file_storage", required_argument, NULL, 'F' },
@@ -39,11 +42,18 @@ static const struct option longopts[] = {
     { "env-allow", required_argument, NULL, OPT_ENV_ALLOW },
     { "env-deny", required_argument, NULL, OPT_ENV_DENY },
     { "version", no_argument, NULL, OPT_VERSION },
+    { "metric", required_argument, NULL, OPT_METRIC },
+    { "no-default-metrics", no_argument, NULL, OPT_NO_DEFAULT_METRICS },
+    { "metric-test", required_argument, NULL, OPT_METRIC_TEST },
+    { "result", required_argument, NULL, OPT_RESULT },
+    { "no-sys-metrics", no_argument, NULL, OPT_NO_SYS_METRICS },
     { NULL, 0, NULL, 0 },
 };
 
 static const char usage_text[] =
     "usage: sacred-run [options] [--] PROGRAM [ARGS...]\n"
+    "       sacred-run log VERB ARGS...     (report from inside a run; see 'sacred-run log')\n"
+    "       sacred-run [metric options] --metric-test FILE\n"
     "\n"
     "Runs PROGRAM unchanged and records the run in Sacred's file-storage layout\n"
     "(STORAGE/<id>/run.json, config.json, cout.txt, info.json, metrics.json).\n"
@@ -65,6 +75,12 @@ static const char usage_text[] =
     "      --no-filter          store raw output in cout.txt (no backspace/CR processing)\n"
     "      --env-allow NAME     record variable NAME unredacted (repeatable)\n"
     "      --env-deny PATTERN   also redact variables whose name contains PATTERN (repeatable)\n"
+    "      --metric PATTERN     also take metrics from lines matching this PCRE2 pattern\n"
+    "                           with groups (?<name>..) and (?<value>..), optional (?<step>..)\n"
+    "      --no-default-metrics do not look for 'name: value' / 'name=value' pairs\n"
+    "      --metric-test FILE   print the metrics a log file would yield, run nothing\n"
+    "      --result METRIC      the run's result is that metric's last value\n"
+    "      --no-sys-metrics     do not record sys.* (CPU, memory, I/O, GPU) metrics\n"
     "      --version            print the version\n"
     "\n"
     "Exit status: the program's own, 128+N if it died of signal N; 125 if sacred-run\n"
@@ -140,6 +156,14 @@ static void handle(struct options *o, int c, const char *arg)
     case OPT_NO_FILTER: o->no_filter = 1; break;
     case OPT_ENV_ALLOW: add_name(&o->env_allow, &o->nallow, arg); break;
     case OPT_ENV_DENY: add_name(&o->env_deny, &o->ndeny, arg); break;
+    case OPT_METRIC:
+        o->metric = xrealloc(o->metric, (size_t)(o->nmetric + 1) * sizeof(*o->metric));
+        o->metric[o->nmetric++] = (char *)arg;
+        break;
+    case OPT_NO_DEFAULT_METRICS: o->no_default_metrics = 1; break;
+    case OPT_METRIC_TEST: o->metric_test = arg; break;
+    case OPT_RESULT: o->result_metric = arg; break;
+    case OPT_NO_SYS_METRICS: o->no_sys_metrics = 1; break;
     case 'h': fputs(usage_text, stdout); exit(0);
     case OPT_VERSION: printf("sacred-run %s\n", SR_VERSION); exit(0);
     }
@@ -164,6 +188,11 @@ void cli_parse(struct options *o, int argc, char **argv)
         }
         handle(o, c, optarg);
     }
+    if (o->metric_test) {
+        if (optind < argc)
+            die("--metric-test runs nothing; remove '%s' or drop --metric-test", argv[optind]);
+        return;
+    }
     if (optind >= argc)
         die("no program given; usage: sacred-run [options] PROGRAM [ARGS...]");
     o->argv = argv + optind;
@@ -175,6 +204,7 @@ void cli_parse(struct options *o, int argc, char **argv)
 
 void cli_release(struct options *o)
 {
+    free(o->metric);
     free(o->env_allow);
     free(o->env_deny);
 }
@@ -222,5 +252,9 @@ cJSON *cli_meta_options(const struct options *o)
     cJSON_AddBoolToObject(m, "--no-filter", o->no_filter);
     cJSON_AddItemToObject(m, "--env-allow", names(o->env_allow, o->nallow));
     cJSON_AddItemToObject(m, "--env-deny", names(o->env_deny, o->ndeny));
+    cJSON_AddItemToObject(m, "--metric", names((const char **)o->metric, o->nmetric));
+    cJSON_AddBoolToObject(m, "--no-default-metrics", o->no_default_metrics);
+    cJSON_AddItemToObject(m, "--result", str_or_null(o->result_metric));
+    cJSON_AddBoolToObject(m, "--no-sys-metrics", o->no_sys_metrics);
     return m;
 }

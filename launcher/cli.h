@@ -30,7 +30,13 @@ struct options {
     int nallow;
     const char **env_deny;      /* --env-deny PATTERN (repeatable) */
     int ndeny;
-    char **argv;                /* the program and its arguments */
+    char **metric;              /* --metric PATTERN (repeatable) */
+    int nmetric;
+    int no_default_metrics;     /* --no-default-metrics */
+    const char *metric_test;    /* --metric-test FILE */
+    const char *result_metric;  /* --result METRIC */
+    int no_sys_metrics;         /* --no-sys-metrics */
+    char **argv;                /* the program and its arguments (NULL with --metric-test) */
 };
 
 /* Parses argv; prints help/version and exits 0, or dies with status 125 on bad input. */

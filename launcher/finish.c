@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -100,11 +101,39 @@ static void add_exit_facts(cJSON *prog, const struct supervisor *s)
     }
 }
 
+/* --result METRIC: the metric's last value becomes the run's result. */
+static void result_from_metric(struct supervisor *s)
+{
+    const char *name = s->opt->result_metric;
+    const char *last = name ? metrics_last(s->state->ms, name) : NULL;
+    if (last)
+        json_set(s->rec->run, "result", cJSON_CreateRaw(last));
+    else if (name)
+        warning("--result: the run logged no metric '%s'; result left as it was", name);
+}
+
+static void finalise_measurements(struct supervisor *s)
+{
+    struct metrics *ms = s->state->ms;
+    result_from_metric(s);
+    if (ms->since_write && metrics_write_json(ms) < 0) {
+        record_failed(s->rec, "metrics.json");
+        ms->failed = 1; /* keep the fragments: they hold what metrics.json lacks */
+    }
+    cJSON *prog = cJSON_GetObjectItemCaseSensitive(s->rec->run, "program");
+    struct rusage ru;
+    getrusage(RUSAGE_CHILDREN, &ru);
+    cJSON_AddItemToObject(prog, "max_rss_process_bytes", json_int((long long)ru.ru_maxrss * 1024));
+    if (s->sys)
+        cJSON_AddItemToObject(prog, "peak_rss_tree_bytes", json_int(s->sys->peak_rss));
+}
+
 static void finalise_record(struct supervisor *s, const char *status)
 {
     struct record *r = s->rec;
     supervise_end_output(s);
-    supervise_beat(s); /* Sacred's final heartbeat: heartbeat time, processes */
+    supervise_beat(s);
+    finalise_measurements(s); /* Sacred's final heartbeat: heartbeat time, processes */
     char now[TIME_ISO_LEN];
     time_iso_now(now);
     add_exit_facts(cJSON_GetObjectItemCaseSensitive(r->run, "program"), s);

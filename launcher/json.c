@@ -15,7 +15,7 @@
 #include "io.h"
 #include "utf8.h"
 
-static void print_string(struct strbuf *out, const char *s)
+void json_quote(struct strbuf *out, const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     size_t left = strlen(s);
@@ -46,15 +46,26 @@ static void print_string(struct strbuf *out, const char *s)
     strbuf_addch(out, '"');
 }
 
-/* Shortest digit string that reads back as v, with its decimal exponent. */
+static int round_trips(double v, int prec, char tmp[40])
+{
+    snprintf(tmp, 40, "%.*e", prec - 1, v);
+    return strtod(tmp, NULL) == v;
+}
+
+/* Shortest digit string that reads back as v, with its decimal exponent. Round-tripping
+ * is monotone in the precision, so a binary search finds the shortest. */
 static int shortest_digits(double v, char digits[24], int *decpt)
 {
     char tmp[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, v);
-        if (strtod(tmp, NULL) == v || prec == 17)
-            break;
+    int lo = 1, hi = 17;
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        if (round_trips(v, mid, tmp))
+            hi = mid;
+        else
+            lo = mid + 1;
     }
+    round_trips(v, lo, tmp);
     int n = 0;
     char *e = strchr(tmp, 'e');
     for (char *p = tmp; p < e; p++)
@@ -125,7 +136,7 @@ static void print_container(struct strbuf *out, const cJSON *item, int depth, in
     for (size_t i = 0; i < n; i++) {
         strbuf_addf(out, "%s\n%*s", i ? "," : "", 2 * (depth + 1), "");
         if (is_object) {
-            print_string(out, kids[i]->string);
+            json_quote(out, kids[i]->string);
             strbuf_addstr(out, ": ");
         }
         print_value(out, kids[i], depth + 1);
@@ -142,7 +153,7 @@ static void print_value(struct strbuf *out, const cJSON *item, int depth)
     case cJSON_True: strbuf_addstr(out, "true"); break;
     case cJSON_NULL: strbuf_addstr(out, "null"); break;
     case cJSON_Raw: strbuf_addstr(out, item->valuestring); break;
-    case cJSON_String: print_string(out, item->valuestring); break;
+    case cJSON_String: json_quote(out, item->valuestring); break;
     case cJSON_Array: print_container(out, item, depth, 0); break;
     case cJSON_Object: print_container(out, item, depth, 1); break;
     case cJSON_Number:

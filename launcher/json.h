@@ -11,6 +11,9 @@
 /* Appends the Python-style text of item to out. */
 void json_print(struct strbuf *out, const cJSON *item);
 
+/* Appends s as a JSON string literal (ASCII escapes, invalid UTF-8 as \udcXX). */
+void json_quote(struct strbuf *out, const char *s);
+
 /* Python repr() of a double ("0.1", "1e-07", "3.0", "NaN", "Infinity"). */
 void json_repr_double(double v, char buf[32]);
 

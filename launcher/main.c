@@ -18,12 +18,18 @@
 #include "finish.h"
 #include "json.h"
 #include "log.h"
+#include "log_cmd.h"
+#include "measure.h"
+#include "metrics.h"
 #include "record.h"
+#include "report.h"
+#include "report_verbs.h"
 #include "run_json.h"
 #include "sources.h"
 #include "spawn.h"
 #include "sr_protocol.h"
 #include "supervise.h"
+#include "sysmon.h"
 #include "target.h"
 
 extern char **environ;
@@ -89,10 +95,12 @@ static cJSON *store_main_source(const struct record *r, const struct target *t, 
     return sources;
 }
 
-static char **program_env(const struct record *r, const char *lib, const char *sock)
+static char **program_env(const struct record *r, const char *lib, const char *sock,
+                          const char *report)
 {
     const char *old = getenv("LD_PRELOAD");
     char *set[] = {
+        xasprintf("SACRED_REPORT_SOCKET=%s", report),
         xasprintf("LD_PRELOAD=%s%s%s", lib, old && *old ? ":" : "", old ? old : ""),
         xasprintf("%s=%s", SR_ENV_PRELOAD, lib),
         xasprintf("%s=%s", SR_ENV_SOCKET, sock),
@@ -123,9 +131,17 @@ int main(int argc, char **argv)
     struct timespec t0;
 
     capture_check_fds(&cap);
+    if (argc > 1 && !strcmp(argv[1], "log"))
+        return log_command(argc - 1, argv + 1);
     cli_parse(&opt, argc, argv);
+    if (opt.metric_test)
+        return measure_test_file(opt.metric_test, !opt.no_default_metrics, opt.metric,
+                                 opt.nmetric, !opt.no_filter);
     if (opt.unobserved)
         run_unobserved(opt.argv);
+    struct metrics ms;
+    struct measure meas;
+    measure_init(&meas, &ms, !opt.no_default_metrics, opt.metric, opt.nmetric);
     int code = target_resolve(&tgt, opt.argv, err, sizeof(err));
     if (code)
         die_status(code, "%s", err);
@@ -143,6 +159,14 @@ int main(int argc, char **argv)
         die("cannot start the run record");
     if (events_open(&ev) < 0)
         die("cannot create the event socket in $TMPDIR: %s", strerror(errno));
+    struct report_server rs;
+    if (report_open(&rs, ev.dir) < 0)
+        die("cannot create the report socket in '%s': %s", ev.dir, strerror(errno));
+    metrics_init(&ms, the_record.dirfd);
+    struct run_state state = { &the_record, &ms, cJSON_CreateObject(), 0 };
+    struct sysmon sys;
+    cJSON *host = cJSON_GetObjectItemCaseSensitive(the_record.run, "host");
+    sysmon_init(&sys, cJSON_HasObjectItem(host, "gpus"));
     if (capture_setup(&cap, opt.capture) < 0)
         die("cannot set up output capture: %s", strerror(errno));
 
@@ -151,7 +175,7 @@ int main(int argc, char **argv)
     sigprocmask(SIG_BLOCK, &handled, &orig);
     int sigpipe_was_default = signal(SIGPIPE, SIG_IGN) == SIG_DFL;
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-    char **env = program_env(&the_record, lib, ev.path);
+    char **env = program_env(&the_record, lib, ev.path, rs.path);
     log_msg(LOG_INFO, "Running command 'main'");
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char **sh_argv = shell_argv(tgt.path, opt.argv);
@@ -167,7 +191,8 @@ int main(int argc, char **argv)
     events_add_main(&ev, child, tgt.path, opt.argv, cwd);
 
     struct supervisor sup = { .opt = &opt, .rec = &the_record, .cap = &cap, .ev = &ev,
-                              .child = child };
+                              .child = child, .state = &state, .meas = &meas, .rs = &rs,
+                              .sys = opt.no_sys_metrics ? NULL : &sys };
     bsfilter_init(&sup.filt);
     supervise(&sup, &handled);
     int status = finish_run(&sup, seconds_since(&t0));
@@ -178,6 +203,11 @@ int main(int argc, char **argv)
     for (int i = 0; i < cap.nch; i++)
         capture_close(&cap.ch[i]);
     close(sup.sigfd);
+    report_close(&rs);
+    measure_release(&meas);
+    metrics_release(&ms, !ms.failed);
+    sysmon_release(&sys);
+    cJSON_Delete(state.info);
     events_close(&ev);
     record_release(&the_record);
     target_release(&tgt);

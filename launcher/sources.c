@@ -43,7 +43,7 @@ int md5_file(const char *path, char hex[33])
     return 0;
 }
 
-static int copy_file(const char *from, const char *to)
+int copy_file(const char *from, const char *to)
 {
     int in = open(from, O_RDONLY | O_CLOEXEC), out = -1, rc = -1;
     char *tmp = xasprintf("%s.tmp%ld", to, (long)getpid());

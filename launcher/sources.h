@@ -13,6 +13,9 @@ int md5_file(const char *path, char hex[33]);
 int store_file(const char *basedir, const char *subdir, const char *path, char *stored,
                size_t storedlen);
 
+/* Copies a file (temporary file + rename, so the destination appears whole). 0 or -1. */
+int copy_file(const char *from, const char *to);
+
 /* path relative to base when it lies under it, else path itself (newly allocated). */
 char *path_relative_to(const char *path, const char *base);
 

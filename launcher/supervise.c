@@ -51,6 +51,7 @@ static void flush_cout(struct supervisor *s)
 static void collect_filtered(void *ctx, const char *buf, size_t n)
 {
     struct supervisor *s = ctx;
+    measure_feed(s->meas, buf, n);
     if (n < FLUSH_AT) {
         strbuf_add(&s->filtered, buf, n);
         return;
@@ -66,6 +67,7 @@ void supervise_end_output(struct supervisor *s)
         return;
     if (!s->opt->no_filter)
         bsfilter_finish(&s->filt, collect_filtered, s);
+    measure_finish(s->meas);
     flush_cout(s);
 }
 
@@ -157,6 +159,16 @@ void supervise_beat(struct supervisor *s)
         cJSON_AddNullToObject(s->rec->run, "result");
     json_set(s->rec->run, "processes", events_processes(s->ev));
     record_write_run(s->rec);
+    struct run_state *st = s->state;
+    if (s->sys)
+        sysmon_sample(s->sys, st->ms);
+    if (metrics_due(st->ms, s->opt->beat) && metrics_write_json(st->ms) < 0)
+        record_failed(s->rec, "metrics.json");
+    if (st->info_dirty) {
+        if (json_write_file(s->rec->dirfd, "info.json", st->info) < 0)
+            record_failed(s->rec, "info.json");
+        st->info_dirty = 0;
+    }
 }
 
 static int start_timer(double secs)
@@ -174,18 +186,29 @@ static int start_timer(double secs)
     return fd;
 }
 
+static struct pollfd *poll_slots(struct supervisor *s, size_t n)
+{
+    if (n > s->pfd_cap) {
+        s->pfd_cap = n * 2;
+        s->pfd = xrealloc(s->pfd, s->pfd_cap * sizeof(*s->pfd));
+    }
+    return s->pfd;
+}
+
 /* One poll round over everything; returns the number of channels that delivered bytes.
  * Filtered output is written to cout.txt when nothing more is ready at once (or when
  * FLUSH_AT bytes are pending), so a fast stream is written in large pieces. */
 static int poll_once(struct supervisor *s, int timeout_ms)
 {
-    struct pollfd p[5];
-    int n = 0, got = 0;
-    for (int i = 0; i < s->cap->nch; i++)
-        p[n++] = (struct pollfd){ s->cap->ch[i].rfd, POLLIN, 0 };
-    p[n++] = (struct pollfd){ s->ev->fd, POLLIN, 0 };
-    p[n++] = (struct pollfd){ s->sigfd, POLLIN, 0 };
-    p[n++] = (struct pollfd){ s->timerfd, POLLIN, 0 };
+    enum { EV, SIG, TIMER, FIXED };
+    int nch = s->cap->nch, got = 0;
+    struct pollfd *p = poll_slots(s, (size_t)nch + FIXED + 1 + s->rs->n);
+    for (int i = 0; i < nch; i++)
+        p[i] = (struct pollfd){ s->cap->ch[i].rfd, POLLIN, 0 };
+    p[nch + EV] = (struct pollfd){ s->ev->fd, POLLIN, 0 };
+    p[nch + SIG] = (struct pollfd){ s->sigfd, POLLIN, 0 };
+    p[nch + TIMER] = (struct pollfd){ s->timerfd, POLLIN, 0 };
+    size_t nrep = report_poll_fds(s->rs, p + nch + FIXED), n = (size_t)nch + FIXED + nrep;
     int ready = poll(p, (nfds_t)n, 0);
     if (ready == 0 && s->rec) {
         flush_cout(s);
@@ -193,18 +216,19 @@ static int poll_once(struct supervisor *s, int timeout_ms)
     }
     if (ready <= 0)
         return 0;
-    for (int i = 0; i < s->cap->nch; i++)
+    for (int i = 0; i < nch; i++)
         if (p[i].revents && s->cap->ch[i].rfd >= 0)
             got += on_output(s, &s->cap->ch[i]);
-    if (p[n - 3].revents)
+    if (p[nch + EV].revents)
         events_drain(s->ev);
-    if (p[n - 2].revents)
+    if (p[nch + SIG].revents)
         on_signal(s);
-    if (p[n - 1].revents) {
+    if (p[nch + TIMER].revents) {
         uint64_t ticks;
         if (read(s->timerfd, &ticks, sizeof(ticks)) > 0)
             supervise_beat(s);
     }
+    report_on_poll(s->rs, p + nch + FIXED, nrep, report_apply, s->state);
     return got;
 }
 
@@ -226,6 +250,7 @@ static void drain(struct supervisor *s)
             break;
     }
     events_drain(s->ev);
+    report_drain(s->rs, report_apply, s->state);
 }
 
 void supervise(struct supervisor *s, const sigset_t *handled)
@@ -244,4 +269,6 @@ void supervise(struct supervisor *s, const sigset_t *handled)
     s->timerfd = -1;
     free(s->buf);
     s->buf = NULL;
+    free(s->pfd);
+    s->pfd = NULL;
 }

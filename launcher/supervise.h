@@ -10,8 +10,12 @@
 #include "capture.h"
 #include "cli.h"
 #include "events.h"
+#include "measure.h"
 #include "record.h"
+#include "report.h"
+#include "report_verbs.h"
 #include "strbuf.h"
+#include "sysmon.h"
 
 struct supervisor {
     const struct options *opt;
@@ -26,6 +30,12 @@ struct supervisor {
     int interrupted;          /* the signal that interrupted the run, or 0 */
     int sigfd, timerfd;
     char *buf;
+    struct run_state *state;  /* metrics, info and result (with rec) */
+    struct measure *meas;     /* metrics found in the output */
+    struct report_server *rs; /* reports from the program */
+    struct sysmon *sys;       /* NULL: no sys.* metrics */
+    struct pollfd *pfd;       /* the poll set, grown with the report connections */
+    size_t pfd_cap;
 };
 
 /* The signals the supervisor handles through its signalfd; blocked before the fork. */
@@ -37,7 +47,8 @@ void supervise(struct supervisor *s, const sigset_t *handled);
 /* Ends the output: the filter's last line goes to cout.txt. */
 void supervise_end_output(struct supervisor *s);
 
-/* Writes the pending output line and run.json's heartbeat and process list. */
+/* Writes the pending output line, run.json (heartbeat, processes, result), the sys.*
+ * sample, metrics.json when due and info.json when changed. */
 void supervise_beat(struct supervisor *s);
 
 #endif

@@ -8,6 +8,7 @@ Suite *json_suite(void);
 Suite *runid_suite(void);
 Suite *redact_suite(void);
 Suite *cout_suite(void);
+Suite *metrics_suite(void);
 
 int main(void)
 {
@@ -16,6 +17,7 @@ int main(void)
     srunner_add_suite(sr, runid_suite());
     srunner_add_suite(sr, redact_suite());
     srunner_add_suite(sr, cout_suite());
+    srunner_add_suite(sr, metrics_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
