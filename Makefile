@@ -6,6 +6,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 BINDIR  := $(PREFIX)/bin
 LIBDIR  := $(PREFIX)/lib/sacred-run
+INCDIR  := $(PREFIX)/include
 
 CC      ?= cc
 OPT     ?= -O2
@@ -93,14 +94,17 @@ example: all
 
 bench: all
 	$(Q)scripts/bench-core.py
+	$(Q)scripts/bench-measure.py
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)
 	install -m 755 $(B)/sacred-run $(DESTDIR)$(BINDIR)/sacred-run
 	install -m 644 $(B)/libsacred-preload.so $(DESTDIR)$(LIBDIR)/libsacred-preload.so
+	install -m 644 launcher/sacred-report.h $(DESTDIR)$(INCDIR)/sacred-report.h
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/sacred-run $(DESTDIR)$(LIBDIR)/libsacred-preload.so
+	rm -f $(DESTDIR)$(BINDIR)/sacred-run $(DESTDIR)$(LIBDIR)/libsacred-preload.so \
+		$(DESTDIR)$(INCDIR)/sacred-report.h
 	-rmdir $(DESTDIR)$(LIBDIR) 2>/dev/null
 
 clean:

@@ -36,7 +36,7 @@ static void add(struct measure *m, const char *name, size_t nlen, const char *va
     int is_int;
     if (nlen == 0 || nlen > METRIC_NAME_MAX || !numtext_json(value, vlen, json, &is_int))
         return;
-    long long used = metrics_add(m->ms, name, nlen, json, has_step, step);
+    long long used = metrics_add(m->ms, name, nlen, json, has_step, step, m->stamp);
     if (m->seen) {
         char *n = xstrndup(name, nlen);
         m->seen(m->seen_ctx, m->lineno, n, json, used);
@@ -78,6 +78,7 @@ void measure_feed(struct measure *m, const char *buf, size_t n)
 {
     if (!m->defaults && !m->nrx)
         return;
+    time_iso_now(m->stamp); /* every line of this piece of output arrived now */
     const char *p = buf, *end = buf + n, *nl;
     while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
         if (m->partial.len) {
@@ -94,6 +95,7 @@ void measure_feed(struct measure *m, const char *buf, size_t n)
 
 void measure_finish(struct measure *m)
 {
+    time_iso_now(m->stamp);
     if (m->partial.len)
         parse_line(m, m->partial.buf, m->partial.len);
     strbuf_reset(&m->partial);

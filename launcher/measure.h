@@ -8,6 +8,7 @@
 #include "metric_regex.h"
 #include "metrics.h"
 #include "strbuf.h"
+#include "timefmt.h"
 
 /* Called for each measurement found (after the step is settled). */
 typedef void measure_seen_fn(void *ctx, size_t lineno, const char *name, const char *value,
@@ -22,6 +23,7 @@ struct measure {
     size_t lineno;
     measure_seen_fn *seen;       /* optional observer (--metric-test prints) */
     void *seen_ctx;
+    char stamp[TIME_ISO_LEN];    /* arrival time of the output being parsed */
 };
 
 /* Compiles the --metric patterns; dies with status 125 on a bad one. */

@@ -30,22 +30,39 @@ static int boundary(const char *s, size_t n, size_t i)
 
 static int step_rank(const char *name, size_t n)
 {
+    char c = (char)(name[0] | 0x20); /* quick filter: every step key starts with g, s, i or e */
+    if (n < 4 || n > 11 || (c != 'g' && c != 's' && c != 'i' && c != 'e'))
+        return NO_STEP;
     for (int i = 0; i < NSTEP_KEYS; i++)
         if (strlen(step_keys[i]) == n && !strncasecmp(name, step_keys[i], n))
             return i;
     return NO_STEP;
 }
 
+static int is_alpha(unsigned char c)
+{
+    return (unsigned)((c | 0x20) - 'a') < 26;
+}
+
+static int is_digit(unsigned char c)
+{
+    return (unsigned)(c - '0') < 10;
+}
+
+/* An optionally signed decimal integer of up to 18 digits, exactly n bytes. */
 static int integer(const char *v, size_t n, long long *out)
 {
-    char buf[24];
-    if (n == 0 || n > 18)
+    size_t i = v[0] == '-' || v[0] == '+';
+    long long x = 0;
+    if (n == i || n - i > 18)
         return 0;
-    memcpy(buf, v, n);
-    buf[n] = '\0';
-    char *end;
-    *out = strtoll(buf, &end, 10);
-    return *end == '\0';
+    for (size_t j = i; j < n; j++) {
+        if (!is_digit((unsigned char)v[j]))
+            return 0;
+        x = x * 10 + (v[j] - '0');
+    }
+    *out = v[0] == '-' ? -x : x;
+    return 1;
 }
 
 static void offer_step(struct metric_line *out, int *rank, int r, long long v)
@@ -88,10 +105,11 @@ static size_t name_before(const char *s, size_t k, const char **name)
 static void word_steps(const char *s, size_t n, struct metric_line *out, int *rank)
 {
     for (size_t i = 0; i < n; i++) {
-        if (!isalpha((unsigned char)s[i]) || (i > 0 && isalnum((unsigned char)s[i - 1])))
+        if (!is_alpha((unsigned char)s[i]) || (i > 0 && (is_alpha((unsigned char)s[i - 1])
+                                                          || is_digit((unsigned char)s[i - 1]))))
             continue;
         size_t w = i;
-        while (w < n && isalpha((unsigned char)s[w]))
+        while (w < n && is_alpha((unsigned char)s[w]))
             w++;
         int r = step_rank(s + i, w - i);
         if (r == NO_STEP || w >= n || s[w] != ' ') {
@@ -99,7 +117,7 @@ static void word_steps(const char *s, size_t n, struct metric_line *out, int *ra
             continue;
         }
         size_t d = w + 1, e = d;
-        while (e < n && isdigit((unsigned char)s[e]))
+        while (e < n && is_digit((unsigned char)s[e]))
             e++;
         long long v;
         if (e > d && (e == n || !isalnum((unsigned char)s[e])) && integer(s + d, e - d, &v))

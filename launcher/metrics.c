@@ -76,24 +76,35 @@ static struct metric *lookup(struct metrics *ms, const char *name, size_t nlen, 
 }
 
 long long metrics_add(struct metrics *ms, const char *name, size_t nlen, const char *value,
-                      int has_step, long long step)
+                      int has_step, long long step, const char *stamp)
 {
     struct metric *m = lookup(ms, name, nlen, 1);
-    char stamp[TIME_ISO_LEN];
-    time_iso_now(stamp);
     if (!has_step)
         step = m->any ? m->last_step + 1 : 0;
     m->last_step = step;
     m->any = 1;
-    snprintf(m->last_value, sizeof(m->last_value), "%s", value);
+    size_t vlen = strnlen(value, sizeof(m->last_value) - 1);
+    memcpy(m->last_value, value, vlen);
+    m->last_value[vlen] = '\0';
     ms->points++;
     ms->since_write++;
     if (ms->dirfd < 0)
         return step; /* counting only (--metric-test) */
+    char num[24], *e = num + sizeof(num), *d = e;
+    unsigned long long u = step < 0 ? 0ULL - (unsigned long long)step : (unsigned long long)step;
+    do
+        *--d = (char)('0' + u % 10);
+    while (u /= 10);
+    if (step < 0)
+        *--d = '-';
     size_t before = m->frag[0].len + m->frag[1].len + m->frag[2].len;
-    strbuf_addf(&m->frag[0], ",\n      %lld", step);
-    strbuf_addf(&m->frag[1], ",\n      \"%s\"", stamp);
-    strbuf_addf(&m->frag[2], ",\n      %s", value);
+    strbuf_add(&m->frag[0], ",\n      ", 8);
+    strbuf_add(&m->frag[0], d, (size_t)(e - d));
+    strbuf_add(&m->frag[1], ",\n      \"", 9);
+    strbuf_addstr(&m->frag[1], stamp);
+    strbuf_addch(&m->frag[1], '"');
+    strbuf_add(&m->frag[2], ",\n      ", 8);
+    strbuf_addstr(&m->frag[2], value);
     ms->pending += m->frag[0].len + m->frag[1].len + m->frag[2].len - before;
     if (ms->pending >= FLUSH_PENDING && metrics_flush(ms) < 0)
         ms->failed = errno;
@@ -133,7 +144,8 @@ int metrics_flush(struct metrics *ms)
     return 0;
 }
 
-/* Copies a fragment file into out, without its leading ','. */
+/* Copies a fragment file into out, without its leading ','; in the kernel
+ * (copy_file_range) where the file system allows, else through a buffer. */
 static int copy_fragment(struct metrics *ms, size_t index, int part, int out)
 {
     char *p = frag_path(index, part);
@@ -141,18 +153,18 @@ static int copy_fragment(struct metrics *ms, size_t index, int part, int out)
     free(p);
     if (fd < 0)
         return -1;
-    char buf[65536];
+    loff_t off = 1;
     ssize_t n;
-    int first = 1, rc = 0;
-    while ((n = read(fd, buf, sizeof(buf))) > 0) {
-        if (write_full(out, buf + first, (size_t)n - (size_t)first) < 0) {
-            rc = -1;
-            break;
-        }
-        first = 0;
-    }
+    while ((n = copy_file_range(fd, &off, out, NULL, 1 << 30, 0)) > 0)
+        ;
+    char buf[65536];
+    if (n < 0 && lseek(fd, off, SEEK_SET) == off)
+        while ((n = read(fd, buf, sizeof(buf))) > 0 && write_full(out, buf, (size_t)n) == 0)
+            ;
+    int saved = errno;
     close(fd);
-    return n < 0 ? -1 : rc;
+    errno = saved;
+    return n < 0 ? -1 : 0;
 }
 
 static int by_name(const void *a, const void *b)

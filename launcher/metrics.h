@@ -34,11 +34,11 @@ struct metrics {
 };
 
 void metrics_init(struct metrics *ms, int dirfd);
-/* Adds a point and returns its step; value is JSON number text (numtext_json). Without a
- * step, the step is one past the metric's last (from 0), as in Sacred. With dirfd < 0
- * points are only counted. */
+/* Adds a point and returns its step; value is JSON number text (numtext_json), stamp its
+ * time (time_iso). Without a step, the step is one past the metric's last (from 0), as in
+ * Sacred. With dirfd < 0 points are only counted. */
 long long metrics_add(struct metrics *ms, const char *name, size_t nlen, const char *value,
-                      int has_step, long long step);
+                      int has_step, long long step, const char *stamp);
 /* Writes pending points to the fragment files. 0 or -1 with errno. */
 int metrics_flush(struct metrics *ms);
 /* Flushes and rebuilds metrics.json. 0 or -1 with errno. */

@@ -19,7 +19,7 @@ static int is_digit(char c)
 static size_t word_at(const char *s, size_t n, const char *w)
 {
     size_t k = strlen(w);
-    return n >= k && !strncasecmp(s, w, k) ? k : 0;
+    return n >= k && (s[0] | 0x20) == w[0] && !strncasecmp(s, w, k) ? k : 0;
 }
 
 size_t numtext_span(const char *s, size_t n)
@@ -63,10 +63,18 @@ static size_t int_text(const char *s, size_t n, char *out)
     for (size_t j = i; j < n; j++)
         if (!is_digit(s[j]))
             return 0;
-    char buf[24];
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    return (size_t)snprintf(out, NUMTEXT_MAX, "%lld", strtoll(buf, NULL, 10));
+    /* Canonical form of an integer literal: no '+', no leading zeros ("-0" is "0"). */
+    int neg = s[0] == '-';
+    size_t d = i;
+    while (d + 1 < n && s[d] == '0')
+        d++;
+    size_t o = 0;
+    if (neg && !(n - d == 1 && s[d] == '0'))
+        out[o++] = '-';
+    memcpy(out + o, s + d, n - d);
+    o += n - d;
+    out[o] = '\0';
+    return o;
 }
 
 /* A plain decimal ("-0.2500", ".5", "5.") written the way repr() writes its value. */

@@ -16,6 +16,7 @@
 #include "metric_parse.h"
 #include "numtext.h"
 #include "sources.h"
+#include "timefmt.h"
 
 /* Splits off the next space-separated word of *rest (NULL if none). */
 static char *word(char **rest)
@@ -54,7 +55,9 @@ static int do_scalar(struct run_state *s, char *rest, char *err, size_t errlen)
     long long st = step ? strtoll(step, &end, 10) : 0;
     if (step && (*end || !*step))
         return fail(err, errlen, "step '%s' is not an integer", step);
-    metrics_add(s->ms, name, strlen(name), json, step != NULL, st);
+    char stamp[TIME_ISO_LEN];
+    time_iso_now(stamp);
+    metrics_add(s->ms, name, strlen(name), json, step != NULL, st, stamp);
     return 0;
 }
 

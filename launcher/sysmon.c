@@ -12,6 +12,7 @@
 
 #include "error.h"
 #include "numtext.h"
+#include "timefmt.h"
 
 struct pstat {
     pid_t pid, ppid;
@@ -131,19 +132,20 @@ void sysmon_init(struct sysmon *m, int gpu)
     clock_gettime(CLOCK_MONOTONIC, &m->last);
 }
 
+static void add_text(struct metrics *ms, const char *name, const char *text)
+{
+    char buf[NUMTEXT_MAX], stamp[TIME_ISO_LEN];
+    int is_int;
+    time_iso_now(stamp);
+    if (numtext_json(text, strlen(text), buf, &is_int))
+        metrics_add(ms, name, strlen(name), buf, 0, 0, stamp);
+}
+
 static void add_int(struct metrics *ms, const char *name, long long v)
 {
     char buf[NUMTEXT_MAX];
     snprintf(buf, sizeof(buf), "%lld", v);
-    metrics_add(ms, name, strlen(name), buf, 0, 0);
-}
-
-static void add_text(struct metrics *ms, const char *name, const char *text)
-{
-    char buf[NUMTEXT_MAX];
-    int is_int;
-    if (numtext_json(text, strlen(text), buf, &is_int))
-        metrics_add(ms, name, strlen(name), buf, 0, 0);
+    add_text(ms, name, buf);
 }
 
 static void sample_gpus(struct metrics *ms)
