@@ -48,6 +48,8 @@ static int do_scalar(struct run_state *s, char *rest, char *err, size_t errlen)
     int is_int;
     if (!name || !value || rest)
         return fail(err, errlen, "usage: scalar NAME VALUE [STEP]");
+    if (!*name)
+        return fail(err, errlen, "empty metric name");
     if (strlen(name) > METRIC_NAME_MAX)
         return fail(err, errlen, "metric name '%.40s...' is longer than 200 bytes", name);
     if (!numtext_json(value, strlen(value), json, &is_int))

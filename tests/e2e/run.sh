@@ -456,6 +456,7 @@ f = s.makefile("rw")
 for i in range(100):
     f.write("scalar py.loss %r\n" % (1.0 / (i + 1)))
 f.write("scalar py.loss nope\n")
+f.write("scalar  1\n")
 f.write("info who \"python\"\n")
 f.write("sync\n")
 f.flush()
@@ -468,7 +469,8 @@ while True:
 print(replies)
 PY
     "$SR" -F logs -l ERROR --no-sys-metrics python3 rep.py > out || return
-    grep -qF "[\"error 101: value 'nope' is not a number\", 'ok 103']" out || fail "$(cat out)" || return
+    grep -qF "[\"error 101: value 'nope' is not a number\", 'error 102: empty metric name', 'ok 104']" out \
+        || fail "$(cat out)" || return
     chk logs/1 'len(metrics["py.loss"]["values"]) == 100 and metrics["py.loss"]["steps"][-1] == 99' \
         'metrics["py.loss"]["values"][2] == 0.3333333333333333' 'info == {"who": "python"}'
 }
