@@ -61,12 +61,12 @@ $(B)/libsacred-preload.so: $(PRELOAD_OBJ) preload/exports.map
 $(B)/launcher/%.o: launcher/%.c
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE) $(OPT) -Ipreload $(shell pkg-config --cflags libcjson 2>/dev/null) -c -o $@ $<
+	$(Q)$(CC) $(BASE) $(OPT) -iquote preload $(shell pkg-config --cflags libcjson 2>/dev/null) -c -o $@ $<
 
 $(B)/asan/launcher/%.o: launcher/%.c
 	$(call msg,CC-SAN,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE) -O1 $(SAN) -Ipreload $(shell pkg-config --cflags libcjson 2>/dev/null) -c -o $@ $<
+	$(Q)$(CC) $(BASE) -O1 $(SAN) -iquote preload $(shell pkg-config --cflags libcjson 2>/dev/null) -c -o $@ $<
 
 $(B)/preload/%.o: preload/%.c
 	$(call msg,CC,$<)
@@ -76,12 +76,12 @@ $(B)/preload/%.o: preload/%.c
 $(UNIT_BIN): $(UNIT_SRC) $(ASAN_LIB_OBJ)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE) -O1 $(SAN) -Ilauncher -Ipreload -o $@ $(UNIT_SRC) $(ASAN_LIB_OBJ) $(CHECK_LIBS) $(LAUNCHER_LIBS)
+	$(Q)$(CC) $(BASE) -O1 $(SAN) -iquote launcher -iquote preload -o $@ $(UNIT_SRC) $(ASAN_LIB_OBJ) $(CHECK_LIBS) $(LAUNCHER_LIBS)
 
 $(B)/progs/%: tests/e2e/progs/%.c
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -Ilauncher -o $@ $< $(if $(findstring static,$*),-static) -lpthread
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -iquote launcher -o $@ $< $(if $(findstring static,$*),-static) -lpthread
 
 asan: deps $(B)/asan/sacred-run
 tests: all asan $(UNIT_BIN) $(PROG_BIN)

@@ -31,7 +31,7 @@ def build():
     os.makedirs(BENCH, exist_ok=True)
     cc = ["cc", "-O2", "-std=c11", "-D_GNU_SOURCE"]
     subprocess.check_call(cc + ["-o", BENCH + "/spew", ROOT + "/scripts/bench/spew.c"])
-    subprocess.check_call(cc + ["-I", ROOT + "/launcher", "-o", BENCH + "/filter_bench",
+    subprocess.check_call(cc + ["-iquote", ROOT + "/launcher", "-o", BENCH + "/filter_bench",
                                 ROOT + "/scripts/bench/filter_bench.c",
                                 ROOT + "/launcher/bsfilter.c", ROOT + "/launcher/utf8.c",
                                 ROOT + "/launcher/error.c"])

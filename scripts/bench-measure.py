@@ -29,7 +29,7 @@ core = import_module("bench-core")
 
 def build():
     os.makedirs(BENCH, exist_ok=True)
-    cc = ["cc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-I", ROOT + "/launcher"]
+    cc = ["cc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-iquote", ROOT + "/launcher"]
     for prog in ("metric_lines", "report_many"):
         subprocess.check_call(cc + ["-o", BENCH + "/" + prog, ROOT + "/scripts/bench/%s.c" % prog])
 
