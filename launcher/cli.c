@@ -14,7 +14,7 @@
 
 enum {
     OPT_NO_FILTER = 256, OPT_ENV_ALLOW, OPT_ENV_DENY, OPT_VERSION, OPT_METRIC,
-    OPT_NO_DEFAULT_METRICS, OPT_METRIC_TEST, OPT_RESULT, OPT_NO_SYS_METRICS,
+    OPT_NO_DEFAULT_METRICS, OPT_METRIC_TEST, OPT_RESULT, OPT_NO_SYS_METRICS, OPT_NO_WITH,
 };
 
 static const struct option longopts[] = {
@@ -47,16 +47,19 @@ static const struct option longopts[] = {
     { "metric-test", required_argument, NULL, OPT_METRIC_TEST },
     { "result", required_argument, NULL, OPT_RESULT },
     { "no-sys-metrics", no_argument, NULL, OPT_NO_SYS_METRICS },
+    { "no-with", no_argument, NULL, OPT_NO_WITH },
     { NULL, 0, NULL, 0 },
 };
 
 static const char usage_text[] =
-    "usage: sacred-run [options] [--] PROGRAM [ARGS...]\n"
+    "usage: sacred-run [options] [COMMAND] [--] PROGRAM [ARGS...] [with UPDATE...]\n"
     "       sacred-run log VERB ARGS...     (report from inside a run; see 'sacred-run log')\n"
     "       sacred-run [metric options] --metric-test FILE\n"
     "\n"
     "Runs PROGRAM unchanged and records the run in Sacred's file-storage layout\n"
     "(STORAGE/<id>/run.json, config.json, cout.txt, info.json, metrics.json).\n"
+    "After 'with': KEY=VALUE updates and .json/.yaml configuration files.\n"
+    "COMMAND: print_config or save_config (nothing runs; see the README).\n"
     "\n"
     "Options (Sacred's names):\n"
     "  -F, --file_storage DIR   run storage (default: $SACRED_RUN_STORAGE, else ./runs)\n"
@@ -70,6 +73,8 @@ static const char usage_text[] =
     "                           ERROR, CRITICAL or a number\n"
     "  -d, --debug              same as --loglevel DEBUG\n"
     "  -P, --priority NUMBER    stored as meta.priority\n"
+    "  -f, --force              accept update keys that no option, placeholder or file defines\n"
+    "  -p, --print-config       print the configuration, then run\n"
     "  -h, --help               show this help\n"
     "Options of our own:\n"
     "      --no-filter          store raw output in cout.txt (no backspace/CR processing)\n"
@@ -81,6 +86,7 @@ static const char usage_text[] =
     "      --metric-test FILE   print the metrics a log file would yield, run nothing\n"
     "      --result METRIC      the run's result is that metric's last value\n"
     "      --no-sys-metrics     do not record sys.* (CPU, memory, I/O, GPU) metrics\n"
+    "      --no-with            pass the word 'with' to the program like any other\n"
     "      --version            print the version\n"
     "\n"
     "Exit status: the program's own, 128+N if it died of signal N; 125 if sacred-run\n"
@@ -144,9 +150,9 @@ static void handle(struct options *o, int c, const char *arg)
     case 'l': o->loglevel_str = arg; o->loglevel = parse_level(arg); break;
     case 'd': o->debug = 1; o->loglevel = LOG_DEBUG; break;
     case 'P': o->priority_str = arg; o->priority = parse_number(arg, "--priority"); break;
-    case 'f': refuse("-f/--force", "sacred-run has no configuration checks to suppress yet");
+    case 'f': o->force = 1; break;
     case 'e': refuse("-e/--enforce_clean", "git repository tracking is not implemented yet");
-    case 'p': refuse("-p/--print-config", "configuration handling is not implemented yet");
+    case 'p': o->print_config = 1; break;
     case 'q': refuse("-q/--queue", "queued runs are not implemented");
     case 'm': refuse("-m/--mongo_db", "only the file storage (-F) is implemented");
     case 's': refuse("-s/--sql", "only the file storage (-F) is implemented");
@@ -164,9 +170,44 @@ static void handle(struct options *o, int c, const char *arg)
     case OPT_METRIC_TEST: o->metric_test = arg; break;
     case OPT_RESULT: o->result_metric = arg; break;
     case OPT_NO_SYS_METRICS: o->no_sys_metrics = 1; break;
+    case OPT_NO_WITH: o->no_with = 1; break;
     case 'h': fputs(usage_text, stdout); exit(0);
     case OPT_VERSION: printf("sacred-run %s\n", SR_VERSION); exit(0);
     }
+}
+
+/* As in Sacred, options may stand among the words after "with": parse and remove them. */
+static void options_among_updates(struct options *o)
+{
+    char **w = o->with_words, **keep = w;
+    char *args[256] = { "sacred-run" };
+    int n = 1;
+    for (; *w; w++) {
+        if ((*w)[0] != '-' || !(*w)[1] || n + 2 >= (int)(sizeof(args) / sizeof(*args))) {
+            *keep++ = *w;
+            continue;
+        }
+        args[n++] = *w;
+        const struct option *lo = NULL;
+        for (const struct option *l = longopts; l->name && !lo; l++)
+            if ((*w)[1] == '-' && !strcmp(*w + 2, l->name))
+                lo = l;
+        int takes = lo ? lo->has_arg == required_argument
+                       : (*w)[1] != '-' && !(*w)[2] && strchr("FncbiClPmstS", (*w)[1]);
+        if (takes && w[1])
+            args[n++] = *++w;
+    }
+    *keep = NULL;
+    args[n] = NULL;
+    optind = 0; /* 0 resets glibc's getopt completely for the second pass */
+    int c;
+    while ((c = getopt_long(n, args, "+F:n:c:b:i:uC:l:dP:hfepqm:s:t:S:D", longopts, NULL)) != -1) {
+        if (c == '?' || c == ':')
+            die("unknown or incomplete option '%s' after 'with'; see 'sacred-run --help'", args[optind - 1]);
+        handle(o, c, optarg);
+    }
+    if (optind < n)
+        die("'%s' after 'with' is not an option, KEY=VALUE or a configuration file", args[optind]);
 }
 
 void cli_parse(struct options *o, int argc, char **argv)
@@ -193,9 +234,27 @@ void cli_parse(struct options *o, int argc, char **argv)
             die("--metric-test runs nothing; remove '%s' or drop --metric-test", argv[optind]);
         return;
     }
+    static const char *const commands[] = { "print_config", "save_config" };
+    for (size_t i = 0; optind < argc && i < sizeof(commands) / sizeof(*commands); i++)
+        if (!strcmp(argv[optind], commands[i])) {
+            o->command = commands[i];
+            optind++;
+        }
+    if (optind < argc && !strcmp(argv[optind], "--"))
+        optind++;
     if (optind >= argc)
         die("no program given; usage: sacred-run [options] PROGRAM [ARGS...]");
     o->argv = argv + optind;
+    static char *no_words[] = { NULL };
+    o->with_words = no_words;
+    for (int i = 1; !o->no_with && o->argv[i]; i++)
+        if (!strcmp(o->argv[i], "with")) {
+            o->argv[i] = NULL; /* the program's arguments end here */
+            o->with_words = o->argv + i + 1;
+            o->with = 1;
+            options_among_updates(o);
+            break;
+        }
     const char *env = getenv("SACRED_RUN_STORAGE");
     o->storage_used = o->storage ? o->storage : env && *env ? env : "runs";
     if (!*o->storage_used)
@@ -231,14 +290,14 @@ cJSON *cli_meta_options(const struct options *o)
     cJSON_AddBoolToObject(m, "--debug", o->debug);
     cJSON_AddFalseToObject(m, "--enforce_clean");
     cJSON_AddItemToObject(m, "--file_storage", str_or_null(o->storage));
-    cJSON_AddFalseToObject(m, "--force");
+    cJSON_AddBoolToObject(m, "--force", o->force);
     cJSON_AddFalseToObject(m, "--help");
     cJSON_AddItemToObject(m, "--id", str_or_null(o->id));
     cJSON_AddItemToObject(m, "--loglevel", str_or_null(o->loglevel_str));
     cJSON_AddNullToObject(m, "--mongo_db");
     cJSON_AddItemToObject(m, "--name", str_or_null(o->name));
     cJSON_AddFalseToObject(m, "--pdb");
-    cJSON_AddFalseToObject(m, "--print-config");
+    cJSON_AddBoolToObject(m, "--print-config", o->print_config);
     cJSON_AddItemToObject(m, "--priority", str_or_null(o->priority_str));
     cJSON_AddFalseToObject(m, "--queue");
     cJSON_AddNullToObject(m, "--s3");
@@ -246,9 +305,9 @@ cJSON *cli_meta_options(const struct options *o)
     cJSON_AddNullToObject(m, "--tiny_db");
     cJSON_AddBoolToObject(m, "--unobserved", o->unobserved);
     cJSON_AddNullToObject(m, "COMMAND");
-    cJSON_AddItemToObject(m, "UPDATE", cJSON_CreateArray());
+    cJSON_AddItemToObject(m, "UPDATE", json_string_list(o->with_words));
     cJSON_AddFalseToObject(m, "help");
-    cJSON_AddFalseToObject(m, "with");
+    cJSON_AddBoolToObject(m, "with", o->with);
     cJSON_AddBoolToObject(m, "--no-filter", o->no_filter);
     cJSON_AddItemToObject(m, "--env-allow", names(o->env_allow, o->nallow));
     cJSON_AddItemToObject(m, "--env-deny", names(o->env_deny, o->ndeny));
@@ -256,5 +315,6 @@ cJSON *cli_meta_options(const struct options *o)
     cJSON_AddBoolToObject(m, "--no-default-metrics", o->no_default_metrics);
     cJSON_AddItemToObject(m, "--result", str_or_null(o->result_metric));
     cJSON_AddBoolToObject(m, "--no-sys-metrics", o->no_sys_metrics);
+    cJSON_AddBoolToObject(m, "--no-with", o->no_with);
     return m;
 }

@@ -36,6 +36,12 @@ struct options {
     const char *metric_test;    /* --metric-test FILE */
     const char *result_metric;  /* --result METRIC */
     int no_sys_metrics;         /* --no-sys-metrics */
+    int force;                  /* -f: accept update keys nothing defines */
+    int print_config;           /* -p: print the configuration, then run */
+    int no_with;                /* --no-with: "with" is an ordinary argument */
+    const char *command;        /* print_config, save_config, or NULL (run) */
+    char **with_words;          /* the words after "with" (NULL-terminated) */
+    int with;                   /* "with" was given */
     char **argv;                /* the program and its arguments (NULL with --metric-test) */
 };
 

@@ -169,6 +169,26 @@ void json_print(struct strbuf *out, const cJSON *item)
     print_value(out, item, 0);
 }
 
+void json_print_compact(struct strbuf *out, const cJSON *item)
+{
+    int is_object = cJSON_IsObject(item);
+    if (!is_object && !cJSON_IsArray(item)) {
+        print_value(out, item, 0);
+        return;
+    }
+    strbuf_addch(out, is_object ? '{' : '[');
+    for (const cJSON *c = item->child; c; c = c->next) {
+        if (is_object) {
+            json_quote(out, c->string);
+            strbuf_addstr(out, ": ");
+        }
+        json_print_compact(out, c);
+        if (c->next)
+            strbuf_addstr(out, ", ");
+    }
+    strbuf_addch(out, is_object ? '}' : ']');
+}
+
 cJSON *json_int(long long v)
 {
     char buf[32];

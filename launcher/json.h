@@ -11,6 +11,9 @@
 /* Appends the Python-style text of item to out. */
 void json_print(struct strbuf *out, const cJSON *item);
 
+/* One-line JSON in insertion order, as json.dumps(obj) writes it (", " and ": "). */
+void json_print_compact(struct strbuf *out, const cJSON *item);
+
 /* Appends s as a JSON string literal (ASCII escapes, invalid UTF-8 as \udcXX). */
 void json_quote(struct strbuf *out, const char *s);
 

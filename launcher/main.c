@@ -13,6 +13,9 @@
 
 #include "capture.h"
 #include "cli.h"
+#include "commands.h"
+#include "config.h"
+#include "config_print.h"
 #include "error.h"
 #include "events.h"
 #include "finish.h"
@@ -69,8 +72,10 @@ static char *find_preload(void)
         "reinstall sacred-run or set SACRED_RUN_PRELOAD", exe, exe);
 }
 
-static void run_unobserved(char **argv)
+static void run_unobserved(char **argv, char **set)
 {
+    for (; *set; set++)
+        putenv(*set);
     execvp(argv[0], argv);
     die_status(errno == ENOENT ? SR_EXIT_NOT_FOUND : SR_EXIT_CANNOT_RUN, "cannot run '%s': %s",
                argv[0], strerror(errno));
@@ -96,10 +101,12 @@ static cJSON *store_main_source(const struct record *r, const struct target *t, 
 }
 
 static char **program_env(const struct record *r, const char *lib, const char *sock,
-                          const char *report)
+                          const char *report, char *const *config_env)
 {
     const char *old = getenv("LD_PRELOAD");
+    char **base = build_env(environ, config_env);
     char *set[] = {
+        xasprintf("SACRED_CONFIG=%s/config.json", r->dir),
         xasprintf("SACRED_REPORT_SOCKET=%s", report),
         xasprintf("LD_PRELOAD=%s%s%s", lib, old && *old ? ":" : "", old ? old : ""),
         xasprintf("%s=%s", SR_ENV_PRELOAD, lib),
@@ -108,10 +115,26 @@ static char **program_env(const struct record *r, const char *lib, const char *s
         xasprintf("%s=%s", SR_ENV_RUN_ID, r->id),
         NULL,
     };
-    char **env = build_env(environ, set);
+    char **env = build_env(base, set);
     for (char **s = set; *s; s++)
         free(*s);
+    free_env(base);
     return env;
+}
+
+/* meta.config_updates, named_configs and where each entry came from; the argv as typed
+ * when the configuration changed it. */
+static void add_config_meta(cJSON *run, const struct config *cfg, char **given)
+{
+    cJSON *meta = cJSON_GetObjectItemCaseSensitive(run, "meta");
+    json_set(meta, "config_updates", cJSON_Duplicate(cfg->updates, 1));
+    json_set(meta, "named_configs", cJSON_Duplicate(cfg->named, 1));
+    json_set(meta, "config_sources", cJSON_Duplicate(cfg->origins, 1));
+    int same = 1;
+    for (size_t i = 0; given[i] || cfg->argv[i]; i++)
+        same &= given[i] && cfg->argv[i] && !strcmp(given[i], cfg->argv[i]);
+    if (!same)
+        json_set(cJSON_GetObjectItemCaseSensitive(run, "program"), "argv_given", json_string_list(given));
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -137,8 +160,21 @@ int main(int argc, char **argv)
     if (opt.metric_test)
         return measure_test_file(opt.metric_test, !opt.no_default_metrics, opt.metric,
                                  opt.nmetric, !opt.no_filter);
+    if (opt.command)
+        return run_command(&opt);
+    struct config cfg;
+    if (config_resolve(&cfg, opt.argv, opt.with_words, opt.with, opt.force, err, sizeof(err)) < 0)
+        die("%s", err);
+    char **given_argv = opt.argv;
+    opt.argv = cfg.argv; /* the program runs with the configuration in its options */
+    if (opt.print_config) {
+        config_print(stdout, &cfg, isatty(STDOUT_FILENO));
+        printf("%.79s\n", "----------------------------------------------------------------"
+                          "---------------");
+        fflush(stdout);
+    }
     if (opt.unobserved)
-        run_unobserved(opt.argv);
+        run_unobserved(opt.argv, cfg.env);
     struct metrics ms;
     struct measure meas;
     measure_init(&meas, &ms, !opt.no_default_metrics, opt.metric, opt.nmetric);
@@ -155,7 +191,9 @@ int main(int argc, char **argv)
         exit(SR_EXIT_TOOL);
     set_die_cleanup(remove_half_made_run);
     cJSON *sources = store_main_source(&the_record, &tgt, cwd);
-    if (record_start(&the_record, run_json_new(&opt, &tgt, cwd, sources, environ)) < 0)
+    cJSON *run = run_json_new(&opt, &tgt, cwd, sources, environ);
+    add_config_meta(run, &cfg, given_argv);
+    if (record_start(&the_record, run, cfg.tree) < 0)
         die("cannot start the run record");
     if (events_open(&ev) < 0)
         die("cannot create the event socket in $TMPDIR: %s", strerror(errno));
@@ -175,7 +213,7 @@ int main(int argc, char **argv)
     sigprocmask(SIG_BLOCK, &handled, &orig);
     int sigpipe_was_default = signal(SIGPIPE, SIG_IGN) == SIG_DFL;
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-    char **env = program_env(&the_record, lib, ev.path, rs.path);
+    char **env = program_env(&the_record, lib, ev.path, rs.path, cfg.env);
     log_msg(LOG_INFO, "Running command 'main'");
     clock_gettime(CLOCK_MONOTONIC, &t0);
     char **sh_argv = shell_argv(tgt.path, opt.argv);
@@ -212,6 +250,7 @@ int main(int argc, char **argv)
     record_release(&the_record);
     target_release(&tgt);
     free_env(env);
+    config_release(&cfg);
     free(lib);
     free(name);
     cli_release(&opt);

@@ -46,10 +46,12 @@ int record_claim(struct record *r, const char *storage, const char *forced_id)
     return 0;
 }
 
-int record_start(struct record *r, cJSON *run)
+int record_start(struct record *r, cJSON *run, const cJSON *config)
 {
-    static const char *const empty[] = { "config.json", "info.json", "metrics.json" };
+    static const char *const empty[] = { "info.json", "metrics.json" };
     r->run = run;
+    if (json_write_file(r->dirfd, "config.json", config) < 0)
+        return error("cannot write '%s/config.json': %s", r->dir, strerror(errno));
     for (size_t i = 0; i < sizeof(empty) / sizeof(*empty); i++)
         if (write_file_atomic(r->dirfd, empty[i], "{}", 2) < 0)
             return error("cannot write '%s/%s': %s", r->dir, empty[i], strerror(errno));

@@ -21,9 +21,9 @@ struct record {
 /* Creates the storage if needed and claims a run directory (forced_id or the next).
  * Returns 0, or -1 after printing a one-line error. */
 int record_claim(struct record *r, const char *storage, const char *forced_id);
-/* Writes run.json (taking run over), config.json, cout.txt, info.json and metrics.json.
- * Returns 0, or -1 after printing an error. */
-int record_start(struct record *r, cJSON *run);
+/* Writes run.json (taking run over), config.json (from config), cout.txt, info.json and
+ * metrics.json. Returns 0, or -1 after printing an error. */
+int record_start(struct record *r, cJSON *run, const cJSON *config);
 /* Rewrites run.json; a failure is reported on stderr once per run. */
 void record_write_run(struct record *r);
 /* Reports a write failure after start (once). */

@@ -17,6 +17,7 @@ void strbuf_grow(struct strbuf *sb, size_t extra)
     while (cap < sb->len + extra + 1)
         cap *= 2;
     sb->buf = xrealloc(sb->buf, cap);
+    sb->buf[sb->len] = '\0'; /* a new buffer is terminated before anything is added */
     sb->cap = cap;
 }
 

@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 struct strbuf {
-    char *buf;   /* always NUL-terminated when len > 0 or after any add */
+    char *buf;   /* NULL, or NUL-terminated at len */
     size_t len;
     size_t cap;
 };

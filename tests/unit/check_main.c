@@ -10,6 +10,7 @@ Suite *redact_suite(void);
 Suite *cout_suite(void);
 Suite *metrics_suite(void);
 Suite *store_suite(void);
+Suite *config_suite(void);
 
 int main(void)
 {
@@ -20,6 +21,7 @@ int main(void)
     srunner_add_suite(sr, cout_suite());
     srunner_add_suite(sr, metrics_suite());
     srunner_add_suite(sr, store_suite());
+    srunner_add_suite(sr, config_suite());
     srunner_run_all(sr, CK_NORMAL);
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
