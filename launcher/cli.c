@@ -15,6 +15,7 @@
 enum {
     OPT_NO_FILTER = 256, OPT_ENV_ALLOW, OPT_ENV_DENY, OPT_VERSION, OPT_METRIC,
     OPT_NO_DEFAULT_METRICS, OPT_METRIC_TEST, OPT_RESULT, OPT_NO_SYS_METRICS, OPT_NO_WITH,
+    OPT_CHECK, OPT_RERUN_OF,
 };
 
 static const struct option longopts[] = {
@@ -48,6 +49,8 @@ static const struct option longopts[] = {
     { "result", required_argument, NULL, OPT_RESULT },
     { "no-sys-metrics", no_argument, NULL, OPT_NO_SYS_METRICS },
     { "no-with", no_argument, NULL, OPT_NO_WITH },
+    { "check", no_argument, NULL, OPT_CHECK },
+    { "rerun-of", required_argument, NULL, OPT_RERUN_OF },
     { NULL, 0, NULL, 0 },
 };
 
@@ -59,7 +62,8 @@ static const char usage_text[] =
     "Runs PROGRAM unchanged and records the run in Sacred's file-storage layout\n"
     "(STORAGE/<id>/run.json, config.json, cout.txt, info.json, metrics.json).\n"
     "After 'with': KEY=VALUE updates and .json/.yaml configuration files.\n"
-    "COMMAND: print_config or save_config (nothing runs; see the README).\n"
+    "COMMAND: print_config, save_config, print_dependencies (nothing runs), or\n"
+    "'rerun ID [--check]' instead of PROGRAM (see the README).\n"
     "\n"
     "Options (Sacred's names):\n"
     "  -F, --file_storage DIR   run storage (default: $SACRED_RUN_STORAGE, else ./runs)\n"
@@ -87,6 +91,7 @@ static const char usage_text[] =
     "      --result METRIC      the run's result is that metric's last value\n"
     "      --no-sys-metrics     do not record sys.* (CPU, memory, I/O, GPU) metrics\n"
     "      --no-with            pass the word 'with' to the program like any other\n"
+    "      --check              with rerun: only report differences from the recorded run\n"
     "      --version            print the version\n"
     "\n"
     "Exit status: the program's own, 128+N if it died of signal N; 125 if sacred-run\n"
@@ -171,6 +176,8 @@ static void handle(struct options *o, int c, const char *arg)
     case OPT_RESULT: o->result_metric = arg; break;
     case OPT_NO_SYS_METRICS: o->no_sys_metrics = 1; break;
     case OPT_NO_WITH: o->no_with = 1; break;
+    case OPT_CHECK: o->rerun_check = 1; break;
+    case OPT_RERUN_OF: o->rerun_of = arg; break;
     case 'h': fputs(usage_text, stdout); exit(0);
     case OPT_VERSION: printf("sacred-run %s\n", SR_VERSION); exit(0);
     }
@@ -229,17 +236,30 @@ void cli_parse(struct options *o, int argc, char **argv)
         }
         handle(o, c, optarg);
     }
+    const char *env = getenv("SACRED_RUN_STORAGE");
+    o->storage_used = o->storage ? o->storage : env && *env ? env : "runs";
+    if (!*o->storage_used)
+        die("empty storage directory; give -F DIR");
     if (o->metric_test) {
         if (optind < argc)
             die("--metric-test runs nothing; remove '%s' or drop --metric-test", argv[optind]);
         return;
     }
-    static const char *const commands[] = { "print_config", "save_config" };
+    static const char *const commands[] = { "print_config", "save_config", "print_dependencies" };
     for (size_t i = 0; optind < argc && i < sizeof(commands) / sizeof(*commands); i++)
         if (!strcmp(argv[optind], commands[i])) {
             o->command = commands[i];
             optind++;
         }
+    if (!o->command && optind < argc && !strcmp(argv[optind], "rerun")) {
+        if (optind + 1 >= argc || optind + 2 < argc)
+            die("usage: sacred-run [-F DIR] [--check] rerun ID");
+        o->command = "rerun";
+        o->rerun_id = argv[optind + 1];
+        return;
+    }
+    if (o->rerun_check)
+        die("--check goes with 'rerun ID'");
     if (optind < argc && !strcmp(argv[optind], "--"))
         optind++;
     if (optind >= argc)
@@ -255,10 +275,6 @@ void cli_parse(struct options *o, int argc, char **argv)
             options_among_updates(o);
             break;
         }
-    const char *env = getenv("SACRED_RUN_STORAGE");
-    o->storage_used = o->storage ? o->storage : env && *env ? env : "runs";
-    if (!*o->storage_used)
-        die("empty storage directory; give -F DIR");
 }
 
 void cli_release(struct options *o)
@@ -316,5 +332,6 @@ cJSON *cli_meta_options(const struct options *o)
     cJSON_AddItemToObject(m, "--result", str_or_null(o->result_metric));
     cJSON_AddBoolToObject(m, "--no-sys-metrics", o->no_sys_metrics);
     cJSON_AddBoolToObject(m, "--no-with", o->no_with);
+    cJSON_AddItemToObject(m, "--rerun-of", str_or_null(o->rerun_of));
     return m;
 }

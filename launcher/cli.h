@@ -42,6 +42,9 @@ struct options {
     const char *command;        /* print_config, save_config, or NULL (run) */
     char **with_words;          /* the words after "with" (NULL-terminated) */
     int with;                   /* "with" was given */
+    const char *rerun_id;       /* rerun ID */
+    int rerun_check;            /* --check: only report the differences */
+    const char *rerun_of;       /* --rerun-of RUN_DIR (set by rerun for the new run) */
     char **argv;                /* the program and its arguments (NULL with --metric-test) */
 };
 

@@ -3,13 +3,17 @@
 #include "commands.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "config_file.h"
 #include "config_print.h"
+#include "elfdeps.h"
 #include "error.h"
+#include "gitinfo.h"
+#include "sources.h"
 
 const char *take_config_filename(struct options *opt)
 {
@@ -42,4 +46,56 @@ int run_command(struct options *opt)
         config_print(stdout, &cfg, isatty(STDOUT_FILENO));
     config_release(&cfg);
     return rc < 0 ? SR_EXIT_TOOL : 0;
+}
+
+static void print_repositories(const cJSON *repos, int colour)
+{
+    if (!cJSON_GetArraySize(repos))
+        return;
+    printf("\nVersion Control:\n");
+    for (const cJSON *r = repos->child; r; r = r->next) {
+        int dirty = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "dirty"));
+        printf("%s %-43s  %s%s\n", dirty ? (colour ? "\033[31mM" : "M") : " ",
+               cJSON_GetObjectItemCaseSensitive(r, "url")->valuestring,
+               cJSON_GetObjectItemCaseSensitive(r, "commit")->valuestring, colour ? "\033[0m" : "");
+    }
+}
+
+int print_dependencies(const struct target *t, const char *cwd)
+{
+    char md5[33];
+    struct elf_deps deps;
+    const char *elf = t->interpreter ? t->interpreter : t->real;
+    printf("Executable:\n  %-43s  %s\n", t->real, md5_file(t->real, md5) == 0 ? md5 : "(unreadable)");
+    printf("\nDependencies:\n");
+    if (elf_deps_collect(elf, &deps) == 0) {
+        for (size_t i = 0; i < deps.n; i++)
+            printf("  %-20s == %s\n", deps.d[i].soname,
+                   !deps.d[i].path ? "(not found)" : deps.d[i].version ? deps.d[i].version : "(unknown)");
+        elf_deps_release(&deps);
+    }
+    printf("\nSources:\n");
+    if (t->main_is_source) {
+        char *rel = path_relative_to(t->mainfile, cwd);
+        printf("  %-43s  %s\n", rel, md5_file(t->mainfile, md5) == 0 ? md5 : "(unreadable)");
+        free(rel);
+    }
+    cJSON *repos = run_repositories(t, cwd);
+    print_repositories(repos, isatty(STDOUT_FILENO));
+    cJSON_Delete(repos);
+    printf("\n");
+    return 0;
+}
+
+cJSON *run_repositories(const struct target *t, const char *cwd)
+{
+    cJSON *list = cJSON_CreateArray();
+    char *dir = xstrdup(t->main_is_source ? t->mainfile : cwd);
+    if (t->main_is_source)
+        *strrchr(dir, '/') = '\0';
+    cJSON *r = git_repository(*dir ? dir : "/");
+    if (r)
+        cJSON_AddItemToArray(list, r);
+    free(dir);
+    return list;
 }

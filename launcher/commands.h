@@ -4,10 +4,21 @@
 #ifndef SR_COMMANDS_H
 #define SR_COMMANDS_H
 
+#include <cjson/cJSON.h>
+
 #include "cli.h"
+#include "target.h"
 
 /* Resolves the configuration and carries out opt->command; returns the exit status. */
 int run_command(struct options *opt);
+
+/* print_dependencies: the executable and its MD5, the shared libraries it will load with
+ * their versions, the main source file and its MD5, the git state. Returns 0. */
+int print_dependencies(const struct target *t, const char *cwd);
+
+/* experiment.repositories: the git repository of the main file's directory (or of cwd),
+ * listed once. */
+cJSON *run_repositories(const struct target *t, const char *cwd);
 
 /* For save_config: removes "config_filename=NAME" from the words after "with" and
  * returns NAME (default "config.json"). */

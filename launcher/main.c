@@ -25,6 +25,7 @@
 #include "measure.h"
 #include "metrics.h"
 #include "record.h"
+#include "rerun.h"
 #include "report.h"
 #include "report_verbs.h"
 #include "run_json.h"
@@ -137,6 +138,18 @@ static void add_config_meta(cJSON *run, const struct config *cfg, char **given)
         json_set(cJSON_GetObjectItemCaseSensitive(run, "program"), "argv_given", json_string_list(given));
 }
 
+/* Facts that cost a few milliseconds (hashing the executable, asking git) are gathered
+ * while the program already runs; they reach run.json with the first heartbeat. */
+static void add_program_facts(cJSON *run, const struct target *t, const char *cwd)
+{
+    char md5[33];
+    cJSON *prog = cJSON_GetObjectItemCaseSensitive(run, "program");
+    if (md5_file(t->real, md5) == 0)
+        json_set(prog, "md5", cJSON_CreateString(md5));
+    json_set(cJSON_GetObjectItemCaseSensitive(run, "experiment"), "repositories",
+             run_repositories(t, cwd));
+}
+
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t;
@@ -157,10 +170,12 @@ int main(int argc, char **argv)
     if (argc > 1 && !strcmp(argv[1], "log"))
         return log_command(argc - 1, argv + 1);
     cli_parse(&opt, argc, argv);
+    if (opt.command && !strcmp(opt.command, "rerun"))
+        return rerun_command(&opt);
     if (opt.metric_test)
         return measure_test_file(opt.metric_test, !opt.no_default_metrics, opt.metric,
                                  opt.nmetric, !opt.no_filter);
-    if (opt.command)
+    if (opt.command && strcmp(opt.command, "print_dependencies"))
         return run_command(&opt);
     struct config cfg;
     if (config_resolve(&cfg, opt.argv, opt.with_words, opt.with, opt.force, err, sizeof(err)) < 0)
@@ -181,9 +196,17 @@ int main(int argc, char **argv)
     int code = target_resolve(&tgt, opt.argv, err, sizeof(err));
     if (code)
         die_status(code, "%s", err);
-    char *lib = find_preload();
     if (!getcwd(cwd, sizeof(cwd)))
         die("cannot determine the working directory: %s", strerror(errno));
+    if (opt.command) {
+        int rc = print_dependencies(&tgt, cwd);
+        target_release(&tgt);
+        config_release(&cfg);
+        measure_release(&meas);
+        cli_release(&opt);
+        return rc;
+    }
+    char *lib = find_preload();
     char *name = opt.name ? xstrdup(opt.name) : target_experiment_name(&tgt, opt.argv[0]);
     log_setup(opt.loglevel, name);
 
@@ -226,6 +249,7 @@ int main(int argc, char **argv)
     set_die_cleanup(NULL);
     log_msg(LOG_INFO, "Started run with ID \"%s\"", the_record.id);
     capture_parent(&cap);
+    add_program_facts(the_record.run, &tgt, cwd);
     events_add_main(&ev, child, tgt.path, opt.argv, cwd);
 
     struct supervisor sup = { .opt = &opt, .rec = &the_record, .cap = &cap, .ev = &ev,

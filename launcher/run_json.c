@@ -57,6 +57,11 @@ static cJSON *meta(const struct options *o)
         cJSON_AddStringToObject(m, "comment", o->comment);
     if (o->priority_str)
         cJSON_AddNumberToObject(m, "priority", o->priority);
+    if (o->rerun_of) { /* added: the run this one reproduces */
+        cJSON *r = cJSON_AddObjectToObject(m, "rerun_of");
+        cJSON_AddStringToObject(r, "id", strrchr(o->rerun_of, '/') ? strrchr(o->rerun_of, '/') + 1 : o->rerun_of);
+        cJSON_AddStringToObject(r, "run_dir", o->rerun_of);
+    }
     return m;
 }
 

@@ -6,6 +6,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 SR=${SR:-$ROOT/build/asan/sacred-run}
 P=$ROOT/build/progs
 E=$ROOT/tests/e2e
+export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 # tests never see the user's git setup
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sacred-e2e.XXXXXX")
 # verify_asan_link_order=0: "sacred-run log" runs inside runs, under our LD_PRELOAD.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:verify_asan_link_order=0}
@@ -718,6 +719,42 @@ t_literal_with_for_the_program() {
     "$SR" -F logs -l ERROR --no-sys-metrics --no-with "$P/args" with x=1 > out || return
     printf 'arg with\narg x=1\n' > want
     cmp -s out want || fail "$(cat out)"
+}
+
+t_print_dependencies() {
+    git init -q repo && printf 'print("hi")\n' > repo/fit.py
+    (cd repo && git add fit.py && git -c user.email=t@t -c user.name=t commit -qm one) || return
+    (cd repo && "$SR" print_dependencies python3 fit.py) > out || fail "status $?" || return
+    md5=$(md5sum repo/fit.py | cut -d' ' -f1)
+    commit=$(git -C repo rev-parse HEAD)
+    grep -q '^Executable:' out && grep -qE '^  libc\.so\.6 +== 2\.' out \
+        && grep -qE "^  fit\.py +$md5\$" out && grep -qE "^  file://$PWD/repo +$commit\$" out \
+        || fail "$(cat out)" || return
+    [ ! -e repo/runs ] || fail "print_dependencies created a run"
+}
+
+t_rerun_reproduces_and_reports_changes() {
+    git init -q repo
+    printf 'import os, sys\nprint("run", sys.argv[1:], os.environ["lr"], os.environ.get("MY_TOKEN"))\n' > repo/fit.py
+    (cd repo && git add fit.py && git -c user.email=t@t -c user.name=t commit -qm one) || return
+    (cd repo && MY_TOKEN=t1 "$SR" -F ../logs -l ERROR --no-sys-metrics -c keep python3 fit.py --lr 0.1 with lr=0.5 seed=3) > out1 || return
+    MY_TOKEN=t1 "$SR" -F logs -l ERROR rerun 1 > out2 2> err || fail "rerun status $?: $(cat err)" || return
+    cmp -s out1 out2 || fail "different output: $(cat out1 out2)" || return
+    grep -q "MY_TOKEN" err || fail "no warning about the redacted variable" || return
+    chk logs/2 'r["meta"]["rerun_of"]["id"] == "1" and r["meta"]["rerun_of"]["run_dir"].endswith("/logs/1")' \
+        'cfg == json.load(open("logs/1/config.json"))' 'cout == open("logs/1/cout.txt", "rb").read()' \
+        'r["program"]["cwd"].endswith("/repo") and r["meta"]["comment"] == "keep"' \
+        'r["meta"]["options"]["--no-sys-metrics"] is True' || return
+    MY_TOKEN=t1 "$SR" -F logs --check rerun 1 > out 2> err || return
+    grep -q "no differences found" out || fail "unexpected: $(cat out err)" || return
+    "$SR" -F logs --check rerun 1 2>&1 | grep -q "not set now (left out): MY_TOKEN" || fail "missing token not reported" || return
+    printf '# edited\n' >> repo/fit.py
+    "$SR" -F logs --check rerun 1 > out 2> err || return
+    grep -q "differences found" out && grep -q "source '.*fit.py' changed" err \
+        && grep -q "uncommitted changes" err || fail "$(cat out err)" || return
+    [ ! -e logs/3 ] || fail "--check started a run" || return
+    "$SR" -F logs rerun 99 2> err
+    [ $? -eq 125 ] && [ "$(wc -l < err)" -eq 1 ] || fail "$(cat err)"
 }
 
 # --- runner ----------------------------------------------------------------------------

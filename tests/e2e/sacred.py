@@ -53,7 +53,7 @@ ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}$")
 
 
 def check(rd, exprs):
-    names = {"rd": rd, "ISO": ISO, "re": re, "os": os}
+    names = {"rd": rd, "ISO": ISO, "re": re, "os": os, "json": json}
     for key, name in (("r", "run.json"), ("cfg", "config.json"), ("info", "info.json"),
                       ("metrics", "metrics.json")):
         names[key] = load_exact(os.path.join(rd, name))

@@ -1,0 +1,24 @@
+/* elfdeps.h: the shared libraries a program will load, found as ld.so finds them
+ * (DT_NEEDED; RPATH, LD_LIBRARY_PATH, RUNPATH with $ORIGIN; ld.so.conf; default dirs),
+ * each with a version: from its file name, else from the Debian package that owns it. */
+#ifndef SR_ELFDEPS_H
+#define SR_ELFDEPS_H
+
+#include <stddef.h>
+
+struct elf_dep {
+    char *soname;   /* as DT_NEEDED names it */
+    char *path;     /* where it was found, or NULL (not found) */
+    char *version;  /* or NULL */
+};
+
+struct elf_deps {
+    struct elf_dep *d;
+    size_t n;
+};
+
+/* Collects the closure of exe's DT_NEEDED. 0, or -1 if exe is not a readable ELF file. */
+int elf_deps_collect(const char *exe, struct elf_deps *out);
+void elf_deps_release(struct elf_deps *deps);
+
+#endif

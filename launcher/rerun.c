@@ -1,0 +1,228 @@
+/* rerun.c: reproduction of a recorded run. It re-executes sacred-run itself with the
+ * recorded program, options and "with RUN/config.json", so the new run is recorded like
+ * any other and names the run it reproduces (meta.rerun_of). */
+#include "rerun.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "gitinfo.h"
+#include "json_parse.h"
+#include "redact.h"
+#include "sources.h"
+#include "strbuf.h"
+
+static cJSON *item(const cJSON *o, const char *path)
+{
+    char *copy = xstrdup(path), *save = NULL;
+    for (char *p = strtok_r(copy, ".", &save); p && o; p = strtok_r(NULL, ".", &save))
+        o = cJSON_GetObjectItemCaseSensitive(o, p);
+    free(copy);
+    return (cJSON *)o;
+}
+
+static const char *str(const cJSON *o, const char *path)
+{
+    const cJSON *v = item(o, path);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+static cJSON *load(const char *path)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    struct strbuf sb = STRBUF_INIT;
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        strbuf_add(&sb, buf, n);
+    fclose(f);
+    cJSON *v = sb.buf ? json_parse_typed(sb.buf) : NULL;
+    strbuf_release(&sb);
+    return v;
+}
+
+/* The MD5 in a stored name "_sources/<stem>_<md5><ext>". */
+static int stored_md5(const char *stored, char md5[33])
+{
+    const char *u = strrchr(stored, '_');
+    if (!u || strlen(u + 1) < 32)
+        return -1;
+    memcpy(md5, u + 1, 32);
+    md5[32] = '\0';
+    return 0;
+}
+
+static void compare_file(struct strbuf *diffs, const char *what, const char *path, const char *want)
+{
+    char now[33];
+    if (md5_file(path, now) < 0)
+        strbuf_addf(diffs, "%s '%s' is missing now\n", what, path);
+    else if (strcmp(now, want))
+        strbuf_addf(diffs, "%s '%s' changed (MD5 %s, recorded %s)\n", what, path, now, want);
+}
+
+static void compare_files(struct strbuf *diffs, const cJSON *run, const char *storage)
+{
+    const char *exe = str(run, "program.realpath"), *md5 = str(run, "program.md5");
+    const char *base = str(run, "experiment.base_dir");
+    char want[33];
+    if (exe && md5)
+        compare_file(diffs, "executable", exe, md5);
+    for (const cJSON *s = item(run, "experiment.sources")->child; s; s = s->next) {
+        const char *rel = cJSON_GetArrayItem(s, 0)->valuestring, *stored = cJSON_GetArrayItem(s, 1)->valuestring;
+        char *path = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", base, rel);
+        if (stored_md5(stored, want) == 0)
+            compare_file(diffs, "source", path, want);
+        free(path);
+    }
+    const cJSON *res = item(run, "resources");
+    for (const cJSON *r = res ? res->child : NULL; r; r = r->next)
+        if (stored_md5(cJSON_GetArrayItem(r, 1)->valuestring, want) == 0)
+            compare_file(diffs, "resource", cJSON_GetArrayItem(r, 0)->valuestring, want);
+    (void)storage;
+}
+
+static void compare_repositories(struct strbuf *diffs, const cJSON *run)
+{
+    const cJSON *repos = item(run, "experiment.repositories");
+    const char *base = str(run, "experiment.base_dir");
+    cJSON *now = base ? git_repository(base) : NULL;
+    for (const cJSON *r = repos ? repos->child : NULL; r; r = r->next) {
+        const char *commit = str(r, "commit");
+        if (!now)
+            strbuf_addf(diffs, "repository '%s' is not found any more\n", str(r, "url"));
+        else if (strcmp(commit, str(now, "commit")))
+            strbuf_addf(diffs, "repository '%s' is at commit %s, recorded %s\n", str(r, "url"),
+                        str(now, "commit"), commit);
+        if (now && cJSON_IsTrue(item(now, "dirty")) && !cJSON_IsTrue(item(r, "dirty")))
+            strbuf_addf(diffs, "repository '%s' has uncommitted changes now\n", str(r, "url"));
+    }
+    cJSON_Delete(now);
+}
+
+static void compare_host(struct strbuf *diffs, const cJSON *run)
+{
+    struct utsname u;
+    uname(&u);
+    const char *host = str(run, "host.hostname");
+    if (host && strcmp(host, u.nodename))
+        strbuf_addf(diffs, "host is '%s', recorded '%s'\n", u.nodename, host);
+}
+
+/* The recorded environment; redacted values come from the current environment (a note,
+ * printed but not counted as a difference; a redacted variable missing now is one). */
+static char **recorded_env(const cJSON *run, struct strbuf *diffs, const char *id)
+{
+    const cJSON *env = item(run, "host.ENV");
+    size_t n = (size_t)cJSON_GetArraySize(env), k = 0;
+    char **out = xcalloc(n + 1, sizeof(*out));
+    struct strbuf taken = STRBUF_INIT, missing = STRBUF_INIT;
+    for (const cJSON *e = env ? env->child : NULL; e; e = e->next) {
+        const char *v = cJSON_IsString(e) ? e->valuestring : "";
+        if (!strcmp(v, REDACTED_MARKER)) {
+            v = getenv(e->string);
+            strbuf_addf(v ? &taken : &missing, " %s", e->string);
+            if (!v)
+                continue;
+        }
+        out[k++] = xasprintf("%s=%s", e->string, v);
+    }
+    if (taken.len)
+        fprintf(stderr, "sacred-run: rerun %s: redacted variables taken from the current "
+                "environment:%s\n", id, taken.buf);
+    if (missing.len)
+        strbuf_addf(diffs, "redacted variables not set now (left out):%s\n", missing.buf);
+    strbuf_release(&taken);
+    strbuf_release(&missing);
+    return out;
+}
+
+static void push(char ***v, size_t *n, const char *s)
+{
+    *v = xrealloc(*v, (*n + 2) * sizeof(**v));
+    (*v)[(*n)++] = xstrdup(s);
+    (*v)[*n] = NULL;
+}
+
+/* sacred-run's own options as recorded in meta.options. */
+static void recorded_options(const cJSON *opts, char ***v, size_t *n)
+{
+    static const char *const valued[] = { "--beat-interval", "--capture", "--name", "--comment", "--result" };
+    static const char *const flags[] = { "--no-filter", "--no-default-metrics", "--no-sys-metrics" };
+    static const char *const lists[] = { "--metric", "--env-allow", "--env-deny" };
+    for (size_t i = 0; i < sizeof(valued) / sizeof(*valued); i++) {
+        const char *s = str(opts, valued[i]);
+        if (s) {
+            push(v, n, valued[i]);
+            push(v, n, s);
+        }
+    }
+    for (size_t i = 0; i < sizeof(flags) / sizeof(*flags); i++)
+        if (cJSON_IsTrue(item(opts, flags[i])))
+            push(v, n, flags[i]);
+    for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++) {
+        const cJSON *l = cJSON_GetObjectItemCaseSensitive(opts, lists[i]);
+        for (const cJSON *e = l ? l->child : NULL; e; e = e->next) {
+            push(v, n, lists[i]);
+            push(v, n, e->valuestring);
+        }
+    }
+}
+
+int rerun_command(const struct options *opt)
+{
+    char *dir = xasprintf("%s/%s", opt->storage_used, opt->rerun_id), *path = xasprintf("%s/run.json", dir);
+    cJSON *run = load(path);
+    free(path);
+    if (!run || !item(run, "program.argv") || !str(run, "program.cwd"))
+        die("cannot read the record of run '%s' in '%s'; check -F and the id", opt->rerun_id, opt->storage_used);
+    struct strbuf diffs = STRBUF_INIT;
+    compare_files(&diffs, run, opt->storage_used);
+    compare_repositories(&diffs, run);
+    compare_host(&diffs, run);
+    char **env = recorded_env(run, &diffs, opt->rerun_id);
+    for (char *line = diffs.buf, *nl; line && (nl = strchr(line, '\n')); line = nl + 1)
+        fprintf(stderr, "sacred-run: rerun %s: %.*s\n", opt->rerun_id, (int)(nl - line), line);
+    if (opt->rerun_check) {
+        printf("run %s: %s\n", opt->rerun_id, diffs.len ? "differences found (see above)" : "no differences found");
+        for (char **e = env; *e; e++)
+            free(*e);
+        free(env);
+        strbuf_release(&diffs);
+        cJSON_Delete(run);
+        free(dir);
+        return 0;
+    }
+    const char *cwd = str(run, "program.cwd");
+    char abs[PATH_MAX], self[PATH_MAX];
+    if (!realpath(dir, abs) || chdir(cwd) < 0)
+        die("cannot enter the recorded working directory '%s': %s", cwd, strerror(errno));
+    ssize_t k = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    self[k > 0 ? k : 0] = '\0';
+    char **argv = NULL, *cfg = xasprintf("%s/config.json", abs), *parent = xstrdup(abs);
+    size_t n = 0;
+    *strrchr(parent, '/') = '\0';
+    const char *head[] = { "sacred-run", "-F", parent, "--rerun-of", abs };
+    for (size_t i = 0; i < sizeof(head) / sizeof(*head); i++)
+        push(&argv, &n, head[i]);
+    recorded_options(item(run, "meta.options"), &argv, &n);
+    if (opt->loglevel_str) { /* how chatty this rerun is, is today's choice */
+        push(&argv, &n, "-l");
+        push(&argv, &n, opt->loglevel_str);
+    }
+    push(&argv, &n, "--");
+    for (const cJSON *a = item(run, "program.argv")->child; a; a = a->next)
+        push(&argv, &n, a->valuestring);
+    push(&argv, &n, "with");
+    push(&argv, &n, cfg);
+    execve(self, argv, env);
+    die("cannot re-execute '%s': %s", self, strerror(errno));
+}
