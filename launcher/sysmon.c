@@ -41,53 +41,51 @@ static int read_stat(pid_t pid, struct pstat *ps)
     return 0;
 }
 
-static int by_pid(const void *a, const void *b);
-
-/* Every process on the machine (pid and parent), for finding our descendants. */
-static struct pstat *all_processes(size_t *count)
+/* Appends the children of every thread of pid (from /proc/PID/task/TID/children). */
+static void children_of(pid_t pid, pid_t **list, size_t *n, size_t *cap)
 {
-    DIR *d = opendir("/proc");
-    struct pstat *all = NULL;
-    size_t n = 0, cap = 0;
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/task", (int)pid);
+    DIR *d = opendir(path);
     struct dirent *e;
     while (d && (e = readdir(d))) {
-        pid_t pid = (pid_t)atoi(e->d_name);
-        if (pid <= 0)
+        if (e->d_name[0] == '.')
             continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 256;
-            all = xrealloc(all, cap * sizeof(*all));
+        char file[300];
+        snprintf(file, sizeof(file), "/proc/%d/task/%s/children", (int)pid, e->d_name);
+        FILE *f = fopen(file, "re");
+        int child;
+        while (f && fscanf(f, "%d", &child) == 1) {
+            if (*n == *cap) {
+                *cap = *cap ? *cap * 2 : 64;
+                *list = xrealloc(*list, *cap * sizeof(**list));
+            }
+            (*list)[(*n)++] = (pid_t)child;
         }
-        if (read_stat(pid, &all[n]) == 0)
-            n++;
+        if (f)
+            fclose(f);
     }
     if (d)
         closedir(d);
-    if (n)
-        qsort(all, n, sizeof(*all), by_pid);
-    *count = n;
+}
+
+/* Every descendant of the launcher, breadth first, with its /proc stat. Only the tree's
+ * own /proc entries are read, however busy the machine is. */
+static struct pstat *descendants(size_t *count)
+{
+    pid_t *pids = NULL;
+    size_t n = 0, cap = 0;
+    children_of(getpid(), &pids, &n, &cap);
+    for (size_t i = 0; i < n && i < 100000; i++)
+        children_of(pids[i], &pids, &n, &cap);
+    struct pstat *all = xcalloc(n ? n : 1, sizeof(*all));
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (read_stat(pids[i], &all[k]) == 0)
+            k++;
+    free(pids);
+    *count = k;
     return all;
-}
-
-static int by_pid(const void *a, const void *b)
-{
-    pid_t x = ((const struct pstat *)a)->pid, y = ((const struct pstat *)b)->pid;
-    return (x > y) - (x < y);
-}
-
-/* 1 if pid's ancestry reaches root; all is sorted by pid. */
-static int descends_from(const struct pstat *all, size_t n, pid_t pid, pid_t root)
-{
-    for (int depth = 0; depth < 4096 && pid > 1; depth++) {
-        struct pstat key = { .pid = pid };
-        const struct pstat *p = bsearch(&key, all, n, sizeof(*all), by_pid);
-        if (!p)
-            return 0;
-        if (p->ppid == root)
-            return 1;
-        pid = p->ppid;
-    }
-    return 0;
 }
 
 static struct io_seen *seen_slot(struct sysmon *m, pid_t pid)
@@ -169,13 +167,10 @@ static void sample_gpus(struct metrics *ms)
 void sysmon_sample(struct sysmon *m, struct metrics *ms)
 {
     size_t n;
-    struct pstat *all = all_processes(&n);
-    pid_t self = getpid();
+    struct pstat *all = descendants(&n);
     unsigned long long ticks = 0;
     long long rss = 0;
     for (size_t i = 0; i < n; i++) {
-        if (all[i].pid == self || !descends_from(all, n, all[i].pid, self))
-            continue;
         ticks += all[i].ticks;
         rss += all[i].rss_pages;
         add_io(m, all[i].pid);
