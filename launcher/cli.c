@@ -217,14 +217,10 @@ static void options_among_updates(struct options *o)
         die("'%s' after 'with' is not an option, KEY=VALUE or a configuration file", args[optind]);
 }
 
-void cli_parse(struct options *o, int argc, char **argv)
+static void parse_options(struct options *o, int argc, char **argv)
 {
-    memset(o, 0, sizeof(*o));
-    o->beat = 10.0;
-    o->capture = 1;
-    o->loglevel = LOG_INFO;
-    opterr = 0;
     int c;
+    opterr = 0;
     while ((c = getopt_long(argc, argv, "+F:n:c:b:i:uC:l:dP:hfepqm:s:t:S:D", longopts, NULL)) != -1) {
         if (c == '?' || c == ':') {
             const char *what = argv[optind - 1];
@@ -240,41 +236,65 @@ void cli_parse(struct options *o, int argc, char **argv)
     o->storage_used = o->storage ? o->storage : env && *env ? env : "runs";
     if (!*o->storage_used)
         die("empty storage directory; give -F DIR");
-    if (o->metric_test) {
-        if (optind < argc)
-            die("--metric-test runs nothing; remove '%s' or drop --metric-test", argv[optind]);
-        return;
-    }
+}
+
+/* A command word before the program; returns 1 when nothing else follows (rerun). */
+static int parse_command(struct options *o, int argc, char **argv)
+{
     static const char *const commands[] = { "print_config", "save_config", "print_dependencies" };
     for (size_t i = 0; optind < argc && i < sizeof(commands) / sizeof(*commands); i++)
         if (!strcmp(argv[optind], commands[i])) {
             o->command = commands[i];
             optind++;
+            break;
         }
     if (!o->command && optind < argc && !strcmp(argv[optind], "rerun")) {
         if (optind + 1 >= argc || optind + 2 < argc)
             die("usage: sacred-run [-F DIR] [--check] rerun ID");
         o->command = "rerun";
         o->rerun_id = argv[optind + 1];
-        return;
+        return 1;
     }
     if (o->rerun_check)
         die("--check goes with 'rerun ID'");
+    return 0;
+}
+
+/* The first "with" after the program name ends its arguments (unless --no-with). */
+static void split_with(struct options *o)
+{
+    static char *no_words[] = { NULL };
+    o->with_words = no_words;
+    for (int i = 1; !o->no_with && o->argv[i]; i++)
+        if (!strcmp(o->argv[i], "with")) {
+            o->argv[i] = NULL;
+            o->with_words = o->argv + i + 1;
+            o->with = 1;
+            options_among_updates(o);
+            return;
+        }
+}
+
+void cli_parse(struct options *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof(*o));
+    o->beat = 10.0;
+    o->capture = 1;
+    o->loglevel = LOG_INFO;
+    parse_options(o, argc, argv);
+    if (o->metric_test) {
+        if (optind < argc)
+            die("--metric-test runs nothing; remove '%s' or drop --metric-test", argv[optind]);
+        return;
+    }
+    if (parse_command(o, argc, argv))
+        return;
     if (optind < argc && !strcmp(argv[optind], "--"))
         optind++;
     if (optind >= argc)
         die("no program given; usage: sacred-run [options] PROGRAM [ARGS...]");
     o->argv = argv + optind;
-    static char *no_words[] = { NULL };
-    o->with_words = no_words;
-    for (int i = 1; !o->no_with && o->argv[i]; i++)
-        if (!strcmp(o->argv[i], "with")) {
-            o->argv[i] = NULL; /* the program's arguments end here */
-            o->with_words = o->argv + i + 1;
-            o->with = 1;
-            options_among_updates(o);
-            break;
-        }
+    split_with(o);
 }
 
 void cli_release(struct options *o)

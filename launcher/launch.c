@@ -1,0 +1,282 @@
+/* launch.c: one observed run, phase by phase: resolve what will run (configuration,
+ * program), create the record, start the program with capture and the preload library,
+ * supervise it, finalise. Everything before the start fails with 125/126/127 and leaves
+ * no run directory; nothing after it stops the program. */
+#include "launch.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "config_print.h"
+#include "error.h"
+#include "finish.h"
+#include "json.h"
+#include "log.h"
+#include "run_json.h"
+#include "sources.h"
+#include "spawn.h"
+#include "sr_protocol.h"
+
+extern char **environ;
+
+/* The run directory being created, removed by die() until the program has started. */
+static struct record *half_made;
+
+static void remove_half_made_run(void)
+{
+    if (half_made)
+        record_remove(half_made);
+}
+
+/* The preload library: $SACRED_RUN_PRELOAD, next to us (build tree), or ../lib/sacred-run. */
+static char *find_preload(void)
+{
+    const char *env = getenv("SACRED_RUN_PRELOAD");
+    char exe[PATH_MAX], real[PATH_MAX];
+    if (env && *env) {
+        if (env[0] != '/' || access(env, R_OK) < 0)
+            die("SACRED_RUN_PRELOAD='%s' is not an absolute path to a readable file", env);
+        return xstrdup(env);
+    }
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+    if (n <= 0)
+        die("cannot read /proc/self/exe to find the preload library; set SACRED_RUN_PRELOAD");
+    exe[n] = '\0';
+    *strrchr(exe, '/') = '\0';
+    static const char *const where[] = { "/libsacred-preload.so",
+                                         "/../lib/sacred-run/libsacred-preload.so" };
+    for (size_t i = 0; i < sizeof(where) / sizeof(*where); i++) {
+        char *cand = xasprintf("%s%s", exe, where[i]);
+        int ok = realpath(cand, real) && access(real, R_OK) == 0;
+        free(cand);
+        if (ok)
+            return xstrdup(real);
+    }
+    die("cannot find libsacred-preload.so next to '%s' or in '%s/../lib/sacred-run'; "
+        "reinstall sacred-run or set SACRED_RUN_PRELOAD", exe, exe);
+}
+
+static void run_unobserved(char **argv, char **set)
+{
+    for (; *set; set++)
+        putenv(*set);
+    execvp(argv[0], argv);
+    die_status(errno == ENOENT ? SR_EXIT_NOT_FOUND : SR_EXIT_CANNOT_RUN, "cannot run '%s': %s",
+               argv[0], strerror(errno));
+}
+
+static cJSON *store_main_source(const struct record *r, const struct target *t, const char *cwd)
+{
+    cJSON *sources = cJSON_CreateArray();
+    char stored[PATH_MAX];
+    if (!t->main_is_source)
+        return sources;
+    if (store_file(r->basedir, "_sources", t->mainfile, stored, sizeof(stored)) < 0) {
+        warning("cannot store source '%s': %s", t->mainfile, strerror(errno));
+        return sources;
+    }
+    cJSON *pair = cJSON_CreateArray();
+    char *rel = path_relative_to(t->mainfile, cwd);
+    cJSON_AddItemToArray(pair, cJSON_CreateString(rel));
+    cJSON_AddItemToArray(pair, cJSON_CreateString(stored));
+    cJSON_AddItemToArray(sources, pair);
+    free(rel);
+    return sources;
+}
+
+static char **program_env(const struct record *r, const char *lib, const char *sock,
+                          const char *report, char *const *config_env)
+{
+    const char *old = getenv("LD_PRELOAD");
+    char **base = build_env(environ, config_env);
+    char *set[] = {
+        xasprintf("SACRED_CONFIG=%s/config.json", r->dir),
+        xasprintf("SACRED_REPORT_SOCKET=%s", report),
+        xasprintf("LD_PRELOAD=%s%s%s", lib, old && *old ? ":" : "", old ? old : ""),
+        xasprintf("%s=%s", SR_ENV_PRELOAD, lib),
+        xasprintf("%s=%s", SR_ENV_SOCKET, sock),
+        xasprintf("%s=%s", SR_ENV_RUN_DIR, r->dir),
+        xasprintf("%s=%s", SR_ENV_RUN_ID, r->id),
+        NULL,
+    };
+    char **env = build_env(base, set);
+    for (char **s = set; *s; s++)
+        free(*s);
+    free_env(base);
+    return env;
+}
+
+/* meta.config_updates, named_configs and where each entry came from; the argv as typed
+ * when the configuration changed it. */
+static void add_config_meta(cJSON *run, const struct config *cfg, char **given)
+{
+    cJSON *meta = cJSON_GetObjectItemCaseSensitive(run, "meta");
+    json_set(meta, "config_updates", cJSON_Duplicate(cfg->updates, 1));
+    json_set(meta, "named_configs", cJSON_Duplicate(cfg->named, 1));
+    json_set(meta, "config_sources", cJSON_Duplicate(cfg->origins, 1));
+    int same = 1;
+    for (size_t i = 0; given[i] || cfg->argv[i]; i++)
+        same &= given[i] && cfg->argv[i] && !strcmp(given[i], cfg->argv[i]);
+    if (!same)
+        json_set(cJSON_GetObjectItemCaseSensitive(run, "program"), "argv_given", json_string_list(given));
+}
+
+/* Facts that cost a few milliseconds (hashing the executable, asking git) are gathered
+ * while the program already runs; they reach run.json with the first heartbeat. */
+static void add_program_facts(cJSON *run, const struct target *t, const char *cwd)
+{
+    char md5[33];
+    cJSON *prog = cJSON_GetObjectItemCaseSensitive(run, "program");
+    if (md5_file(t->real, md5) == 0)
+        json_set(prog, "md5", cJSON_CreateString(md5));
+    json_set(cJSON_GetObjectItemCaseSensitive(run, "experiment"), "repositories",
+             run_repositories(t, cwd));
+}
+
+static double seconds_since(const struct timespec *t0)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)(t.tv_sec - t0->tv_sec) + (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+
+/* Configuration, program and preload library; commands that run nothing end here.
+ * Returns -1 to go on with the run, else an exit status. */
+static int resolve(struct launch *l)
+{
+    char err[PATH_MAX + 256];
+    if (config_resolve(&l->cfg, l->opt->argv, l->opt->with_words, l->opt->with, l->opt->force,
+                       err, sizeof(err)) < 0)
+        die("%s", err);
+    l->given_argv = l->opt->argv;
+    l->opt->argv = l->cfg.argv; /* the program runs with the configuration in its options */
+    if (l->opt->print_config) {
+        config_print(stdout, &l->cfg, isatty(STDOUT_FILENO));
+        printf("%.79s\n", "----------------------------------------------------------------"
+                           "---------------");
+        fflush(stdout);
+    }
+    if (l->opt->unobserved)
+        run_unobserved(l->opt->argv, l->cfg.env);
+    measure_init(&l->meas, &l->ms, !l->opt->no_default_metrics, l->opt->metric, l->opt->nmetric);
+    int code = target_resolve(&l->tgt, l->opt->argv, err, sizeof(err));
+    if (code)
+        die_status(code, "%s", err);
+    if (!getcwd(l->cwd, sizeof(l->cwd)))
+        die("cannot determine the working directory: %s", strerror(errno));
+    if (l->opt->command)
+        return print_dependencies(&l->tgt, l->cwd);
+    l->lib = find_preload();
+    l->name = l->opt->name ? xstrdup(l->opt->name) : target_experiment_name(&l->tgt, l->opt->argv[0]);
+    log_setup(l->opt->loglevel, l->name);
+    return -1;
+}
+
+/* The run directory, its files, and the channels the program will report through. */
+static void create(struct launch *l)
+{
+    if (record_claim(&l->rec, l->opt->storage_used, l->opt->id) < 0)
+        exit(SR_EXIT_TOOL);
+    half_made = &l->rec;
+    set_die_cleanup(remove_half_made_run);
+    cJSON *run = run_json_new(l->opt, &l->tgt, l->cwd, store_main_source(&l->rec, &l->tgt, l->cwd), environ);
+    add_config_meta(run, &l->cfg, l->given_argv);
+    if (record_start(&l->rec, run, l->cfg.tree) < 0)
+        die("cannot start the run record");
+    if (events_open(&l->ev) < 0)
+        die("cannot create the event socket in $TMPDIR: %s", strerror(errno));
+    if (report_open(&l->rs, l->ev.dir) < 0)
+        die("cannot create the report socket in '%s': %s", l->ev.dir, strerror(errno));
+    metrics_init(&l->ms, l->rec.dirfd);
+    l->state = (struct run_state){ &l->rec, &l->ms, cJSON_CreateObject(), 0 };
+    cJSON *host = cJSON_GetObjectItemCaseSensitive(l->rec.run, "host");
+    sysmon_init(&l->sys, cJSON_HasObjectItem(host, "gpus"));
+    if (capture_setup(l->cap, l->opt->capture) < 0)
+        die("cannot set up output capture: %s", strerror(errno));
+}
+
+/* Starts the program; from here on nothing stops it. */
+static void start(struct launch *l)
+{
+    sigset_t orig;
+    supervise_signals(&l->handled);
+    sigprocmask(SIG_BLOCK, &l->handled, &orig);
+    int sigpipe_was_default = signal(SIGPIPE, SIG_IGN) == SIG_DFL;
+    prctl(PR_SET_CHILD_SUBREAPER, 1);
+    l->env = program_env(&l->rec, l->lib, l->ev.path, l->rs.path, l->cfg.env);
+    log_msg(LOG_INFO, "Running command 'main'");
+    clock_gettime(CLOCK_MONOTONIC, &l->t0);
+    char **sh_argv = shell_argv(l->tgt.path, l->opt->argv);
+    struct spawn_req req = { l->tgt.path, l->opt->argv, sh_argv, l->env, l->cap, &orig, sigpipe_was_default };
+    l->child = spawn_program(&req);
+    free(sh_argv);
+    if (l->child < 0)
+        die_status(errno == ENOENT ? SR_EXIT_NOT_FOUND : SR_EXIT_CANNOT_RUN,
+                   "cannot execute '%s': %s", l->opt->argv[0], strerror(errno));
+    set_die_cleanup(NULL);
+    half_made = NULL;
+    log_msg(LOG_INFO, "Started run with ID \"%s\"", l->rec.id);
+    capture_parent(l->cap);
+    add_program_facts(l->rec.run, &l->tgt, l->cwd);
+    events_add_main(&l->ev, l->child, l->tgt.path, l->opt->argv, l->cwd);
+}
+
+static int supervise_to_end(struct launch *l)
+{
+    struct supervisor sup = { .opt = l->opt, .rec = &l->rec, .cap = l->cap, .ev = &l->ev,
+                              .child = l->child, .state = &l->state, .meas = &l->meas, .rs = &l->rs,
+                              .sys = l->opt->no_sys_metrics ? NULL : &l->sys };
+    bsfilter_init(&sup.filt);
+    supervise(&sup, &l->handled);
+    int status = finish_run(&sup, seconds_since(&l->t0));
+    finish_forward_rest(&sup);
+    bsfilter_release(&sup.filt);
+    strbuf_release(&sup.filtered);
+    close(sup.sigfd);
+    return status;
+}
+
+static void release(struct launch *l, int started)
+{
+    if (started) {
+        for (int i = 0; i < l->cap->nch; i++)
+            capture_close(&l->cap->ch[i]);
+        report_close(&l->rs);
+        metrics_release(&l->ms, !l->ms.failed);
+        sysmon_release(&l->sys);
+        cJSON_Delete(l->state.info);
+        events_close(&l->ev);
+        record_release(&l->rec);
+        free_env(l->env);
+    }
+    measure_release(&l->meas);
+    target_release(&l->tgt);
+    config_release(&l->cfg);
+    free(l->lib);
+    free(l->name);
+}
+
+int launch_run(struct options *opt, struct capture *cap)
+{
+    struct launch l;
+    memset(&l, 0, sizeof(l));
+    l.opt = opt;
+    l.cap = cap;
+    int status = resolve(&l);
+    if (status < 0) {
+        create(&l);
+        start(&l);
+        status = supervise_to_end(&l);
+    }
+    release(&l, status >= 0 && l.child > 0);
+    return status;
+}

@@ -1,0 +1,47 @@
+/* launch.h: an observed run of the program, from resolving its configuration to the
+ * final record; what sacred-run does when no subcommand is given. */
+#ifndef SR_LAUNCH_H
+#define SR_LAUNCH_H
+
+#include <limits.h>
+#include <signal.h>
+#include <time.h>
+
+#include "capture.h"
+#include "cli.h"
+#include "config.h"
+#include "events.h"
+#include "measure.h"
+#include "metrics.h"
+#include "record.h"
+#include "report.h"
+#include "report_verbs.h"
+#include "supervise.h"
+#include "sysmon.h"
+#include "target.h"
+
+struct launch {
+    struct options *opt;
+    struct capture *cap;      /* set up before anything was opened (capture_check_fds) */
+    struct config cfg;
+    char **given_argv;        /* the program's argv as typed */
+    struct target tgt;
+    char cwd[PATH_MAX];
+    char *lib, *name;
+    struct record rec;
+    struct events ev;
+    struct report_server rs;
+    struct metrics ms;
+    struct measure meas;
+    struct run_state state;
+    struct sysmon sys;
+    sigset_t handled;
+    char **env;
+    pid_t child;
+    struct timespec t0;
+};
+
+/* Runs the program under observation (or print_dependencies); returns the exit status. */
+int launch_run(struct options *opt, struct capture *cap);
+
+#endif
