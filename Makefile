@@ -81,7 +81,7 @@ $(UNIT_BIN): $(UNIT_SRC) $(ASAN_LIB_OBJ)
 $(B)/progs/%: tests/e2e/progs/%.c
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -iquote launcher -o $@ $< $(if $(findstring static,$*),-static) -lpthread
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -iquote launcher -o $@ $< $(if $(findstring static,$*),-static) $(if $(findstring crash,$*),-fno-omit-frame-pointer) -lpthread
 
 asan: deps $(B)/asan/sacred-run
 tests: all asan $(UNIT_BIN) $(PROG_BIN)

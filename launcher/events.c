@@ -3,6 +3,7 @@
 #include "events.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include "error.h"
 #include "json.h"
 #include "sr_protocol.h"
+#include "symbolize.h"
 #include "timefmt.h"
 
 int events_open(struct events *ev)
@@ -136,13 +138,15 @@ static void on_chunk(struct events *ev, const struct sr_event *e, const char *pl
     strbuf_add(&a->raw, pl, e->len);
     if (e->flags & SR_EVF_MORE)
         return;
-    if (e->type == SR_EV_ARGV) {
-        long i = latest(ev, e->pid);
-        if (i >= 0) {
-            strbuf_reset(&ev->procs[i].args);
-            strbuf_add(&ev->procs[i].args, a->raw.buf, a->raw.len);
-        }
-    } else
+    long i = latest(ev, e->pid);
+    if (e->type == SR_EV_ARGV && i >= 0) {
+        strbuf_reset(&ev->procs[i].args);
+        strbuf_add(&ev->procs[i].args, a->raw.buf, a->raw.len);
+    } else if (e->type == SR_EV_CRASH && i >= 0) {
+        ev->procs[i].crash_signal = e->other;
+        strbuf_reset(&ev->procs[i].crash);
+        strbuf_add(&ev->procs[i].crash, a->raw.buf, a->raw.len);
+    } else if (e->type != SR_EV_ARGV && e->type != SR_EV_CRASH)
         finish_launch(ev, e, &a->raw);
     strbuf_release(&a->raw);
     a->sender = 0;
@@ -154,6 +158,7 @@ static void on_event(struct events *ev, const struct sr_event *e, const char *pl
     switch (e->type) {
     case SR_EV_HELLO: on_hello(ev, e, pl); break;
     case SR_EV_ARGV:
+    case SR_EV_CRASH:
     case SR_EV_EXEC:
     case SR_EV_SPAWN: on_chunk(ev, e, pl); break;
     case SR_EV_EXEC_FAILED: {
@@ -205,6 +210,67 @@ static cJSON *args_json(const struct strbuf *args)
     return list;
 }
 
+enum { MAX_FRAMES = 64 };
+
+/* One traceback line for a frame: '  File "module", in function\n'. A caller's address is
+ * a return address, so the call instruction is one byte before it. */
+static cJSON *frame_line(const char *module, const char *hexoff, int is_caller, int scanned)
+{
+    unsigned long off = strtoul(hexoff, NULL, 16), in = 0;
+    char *fn = symbolize(module, off - (unsigned long)is_caller, &in), *line;
+    const char *mark = scanned ? " [found by stack scan]" : "";
+    if (fn)
+        line = xasprintf("  File \"%s\", in %s (+0x%lx)%s\n", module, fn, in, mark);
+    else
+        line = xasprintf("  File \"%s\", at offset 0x%lx%s\n", module, off, mark);
+    cJSON *item = cJSON_CreateString(line);
+    free(fn);
+    free(line);
+    return item;
+}
+
+static int own_frame(const char *module)
+{
+    return strstr(module, "libsacred-preload") != NULL;
+}
+
+cJSON *events_backtrace(const struct events *ev, pid_t pid, int *sig)
+{
+    long i = latest(ev, pid);
+    if (i < 0 || !ev->procs[i].crash_signal)
+        return NULL;
+    const struct strbuf *raw = &ev->procs[i].crash;
+    const char *mod[MAX_FRAMES] = { 0 }, *off[MAX_FRAMES] = { 0 };
+    int scanned = raw->len >= 8 && !memcmp(raw->buf, "scanned", 8);
+    int from_context = scanned || (raw->len >= 8 && !memcmp(raw->buf, "context", 8));
+    for (size_t p = from_context ? 8 : 0; p < raw->len;) { /* triplets: index, module, offset */
+        const char *f[3];
+        for (int k = 0; k < 3; k++) {
+            f[k] = raw->buf + p;
+            p += strnlen(raw->buf + p, raw->len - p) + 1;
+        }
+        int idx = atoi(f[0]);
+        if (p <= raw->len + 1 && idx >= 0 && idx < MAX_FRAMES) {
+            mod[idx] = f[1];
+            off[idx] = f[2];
+        }
+    }
+    int first = 0; /* skip our handler and the signal trampoline that called it */
+    while (!from_context && first < MAX_FRAMES && mod[first] && own_frame(mod[first]))
+        first++;
+    if (first > 0 && first < MAX_FRAMES && mod[first])
+        first++;
+    cJSON *lines = cJSON_CreateArray();
+    cJSON_AddItemToArray(lines, cJSON_CreateString("Traceback (most recent call last):\n"));
+    int last = first;
+    while (last < MAX_FRAMES && mod[last])
+        last++;
+    for (int k = last - 1; k >= first; k--)
+        cJSON_AddItemToArray(lines, frame_line(mod[k], off[k], k > first, scanned && k > first));
+    *sig = ev->procs[i].crash_signal;
+    return lines;
+}
+
 cJSON *events_processes(const struct events *ev)
 {
     cJSON *list = cJSON_CreateArray();
@@ -223,6 +289,16 @@ cJSON *events_processes(const struct events *ev)
         cJSON_AddItemToObject(o, "cwd", p->cwd && *p->cwd ? cJSON_CreateString(p->cwd) : cJSON_CreateNull());
         cJSON_AddStringToObject(o, "start_time", when);
         cJSON_AddBoolToObject(o, "instrumented", p->instrumented);
+        int sig;
+        cJSON *bt = events_backtrace(ev, p->pid, &sig);
+        if (bt && &ev->procs[latest(ev, p->pid)] == p) {
+            cJSON *crash = cJSON_AddObjectToObject(o, "crash");
+            char *name = xasprintf("SIG%s", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+            cJSON_AddStringToObject(crash, "signal", name);
+            cJSON_AddItemToObject(crash, "backtrace", bt);
+            free(name);
+        } else
+            cJSON_Delete(bt);
         cJSON_AddItemToArray(list, o);
     }
     return list;
@@ -240,6 +316,7 @@ void events_close(struct events *ev)
         free(ev->procs[i].exe);
         free(ev->procs[i].cwd);
         strbuf_release(&ev->procs[i].args);
+        strbuf_release(&ev->procs[i].crash);
     }
     for (size_t i = 0; i < sizeof(ev->asm_) / sizeof(*ev->asm_); i++)
         strbuf_release(&ev->asm_[i].raw);

@@ -17,6 +17,8 @@ struct proc {
     int64_t start_ns;
     int instrumented;   /* the preload library said hello from this image */
     int removed;        /* an exec that failed */
+    int crash_signal;   /* the signal it crashed of (with a backtrace), or 0 */
+    struct strbuf crash;/* the crash report: "index" NUL "module" NUL "hex offset" NUL ... */
 };
 
 struct assembly {       /* a chunked payload being received */
@@ -44,6 +46,9 @@ void events_add_main(struct events *ev, pid_t pid, const char *exe, char *const 
                      const char *cwd);
 /* 1 if pid said hello. */
 int events_instrumented(const struct events *ev, pid_t pid);
+/* The crash backtrace of pid as traceback lines, innermost frame last (Python's order), or
+ * NULL if it reported none; *sig receives the signal. */
+cJSON *events_backtrace(const struct events *ev, pid_t pid, int *sig);
 /* The process list for run.json. */
 cJSON *events_processes(const struct events *ev);
 /* Closes the socket and removes its directory. */

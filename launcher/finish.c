@@ -142,6 +142,11 @@ static void finalise_record(struct supervisor *s, const char *status)
     if (!strcmp(status, "FAILED")) {
         cJSON *trace = cJSON_CreateArray();
         add_output_tail(trace, r);
+        int sig;
+        cJSON *bt = events_backtrace(s->ev, s->child, &sig);
+        for (cJSON *l = bt ? bt->child : NULL; l; l = l->next)
+            cJSON_AddItemToArray(trace, cJSON_CreateString(l->valuestring));
+        cJSON_Delete(bt);
         char *end = describe_end(s->status, s->opt->argv[0]);
         cJSON_AddItemToArray(trace, cJSON_CreateString(end));
         free(end);

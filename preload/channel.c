@@ -89,13 +89,7 @@ void sr_send(int type, int flags, int other, const void *payload, size_t len)
     errno = saved;
 }
 
-struct chunker {
-    int type, other, sent;
-    size_t n;
-    char buf[SR_EVENT_PAYLOAD_MAX];
-};
-
-static void chunk_add(struct chunker *c, const char *s, size_t len)
+void sr_chunk_add(struct sr_chunker *c, const char *s, size_t len)
 {
     while (len) {
         if (c->n == sizeof(c->buf)) {
@@ -111,12 +105,17 @@ static void chunk_add(struct chunker *c, const char *s, size_t len)
     }
 }
 
+void sr_chunk_end(struct sr_chunker *c)
+{
+    sr_send(c->type, c->sent ? SR_EVF_CONT : 0, c->other, c->buf, c->n);
+}
+
 void sr_send_args(int type, int other, const char *path, char *const argv[])
 {
-    struct chunker c = { .type = type, .other = other };
+    struct sr_chunker c = { .type = type, .other = other };
     if (path)
-        chunk_add(&c, path, strlen(path) + 1);
+        sr_chunk_add(&c, path, strlen(path) + 1);
     for (size_t i = 0; argv && argv[i]; i++)
-        chunk_add(&c, argv[i], strlen(argv[i]) + 1);
-    sr_send(type, c.sent ? SR_EVF_CONT : 0, other, c.buf, c.n);
+        sr_chunk_add(&c, argv[i], strlen(argv[i]) + 1);
+    sr_chunk_end(&c);
 }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "crash.h"
 #include "env.h"
 #include "real.h"
 #include "sr_protocol.h"
@@ -33,4 +34,5 @@ __attribute__((constructor)) static void sr_preload_init(int argc, char **argv, 
         return;
     send_hello();
     sr_send_args(SR_EV_ARGV, 0, NULL, argv);
+    sr_crash_arm();
 }

@@ -4,6 +4,7 @@
 #include "real.h"
 
 #include <dlfcn.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -36,5 +37,7 @@ void sr_real_init(void)
     RESOLVE(system);
     RESOLVE(popen);
     RESOLVE(pclose);
+    RESOLVE(sigaction);
+    RESOLVE(signal);
     __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
 }

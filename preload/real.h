@@ -3,6 +3,7 @@
 #ifndef SR_REAL_H
 #define SR_REAL_H
 
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 
@@ -17,6 +18,8 @@ struct sr_real {
     int (*system)(const char *);
     FILE *(*popen)(const char *, const char *);
     int (*pclose)(FILE *);
+    int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+    sighandler_t (*signal)(int, sighandler_t);
 };
 
 extern struct sr_real sr_real;

@@ -23,6 +23,11 @@ enum sr_event_type {
     SR_EV_EXEC = 3,        /* pid is about to exec; payload: path NUL args... (chunked) */
     SR_EV_EXEC_FAILED = 4, /* that exec returned; other = errno */
     SR_EV_SPAWN = 5,       /* pid started child other; payload: path NUL args... (chunked) */
+    SR_EV_CRASH = 6,       /* pid dies of signal other; payload: optionally "context" NUL
+                              or "scanned" NUL (frame 0 is the faulting PC, not our handler;
+                              with "scanned" the callers come from a stack scan), then per frame
+                              "index" NUL "module path" NUL "hex file offset" NUL, index 0
+                              innermost (chunked) */
 };
 
 enum sr_event_flags {

@@ -338,7 +338,7 @@ t_preload_keeps_errno() {
 t_preload_exports_only_hooks() {
     nm -D --defined-only "$ROOT/build/libsacred-preload.so" | awk '{print $3}' | sort > got
     printf '%s\n' execl execle execlp execv execve execvp execvpe fexecve pclose popen \
-        posix_spawn posix_spawnp system | sort > want
+        posix_spawn posix_spawnp sigaction signal system | sort > want
     cmp -s got want || fail "exported: $(tr '\n' ' ' < got)"
 }
 
@@ -755,6 +755,45 @@ t_rerun_reproduces_and_reports_changes() {
     [ ! -e logs/3 ] || fail "--check started a run" || return
     "$SR" -F logs rerun 99 2> err
     [ $? -eq 125 ] && [ "$(wc -l < err)" -eq 1 ] || fail "$(cat err)"
+}
+
+# --- provenance: crashes -----------------------------------------------------------------
+
+t_crash_backtrace_names_functions() {
+    "$SR" -F logs -l ERROR --no-sys-metrics "$P/crash" segv > /dev/null 2>&1
+    [ $? -eq 139 ] || fail "status" || return
+    chk logs/1 'r["status"] == "FAILED" and r["program"]["signal"] == "SIGSEGV"' \
+        '"Traceback (most recent call last):\n" in r["fail_trace"]' \
+        '[l for l in r["fail_trace"] if "in crash_" in l or "in main" in l][-3:] == [l for l in r["fail_trace"] if "in main" in l][-1:] + [l for l in r["fail_trace"] if "in crash_outer" in l] + [l for l in r["fail_trace"] if "in crash_inner" in l]' \
+        'r["fail_trace"][-2].startswith("  File \"" + r["program"]["realpath"] + "\", in crash_inner")' \
+        'r["fail_trace"][-1].startswith("ProgramKilled:") and "SIGSEGV" in r["fail_trace"][-1]' \
+        'not any("libsacred-preload" in l for l in r["fail_trace"])' \
+        'r["processes"][0]["crash"]["signal"] == "SIGSEGV"' 'cout == b"crashing\n"'
+}
+
+t_crash_abort() {
+    "$SR" -F logs -l ERROR --no-sys-metrics "$P/crash" abort > /dev/null 2>&1
+    [ $? -eq 134 ] || fail "status" || return
+    chk logs/1 'r["program"]["signal"] == "SIGABRT"' 'any("in abort" in l for l in r["fail_trace"])' \
+        'r["fail_trace"][-2].startswith("  File \"/") and any("in main" in l for l in r["fail_trace"])'
+}
+
+t_crash_own_handler_recovers() {
+    out=$("$SR" -F logs -l ERROR --no-sys-metrics "$P/crash" recover) || fail "status $?" || return
+    [ "$out" = recovered ] || fail "$out" || return
+    chk logs/1 'r["status"] == "COMPLETED"' '"crash" not in r["processes"][0]' '"fail_trace" not in r' || return
+    out=$("$SR" -F logs -l ERROR --no-sys-metrics "$P/crash" query)
+    [ "$out" = "sigaction default, signal default" ] || fail "the preload's handler is visible: $out"
+}
+
+t_crash_in_child_process() {
+    printf '#!/bin/sh\n"%s" segv\necho "after $?"\n' "$P/crash" > c.sh
+    chmod +x c.sh
+    "$SR" -F logs -l ERROR --no-sys-metrics ./c.sh > out 2>&1 || return
+    grep -q "after 139" out || fail "$(cat out)" || return
+    chk logs/1 'r["status"] == "COMPLETED"' \
+        '[p["crash"]["signal"] for p in r["processes"] if "crash" in p] == ["SIGSEGV"]' \
+        'any("in crash_inner" in l for p in r["processes"] if "crash" in p for l in p["crash"]["backtrace"])'
 }
 
 # --- runner ----------------------------------------------------------------------------
