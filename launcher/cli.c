@@ -15,7 +15,8 @@
 enum {
     OPT_NO_FILTER = 256, OPT_ENV_ALLOW, OPT_ENV_DENY, OPT_VERSION, OPT_METRIC,
     OPT_NO_DEFAULT_METRICS, OPT_METRIC_TEST, OPT_RESULT, OPT_NO_SYS_METRICS, OPT_NO_WITH,
-    OPT_CHECK, OPT_RERUN_OF,
+    OPT_CHECK, OPT_RERUN_OF, OPT_BASE_DIR, OPT_SOURCE, OPT_EXCLUDE, OPT_RESOURCE_LIMIT,
+    OPT_ARTIFACT_LIMIT, OPT_NO_FILES,
 };
 
 static const struct option longopts[] = {
@@ -51,6 +52,12 @@ static const struct option longopts[] = {
     { "no-with", no_argument, NULL, OPT_NO_WITH },
     { "check", no_argument, NULL, OPT_CHECK },
     { "rerun-of", required_argument, NULL, OPT_RERUN_OF },
+    { "base-dir", required_argument, NULL, OPT_BASE_DIR },
+    { "source", required_argument, NULL, OPT_SOURCE },
+    { "exclude", required_argument, NULL, OPT_EXCLUDE },
+    { "resource-limit", required_argument, NULL, OPT_RESOURCE_LIMIT },
+    { "artifact-limit", required_argument, NULL, OPT_ARTIFACT_LIMIT },
+    { "no-files", no_argument, NULL, OPT_NO_FILES },
     { NULL, 0, NULL, 0 },
 };
 
@@ -92,6 +99,12 @@ static const char usage_text[] =
     "      --no-sys-metrics     do not record sys.* (CPU, memory, I/O, GPU) metrics\n"
     "      --no-with            pass the word 'with' to the program like any other\n"
     "      --check              with rerun: only report differences from the recorded run\n"
+    "      --base-dir DIR       experiment.base_dir; sources are files under it (default: cwd)\n"
+    "      --source GLOB        files under the base dir matching GLOB are sources (repeatable)\n"
+    "      --exclude GLOB       paths matching GLOB are not recorded as files (repeatable)\n"
+    "      --resource-limit SIZE  store read files up to SIZE (default 10M; K, M, G)\n"
+    "      --artifact-limit SIZE  copy written files up to SIZE (default 100M)\n"
+    "      --no-files           record no sources, resources or artifacts from file access\n"
     "      --version            print the version\n"
     "\n"
     "Exit status: the program's own, 128+N if it died of signal N; 125 if sacred-run\n"
@@ -133,6 +146,28 @@ static void add_name(const char ***list, int *n, const char *s)
         die("invalid variable name '%s' for --env-allow/--env-deny", s);
     *list = xrealloc(*list, (size_t)(*n + 1) * sizeof(**list));
     (*list)[(*n)++] = s;
+}
+
+static void add_glob(char ***list, int *n, const char *glob)
+{
+    if (!*glob)
+        die("empty pattern for --source/--exclude");
+    *list = xrealloc(*list, (size_t)(*n + 1) * sizeof(**list));
+    (*list)[(*n)++] = (char *)glob;
+}
+
+/* "10M", "512K", "1G", "4096": bytes. */
+static long long parse_size(const char *s, const char *opt)
+{
+    char *end;
+    double v = strtod(s, &end);
+    int shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' || *end == 'm' ? 20
+              : *end == 'G' || *end == 'g' ? 30 : 0;
+    if (shift)
+        end++;
+    if (end == s || *end || v < 0 || !isfinite(v))
+        die("invalid %s '%s'; give bytes, optionally with K, M or G", opt, s);
+    return (long long)(v * (double)(1LL << shift));
 }
 
 static void handle(struct options *o, int c, const char *arg)
@@ -177,6 +212,12 @@ static void handle(struct options *o, int c, const char *arg)
     case OPT_NO_SYS_METRICS: o->no_sys_metrics = 1; break;
     case OPT_NO_WITH: o->no_with = 1; break;
     case OPT_CHECK: o->rerun_check = 1; break;
+    case OPT_BASE_DIR: o->base_dir = arg; break;
+    case OPT_SOURCE: add_glob(&o->source, &o->nsource, arg); break;
+    case OPT_EXCLUDE: add_glob(&o->exclude, &o->nexclude, arg); break;
+    case OPT_RESOURCE_LIMIT: o->resource_limit = parse_size(arg, "--resource-limit"); break;
+    case OPT_ARTIFACT_LIMIT: o->artifact_limit = parse_size(arg, "--artifact-limit"); break;
+    case OPT_NO_FILES: o->no_files = 1; break;
     case OPT_RERUN_OF: o->rerun_of = arg; break;
     case 'h': fputs(usage_text, stdout); exit(0);
     case OPT_VERSION: printf("sacred-run %s\n", SR_VERSION); exit(0);
@@ -281,6 +322,8 @@ void cli_parse(struct options *o, int argc, char **argv)
     o->beat = 10.0;
     o->capture = 1;
     o->loglevel = LOG_INFO;
+    o->resource_limit = 10LL << 20;
+    o->artifact_limit = 100LL << 20;
     parse_options(o, argc, argv);
     if (o->metric_test) {
         if (optind < argc)
@@ -299,6 +342,8 @@ void cli_parse(struct options *o, int argc, char **argv)
 
 void cli_release(struct options *o)
 {
+    free(o->source);
+    free(o->exclude);
     free(o->metric);
     free(o->env_allow);
     free(o->env_deny);
@@ -353,5 +398,11 @@ cJSON *cli_meta_options(const struct options *o)
     cJSON_AddBoolToObject(m, "--no-sys-metrics", o->no_sys_metrics);
     cJSON_AddBoolToObject(m, "--no-with", o->no_with);
     cJSON_AddItemToObject(m, "--rerun-of", str_or_null(o->rerun_of));
+    cJSON_AddItemToObject(m, "--base-dir", str_or_null(o->base_dir));
+    cJSON_AddItemToObject(m, "--source", names((const char **)o->source, o->nsource));
+    cJSON_AddItemToObject(m, "--exclude", names((const char **)o->exclude, o->nexclude));
+    cJSON_AddItemToObject(m, "--resource-limit", json_int(o->resource_limit));
+    cJSON_AddItemToObject(m, "--artifact-limit", json_int(o->artifact_limit));
+    cJSON_AddBoolToObject(m, "--no-files", o->no_files);
     return m;
 }

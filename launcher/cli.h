@@ -45,6 +45,14 @@ struct options {
     const char *rerun_id;       /* rerun ID */
     int rerun_check;            /* --check: only report the differences */
     const char *rerun_of;       /* --rerun-of RUN_DIR (set by rerun for the new run) */
+    const char *base_dir;       /* --base-dir DIR (default: the working directory) */
+    char **source;              /* --source GLOB: more files that count as sources */
+    int nsource;
+    char **exclude;             /* --exclude GLOB: files that are neither sources, resources nor artifacts */
+    int nexclude;
+    long long resource_limit;   /* --resource-limit SIZE: resources up to it are stored */
+    long long artifact_limit;   /* --artifact-limit SIZE: written files up to it are copied */
+    int no_files;               /* --no-files: record no files the program opened */
     char **argv;                /* the program and its arguments (NULL with --metric-test) */
 };
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "files.h"
 #include "json.h"
 #include "sr_protocol.h"
 #include "symbolize.h"
@@ -142,11 +143,15 @@ static void on_chunk(struct events *ev, const struct sr_event *e, const char *pl
     if (e->type == SR_EV_ARGV && i >= 0) {
         strbuf_reset(&ev->procs[i].args);
         strbuf_add(&ev->procs[i].args, a->raw.buf, a->raw.len);
+    } else if (e->type == SR_EV_RENAME) {
+        size_t n = strnlen(a->raw.buf, a->raw.len);
+        if (ev->files && n + 1 < a->raw.len)
+            files_rename(ev->files, a->raw.buf, a->raw.buf + n + 1);
     } else if (e->type == SR_EV_CRASH && i >= 0) {
         ev->procs[i].crash_signal = e->other;
         strbuf_reset(&ev->procs[i].crash);
         strbuf_add(&ev->procs[i].crash, a->raw.buf, a->raw.len);
-    } else if (e->type != SR_EV_ARGV && e->type != SR_EV_CRASH)
+    } else if (e->type != SR_EV_ARGV && e->type != SR_EV_CRASH && e->type != SR_EV_RENAME)
         finish_launch(ev, e, &a->raw);
     strbuf_release(&a->raw);
     a->sender = 0;
@@ -167,6 +172,11 @@ static void on_event(struct events *ev, const struct sr_event *e, const char *pl
             ev->procs[i].removed = 1;
         break;
     }
+    case SR_EV_FILE:
+        if (ev->files && e->len && pl[e->len - 1] == '\0')
+            files_add(ev->files, pl, e->other);
+        break;
+    case SR_EV_RENAME: on_chunk(ev, e, pl); break;
     default: ev->malformed++;
     }
 }

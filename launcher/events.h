@@ -28,7 +28,10 @@ struct assembly {       /* a chunked payload being received */
     struct strbuf raw;
 };
 
+struct files;
+
 struct events {
+    struct files *files; /* where file and rename reports go (may be NULL) */
     int fd;
     char *dir, *path;
     struct proc *procs;

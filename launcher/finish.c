@@ -133,7 +133,9 @@ static void finalise_record(struct supervisor *s, const char *status)
     struct record *r = s->rec;
     supervise_end_output(s);
     supervise_beat(s);
-    finalise_measurements(s); /* Sacred's final heartbeat: heartbeat time, processes */
+    finalise_measurements(s);
+    if (s->prov)
+        provenance_record(s->prov, s->files, r); /* Sacred's final heartbeat: heartbeat time, processes */
     char now[TIME_ISO_LEN];
     time_iso_now(now);
     add_exit_facts(cJSON_GetObjectItemCaseSensitive(r->run, "program"), s);

@@ -173,6 +173,9 @@ static int resolve(struct launch *l)
         die_status(code, "%s", err);
     if (!getcwd(l->cwd, sizeof(l->cwd)))
         die("cannot determine the working directory: %s", strerror(errno));
+    const char *base = l->opt->base_dir ? l->opt->base_dir : l->cwd;
+    if (!realpath(base, l->base_dir))
+        die("--base-dir '%s': %s; give an existing directory", base, strerror(errno));
     if (l->opt->command)
         return print_dependencies(&l->tgt, l->cwd);
     l->lib = find_preload();
@@ -188,12 +191,15 @@ static void create(struct launch *l)
         exit(SR_EXIT_TOOL);
     half_made = &l->rec;
     set_die_cleanup(remove_half_made_run);
-    cJSON *run = run_json_new(l->opt, &l->tgt, l->cwd, store_main_source(&l->rec, &l->tgt, l->cwd), environ);
+    cJSON *run = run_json_new(l->opt, &l->tgt, l->base_dir, l->cwd,
+                              store_main_source(&l->rec, &l->tgt, l->base_dir), environ);
     add_config_meta(run, &l->cfg, l->given_argv);
     if (record_start(&l->rec, run, l->cfg.tree) < 0)
         die("cannot start the run record");
     if (events_open(&l->ev) < 0)
         die("cannot create the event socket in $TMPDIR: %s", strerror(errno));
+    files_init(&l->files);
+    l->ev.files = l->opt->no_files ? NULL : &l->files;
     if (report_open(&l->rs, l->ev.dir) < 0)
         die("cannot create the report socket in '%s': %s", l->ev.dir, strerror(errno));
     metrics_init(&l->ms, l->rec.dirfd);
@@ -226,15 +232,17 @@ static void start(struct launch *l)
     half_made = NULL;
     log_msg(LOG_INFO, "Started run with ID \"%s\"", l->rec.id);
     capture_parent(l->cap);
-    add_program_facts(l->rec.run, &l->tgt, l->cwd);
+    add_program_facts(l->rec.run, &l->tgt, l->base_dir);
     events_add_main(&l->ev, l->child, l->tgt.path, l->opt->argv, l->cwd);
 }
 
 static int supervise_to_end(struct launch *l)
 {
+    struct provenance prov = { l->opt, l->base_dir, l->cwd, l->ev.dir };
     struct supervisor sup = { .opt = l->opt, .rec = &l->rec, .cap = l->cap, .ev = &l->ev,
                               .child = l->child, .state = &l->state, .meas = &l->meas, .rs = &l->rs,
-                              .sys = l->opt->no_sys_metrics ? NULL : &l->sys };
+                              .sys = l->opt->no_sys_metrics ? NULL : &l->sys,
+                              .prov = l->opt->no_files ? NULL : &prov, .files = &l->files };
     bsfilter_init(&sup.filt);
     supervise(&sup, &l->handled);
     int status = finish_run(&sup, seconds_since(&l->t0));
@@ -255,6 +263,7 @@ static void release(struct launch *l, int started)
         sysmon_release(&l->sys);
         cJSON_Delete(l->state.info);
         events_close(&l->ev);
+        files_release(&l->files);
         record_release(&l->rec);
         free_env(l->env);
     }

@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "config.h"
 #include "events.h"
+#include "files.h"
 #include "measure.h"
 #include "metrics.h"
 #include "record.h"
@@ -27,6 +28,8 @@ struct launch {
     char **given_argv;        /* the program's argv as typed */
     struct target tgt;
     char cwd[PATH_MAX];
+    char base_dir[PATH_MAX];  /* --base-dir made absolute, else cwd */
+    struct files files;       /* what the tree opened */
     char *lib, *name;
     struct record rec;
     struct events ev;

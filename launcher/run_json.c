@@ -79,15 +79,15 @@ static cJSON *program(const struct options *o, const struct target *t, const cha
     return p;
 }
 
-cJSON *run_json_new(const struct options *o, const struct target *t, const char *cwd,
-                    cJSON *sources, char *const *environ_)
+cJSON *run_json_new(const struct options *o, const struct target *t, const char *base_dir,
+                    const char *cwd, cJSON *sources, char *const *environ_)
 {
     char now[TIME_ISO_LEN];
     time_iso_now(now);
     cJSON *run = cJSON_CreateObject();
     cJSON_AddItemToObject(run, "artifacts", cJSON_CreateArray());
     cJSON_AddStringToObject(run, "command", "main");
-    cJSON_AddItemToObject(run, "experiment", experiment(o, t, cwd, sources));
+    cJSON_AddItemToObject(run, "experiment", experiment(o, t, base_dir, sources));
     cJSON_AddNullToObject(run, "heartbeat");
     cJSON *host = host_info();
     json_set(host, "ENV", run_json_env(o, environ_));

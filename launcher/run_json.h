@@ -9,8 +9,8 @@
 #include "target.h"
 
 /* sources is the experiment.sources list (taken over). */
-cJSON *run_json_new(const struct options *o, const struct target *t, const char *cwd,
-                    cJSON *sources, char *const *environ_);
+cJSON *run_json_new(const struct options *o, const struct target *t, const char *base_dir,
+                    const char *cwd, cJSON *sources, char *const *environ_);
 
 /* The redacted environment as a JSON object. */
 cJSON *run_json_env(const struct options *o, char *const *env);

@@ -15,6 +15,7 @@
 #include "report.h"
 #include "report_verbs.h"
 #include "strbuf.h"
+#include "provenance.h"
 #include "sysmon.h"
 
 struct supervisor {
@@ -34,6 +35,8 @@ struct supervisor {
     struct measure *meas;     /* metrics found in the output */
     struct report_server *rs; /* reports from the program */
     struct sysmon *sys;       /* NULL: no sys.* metrics */
+    struct provenance *prov;  /* NULL: no files recorded */
+    struct files *files;
     struct pollfd *pfd;       /* the poll set, grown with the report connections */
     size_t pfd_cap;
 };

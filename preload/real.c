@@ -4,7 +4,9 @@
 #include "real.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -23,6 +25,9 @@ static void *next_symbol(const char *name, void *ours)
 
 #define RESOLVE(name) \
     (*(void **)&sr_real.name = next_symbol(#name, (void *)name))
+#define RESOLVE_AS(field, symbol, ours) \
+    (*(void **)&sr_real.field = next_symbol(symbol, (void *)ours))
+
 
 void sr_real_init(void)
 {
@@ -39,5 +44,24 @@ void sr_real_init(void)
     RESOLVE(pclose);
     RESOLVE(sigaction);
     RESOLVE(signal);
+    RESOLVE(open);
+    RESOLVE(open64);
+    RESOLVE(openat);
+    RESOLVE(openat64);
+    RESOLVE_AS(open_2, "__open_2", __open_2);
+    RESOLVE_AS(open64_2, "__open64_2", __open64_2);
+    RESOLVE_AS(openat_2, "__openat_2", __openat_2);
+    RESOLVE_AS(openat64_2, "__openat64_2", __openat64_2);
+    RESOLVE(creat);
+    RESOLVE(creat64);
+    RESOLVE(fopen);
+    RESOLVE(fopen64);
+    RESOLVE(freopen);
+    RESOLVE(freopen64);
+    RESOLVE(rename);
+    RESOLVE(renameat);
+    RESOLVE(renameat2);
+    RESOLVE(chdir);
+    RESOLVE(fchdir);
     __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
 }

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 struct sr_real {
     int (*execve)(const char *, char *const[], char *const[]);
@@ -19,10 +20,35 @@ struct sr_real {
     FILE *(*popen)(const char *, const char *);
     int (*pclose)(FILE *);
     int (*sigaction)(int, const struct sigaction *, struct sigaction *);
+    int (*open)(const char *, int, ...);
+    int (*open64)(const char *, int, ...);
+    int (*openat)(int, const char *, int, ...);
+    int (*openat64)(int, const char *, int, ...);
+    int (*open_2)(const char *, int);
+    int (*open64_2)(const char *, int);
+    int (*openat_2)(int, const char *, int);
+    int (*openat64_2)(int, const char *, int);
+    int (*creat)(const char *, mode_t);
+    int (*creat64)(const char *, mode_t);
+    FILE *(*fopen)(const char *, const char *);
+    FILE *(*fopen64)(const char *, const char *);
+    FILE *(*freopen)(const char *, const char *, FILE *);
+    FILE *(*freopen64)(const char *, const char *, FILE *);
+    int (*rename)(const char *, const char *);
+    int (*renameat)(int, const char *, int, const char *);
+    int (*renameat2)(int, const char *, int, const char *, unsigned int);
+    int (*chdir)(const char *);
+    int (*fchdir)(int);
     sighandler_t (*signal)(int, sighandler_t);
 };
 
 extern struct sr_real sr_real;
+
+/* glibc's fortified open entry points, which its headers do not declare. */
+int __open_2(const char *, int);
+int __open64_2(const char *, int);
+int __openat_2(int, const char *, int);
+int __openat64_2(int, const char *, int);
 
 /* Fills sr_real once; safe to call from every hook and from the constructor. */
 void sr_real_init(void);

@@ -23,11 +23,21 @@ enum sr_event_type {
     SR_EV_EXEC = 3,        /* pid is about to exec; payload: path NUL args... (chunked) */
     SR_EV_EXEC_FAILED = 4, /* that exec returned; other = errno */
     SR_EV_SPAWN = 5,       /* pid started child other; payload: path NUL args... (chunked) */
+    SR_EV_FILE = 7,        /* a file was opened; other = SR_FILE_* bits; payload: its
+                              absolute path NUL (as the kernel resolved the open fd) */
+    SR_EV_RENAME = 8,      /* a file was renamed; payload: old path NUL new path NUL
+                              (absolute when the program gave absolute paths, else relative
+                              to the cwd in the preceding hello) */
     SR_EV_CRASH = 6,       /* pid dies of signal other; payload: optionally "context" NUL
                               or "scanned" NUL (frame 0 is the faulting PC, not our handler;
                               with "scanned" the callers come from a stack scan), then per frame
                               "index" NUL "module path" NUL "hex file offset" NUL, index 0
                               innermost (chunked) */
+};
+
+enum sr_file_bits {
+    SR_FILE_READ = 1,  /* opened for reading */
+    SR_FILE_WRITE = 2, /* opened for writing (created, truncated or appended) */
 };
 
 enum sr_event_flags {

@@ -338,7 +338,9 @@ t_preload_keeps_errno() {
 t_preload_exports_only_hooks() {
     nm -D --defined-only "$ROOT/build/libsacred-preload.so" | awk '{print $3}' | sort > got
     printf '%s\n' execl execle execlp execv execve execvp execvpe fexecve pclose popen \
-        posix_spawn posix_spawnp sigaction signal system | sort > want
+        posix_spawn posix_spawnp sigaction signal system open open64 openat openat64 \
+        __open_2 __open64_2 __openat_2 __openat64_2 creat creat64 fopen fopen64 freopen \
+        freopen64 rename renameat renameat2 chdir fchdir | sort > want
     cmp -s got want || fail "exported: $(tr '\n' ' ' < got)"
 }
 
@@ -442,7 +444,7 @@ SH
     grep -q "is not a number" err && grep -q "would overwrite a record file" err \
         && grep -q "'.' or '..'" err && grep -q "not a readable regular file" err \
         && grep -q "not valid JSON" err && grep -q "longer than 200" err || fail "$(cat err)" || return
-    chk logs/1 'list(metrics) == ["ok"]' 'r["artifacts"] == []' 'info == {}' \
+    chk logs/1 'list(metrics) == ["ok"]' 'r["artifacts"] == ["f.txt"]' 'info == {}' \
         'r["status"] == "COMPLETED"' \
         'not os.path.exists("escape.txt")'
 }
@@ -481,7 +483,7 @@ t_c_reports_with_header() {
     chk logs/1 'len(metrics["c.loss"]["steps"]) == 100000' 'metrics["c.loss"]["steps"][-1] == 99999' \
         'metrics["c.loss"]["values"][:3] == [1.0, 0.5, 0.3333333333333333]' \
         'metrics["c.explicit"]["steps"] == [42]' 'info == {"compiler": {"name": "gcc", "flags": ["-O1"]}}' \
-        'r["result"] == 0.125' 'r["artifacts"] == ["model/weights.bin"]' || return
+        'r["result"] == 0.125' 'r["artifacts"] == ["model/weights.bin", "weights.bin"]' || return
     "$P/report_header" 3 > out || fail "outside a run: status $?" || return
     grep -qx "sync errors -1" out || fail "outside a run: $(cat out)"
 }
@@ -794,6 +796,67 @@ t_crash_in_child_process() {
     chk logs/1 'r["status"] == "COMPLETED"' \
         '[p["crash"]["signal"] for p in r["processes"] if "crash" in p] == ["SIGSEGV"]' \
         'any("in crash_inner" in l for p in r["processes"] if "crash" in p for l in p["crash"]["backtrace"])'
+}
+
+# --- provenance: files ---------------------------------------------------------------------
+
+t_files_python_package_data_outputs() {
+    git init -q . && mkdir -p pkg data
+    printf 'from .helper import double\n' > pkg/__init__.py
+    printf 'def double(x):\n    return 2 * x\n' > pkg/helper.py
+    cat > train.py <<'PY'
+import os, pkg
+rows = open("data/train.csv").read().split()
+with open("big.bin", "rb") as f:
+    f.read(10)
+os.makedirs("out", exist_ok=True)
+with open("out/model.txt", "w") as f:
+    f.write("weights %d\n" % pkg.double(len(rows)))
+with open("out/tmp.json", "w") as f:
+    f.write("{}")
+os.rename("out/tmp.json", "out/final.json")
+PY
+    printf 'a\nb\nc\n' > data/train.csv
+    head -c 2000000 /dev/zero > big.bin
+    git add -A > /dev/null && git -c user.email=t@t -c user.name=t commit -qm one
+    "$SR" -F logs -l ERROR --no-sys-metrics --resource-limit 1M python3 train.py || return
+    md5=$(md5sum data/train.csv | cut -d' ' -f1)
+    chk logs/1 '[s[0] for s in r["experiment"]["sources"]] == ["train.py", "pkg/__init__.py", "pkg/helper.py"]' \
+        'all(os.path.exists("logs/" + s[1]) for s in r["experiment"]["sources"])' \
+        'len(r["experiment"]["repositories"]) == 1 and r["experiment"]["repositories"][0]["url"].startswith("file:///")' \
+        "r['resources'] == [[os.path.abspath('data/train.csv'), '_resources/train_$md5.csv']]" \
+        'os.path.exists("logs/" + r["resources"][0][1])' \
+        '[(d["path"].split("/")[-1], d["size"], d["stored"] is None) for d in r["resource_files"]] == [("big.bin", 2000000, True), ("train.csv", 6, False)]' \
+        'r["artifacts"] == ["out/final.json", "out/model.txt"]' \
+        'open(rd + "/out/model.txt").read() == "weights 6\n" and os.path.exists(rd + "/out/final.json")' \
+        'not any("pyenv" in d["path"] or "__pycache__" in d["path"] for d in r["resource_files"])' || return
+    "$SR" -F logs -l ERROR --no-sys-metrics --no-files python3 train.py || return
+    chk logs/2 'r["resources"] == [] and r["artifacts"] == [] and len(r["experiment"]["sources"]) == 1'
+}
+
+t_files_shell_source_and_md5_cache() {
+    printf 'greet() { echo "hello $1"; }\n' > helper.sh
+    printf '#!/bin/bash\nsource ./helper.sh\ngreet world > greeting.txt\ncat data.txt\n' > job.sh
+    chmod +x job.sh
+    echo payload > data.txt
+    "$SR" -F logs -l ERROR --no-sys-metrics ./job.sh > /dev/null || return
+    chk logs/1 'sorted(s[0] for s in r["experiment"]["sources"]) == ["helper.sh", "job.sh"]' \
+        'r["artifacts"] == ["greeting.txt"] and [p[0].split("/")[-1] for p in r["resources"]] == ["data.txt"]' || return
+    grep -q "$(md5sum data.txt | cut -d' ' -f1)" logs/.sacred-run-md5-cache || fail "no cache entry"
+}
+
+t_files_from_eight_threads() {
+    mkdir in
+    for t in 0 1 2 3 4 5 6 7; do for i in $(seq 0 49); do echo "$t $i" > "in/t${t}_$i.dat"; done; done
+    "$SR" -F logs -l ERROR --no-sys-metrics "$P/threads_open" > /dev/null || return
+    chk logs/1 'len(r["resources"]) == 400' 'sorted(r["artifacts"]) == ["out_t%d.txt" % t for t in range(8)]'
+}
+
+t_files_after_closing_all_descriptors() {
+    echo "some input" > input.txt
+    "$SR" -F logs -l ERROR --no-sys-metrics "$P/closeall" > out || return
+    grep -q "copied 11" out || fail "$(cat out)" || return
+    chk logs/1 '[p[0].split("/")[-1] for p in r["resources"]] == ["input.txt"]' 'r["artifacts"] == ["output.txt"]'
 }
 
 # --- runner ----------------------------------------------------------------------------

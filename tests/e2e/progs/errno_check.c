@@ -1,6 +1,7 @@
 /* errno_check.c: failing exec-family calls must return exactly what they return without
  * the preload library (value and errno); prints one line per call. */
 #include <errno.h>
+#include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +27,12 @@ int main(void)
     errno = 0;
     rc = execl("/etc/passwd", "passwd", (char *)NULL);
     show("execl", rc, errno);
+    errno = 0;
+    rc = open("/nonexistent/file", O_RDONLY);
+    show("open", rc, errno);
+    errno = 0;
+    FILE *f = fopen("/nonexistent/file", "r");
+    show("fopen", f ? 0 : -1, errno);
     pid_t pid;
     errno = 0;
     rc = posix_spawn(&pid, "/nonexistent/prog", NULL, NULL, argv, environ);

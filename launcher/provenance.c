@@ -1,0 +1,272 @@
+/* provenance.c: classifying the files the tree used. Hashing and copying happen here, in
+ * the launcher after the program ended, never in the hooks. MD5s are cached per storage
+ * by (device, inode, size, mtime), so a large dataset is hashed once across runs. */
+#include "provenance.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "artifact.h"
+#include "error.h"
+#include "gitinfo.h"
+#include "json.h"
+#include "sources.h"
+#include "sr_protocol.h"
+#include "timefmt.h"
+#include "utf8.h"
+
+static const char *const system_prefixes[] = {
+    "/usr/", "/lib/", "/lib32/", "/lib64/", "/bin/", "/sbin/", "/etc/", "/proc/", "/sys/",
+    "/dev/", "/run/", "/var/lib/", "/var/cache/", "/opt/conda/pkgs/",
+};
+static const char *const interpreter_trees[] = { "/site-packages/", "/dist-packages/", "/lib/python",
+                                                 "/__pycache__/" };
+static const char *const source_exts[] = {
+    "py", "pyx", "sh", "bash", "zsh", "R", "r", "jl", "lua", "pl", "pm", "rb", "js", "mjs", "ts",
+    "m", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "cu", "cuh", "f", "f90", "f95", "go", "rs",
+    "java", "scala", "kt", "swift", "sql", "mk", "cmake", "ipynb",
+};
+static const char *const source_names[] = {
+    "Makefile", "makefile", "GNUmakefile", "CMakeLists.txt", "Dockerfile", "Snakefile", "Rakefile",
+};
+
+static int under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    return !strncmp(path, dir, n) && path[n] == '/';
+}
+
+static int matches_any(char **globs, int n, const char *rel)
+{
+    for (int i = 0; i < n; i++)
+        if (fnmatch(globs[i], rel, 0) == 0)
+            return 1;
+    return 0;
+}
+
+/* A hidden directory outside the experiment (~/.pyenv, ~/.cache, ~/.local, .venv): tool
+ * installations, caches and settings rather than the experiment's inputs. */
+static int in_hidden_dir(const struct provenance *p, const char *path)
+{
+    if (under(path, p->base_dir) || under(path, p->cwd))
+        return 0;
+    const char *last = strrchr(path, '/');
+    for (const char *c = strstr(path, "/."); c && c < last; c = strstr(c + 1, "/."))
+        return 1;
+    return 0;
+}
+
+static int excluded(const struct provenance *p, const struct record *r, const char *path)
+{
+    for (size_t i = 0; i < sizeof(system_prefixes) / sizeof(*system_prefixes); i++)
+        if (!strncmp(path, system_prefixes[i], strlen(system_prefixes[i])))
+            return 1;
+    for (size_t i = 0; i < sizeof(interpreter_trees) / sizeof(*interpreter_trees); i++)
+        if (strstr(path, interpreter_trees[i]))
+            return 1;
+    return under(path, r->basedir) || (p->skip_dir && under(path, p->skip_dir))
+           || matches_any(p->opt->exclude, p->opt->nexclude, path);
+}
+
+static int starts_with_shebang(const char *path)
+{
+    char b[2];
+    FILE *f = fopen(path, "re");
+    int yes = f && fread(b, 1, 2, f) == 2 && b[0] == '#' && b[1] == '!';
+    if (f)
+        fclose(f);
+    return yes;
+}
+
+static int is_source(const struct provenance *p, const char *path)
+{
+    const char *base = strrchr(path, '/') + 1, *dot = strrchr(base, '.');
+    if (!under(path, p->base_dir))
+        return 0;
+    const char *rel = path + strlen(p->base_dir) + 1;
+    if (matches_any(p->opt->source, p->opt->nsource, rel))
+        return 1;
+    for (size_t i = 0; dot && i < sizeof(source_exts) / sizeof(*source_exts); i++)
+        if (!strcmp(dot + 1, source_exts[i]))
+            return 1;
+    for (size_t i = 0; i < sizeof(source_names) / sizeof(*source_names); i++)
+        if (!strcmp(base, source_names[i]))
+            return 1;
+    return starts_with_shebang(path);
+}
+
+/* --- the MD5 cache ------------------------------------------------------------------- */
+
+struct md5_cache {
+    char *path;
+    struct strbuf text; /* the cache file's lines: "dev ino size sec nsec md5\n" */
+    struct strbuf added;
+};
+
+static void cache_open(struct md5_cache *c, const char *basedir)
+{
+    c->path = xasprintf("%s/.sacred-run-md5-cache", basedir);
+    c->text = (struct strbuf)STRBUF_INIT;
+    c->added = (struct strbuf)STRBUF_INIT;
+    FILE *f = fopen(c->path, "re");
+    char buf[65536];
+    size_t n;
+    while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
+        strbuf_add(&c->text, buf, n);
+    if (f)
+        fclose(f);
+}
+
+static int cached_md5(struct md5_cache *c, const char *path, const struct stat *st, char md5[33])
+{
+    char key[128];
+    int k = snprintf(key, sizeof(key), "%llu %llu %lld %lld %ld ", (unsigned long long)st->st_dev,
+                     (unsigned long long)st->st_ino, (long long)st->st_size,
+                     (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
+    for (const struct strbuf *sb = &c->text; sb; sb = sb == &c->text ? &c->added : NULL)
+        for (const char *line = sb->buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
+            if (!strncmp(line, key, (size_t)k) && strlen(line + k) >= 32) {
+                memcpy(md5, line + k, 32);
+                md5[32] = '\0';
+                return 0;
+            }
+    if (md5_file(path, md5) < 0)
+        return -1;
+    strbuf_addf(&c->added, "%s%s\n", key, md5);
+    return 0;
+}
+
+static void cache_close(struct md5_cache *c)
+{
+    FILE *f = c->added.len ? fopen(c->path, "ae") : NULL;
+    if (f) {
+        fwrite(c->added.buf, 1, c->added.len, f);
+        fclose(f);
+    }
+    strbuf_release(&c->text);
+    strbuf_release(&c->added);
+    free(c->path);
+}
+
+/* --- recording ------------------------------------------------------------------------- */
+
+static void add_unique(cJSON *list, cJSON *item)
+{
+    for (cJSON *c = list->child; c; c = c->next)
+        if (cJSON_Compare(c, item, 1)) {
+            cJSON_Delete(item);
+            return;
+        }
+    cJSON_AddItemToArray(list, item);
+}
+
+static void add_source(const struct provenance *p, struct record *r, const char *path)
+{
+    char stored[PATH_MAX];
+    cJSON *exp = cJSON_GetObjectItemCaseSensitive(r->run, "experiment");
+    if (store_file(r->basedir, "_sources", path, stored, sizeof(stored)) < 0) {
+        warning("cannot store source '%s': %s", path, strerror(errno));
+        return;
+    }
+    cJSON *pair = cJSON_CreateArray();
+    char *rel = path_relative_to(path, p->base_dir);
+    cJSON_AddItemToArray(pair, cJSON_CreateString(rel));
+    cJSON_AddItemToArray(pair, cJSON_CreateString(stored));
+    add_unique(cJSON_GetObjectItemCaseSensitive(exp, "sources"), pair);
+    free(rel);
+    char *dir = xstrdup(path);
+    *strrchr(dir, '/') = '\0';
+    cJSON *repo = git_repository(*dir ? dir : "/");
+    if (repo)
+        add_unique(cJSON_GetObjectItemCaseSensitive(exp, "repositories"), repo);
+    free(dir);
+}
+
+static void add_resource(const struct provenance *p, struct record *r, struct md5_cache *c,
+                         const char *path, const struct stat *st)
+{
+    char md5[33], stored[PATH_MAX], mtime[TIME_ISO_LEN];
+    if (cached_md5(c, path, st, md5) < 0)
+        return;
+    int store = st->st_size <= p->opt->resource_limit;
+    if (store && store_file(r->basedir, "_resources", path, stored, sizeof(stored)) < 0) {
+        warning("cannot store resource '%s': %s", path, strerror(errno));
+        store = 0;
+    }
+    if (store) {
+        cJSON *pair = cJSON_CreateArray();
+        cJSON_AddItemToArray(pair, cJSON_CreateString(path));
+        cJSON_AddItemToArray(pair, cJSON_CreateString(stored));
+        add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "resources"), pair);
+    }
+    time_iso(&st->st_mtim, mtime);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "path", path);
+    cJSON_AddItemToObject(d, "size", json_int(st->st_size));
+    cJSON_AddStringToObject(d, "mtime", mtime);
+    cJSON_AddStringToObject(d, "md5", md5);
+    cJSON_AddItemToObject(d, "stored", store ? cJSON_CreateString(stored) : cJSON_CreateNull());
+    add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "resource_files"), d);
+}
+
+static void add_artifact(const struct provenance *p, struct record *r, const char *path,
+                         const struct stat *st)
+{
+    char err[512], *rel = path_relative_to(path, p->cwd);
+    if (st->st_size > p->opt->artifact_limit)
+        warning("artifact '%s' is larger than --artifact-limit; not copied", rel);
+    else if (artifact_copy(r->dir, path, rel, err, sizeof(err)) < 0)
+        warning("%s", err);
+    else
+        add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "artifacts"), cJSON_CreateString(rel));
+    free(rel);
+}
+
+/* Files renamed into place count as written under their final names. */
+static void follow_renames(struct files *fs)
+{
+    for (size_t i = 0; i + 1 < fs->nrenames; i += 2)
+        if (files_bits(fs, fs->renames[i]) & SR_FILE_WRITE)
+            files_add(fs, fs->renames[i + 1], SR_FILE_WRITE);
+}
+
+static int by_path(const void *a, const void *b)
+{
+    return utf8_cmp(((const struct file_use *)a)->path, ((const struct file_use *)b)->path);
+}
+
+void provenance_record(const struct provenance *p, struct files *fs, struct record *r)
+{
+    struct md5_cache cache;
+    follow_renames(fs);
+    if (fs->n) /* Sacred lists sources by path */
+        qsort(fs->f, fs->n, sizeof(*fs->f), by_path);
+    free(fs->slot); /* the index is stale after sorting; reads below go by position */
+    fs->slot = NULL;
+    fs->nslot = 0;
+    json_set(r->run, "resource_files", cJSON_CreateArray());
+    cache_open(&cache, r->basedir);
+    for (size_t i = 0; i < fs->n; i++) {
+        const char *path = fs->f[i].path;
+        struct stat st;
+        if (excluded(p, r, path) || in_hidden_dir(p, path)
+            || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (fs->f[i].bits & SR_FILE_WRITE) {
+            if (under(path, p->cwd))
+                add_artifact(p, r, path, &st);
+        } else if (is_source(p, path))
+            add_source(p, r, path);
+        else
+            add_resource(p, r, &cache, path, &st);
+    }
+    cache_close(&cache);
+}

@@ -1,0 +1,22 @@
+/* provenance.h: what the program tree read and wrote, as Sacred's sources, resources
+ * and artifacts (plus the repositories of the sources), decided at the end of the run
+ * from the files the preload library reported. */
+#ifndef SR_PROVENANCE_H
+#define SR_PROVENANCE_H
+
+#include "cli.h"
+#include "files.h"
+#include "record.h"
+
+struct provenance {
+    const struct options *opt;
+    const char *base_dir;   /* sources are under it */
+    const char *cwd;        /* artifacts are under it */
+    const char *skip_dir;   /* the launcher's own temporary directory */
+};
+
+/* Adds experiment.sources/repositories, resources (and resource_files) and artifacts to
+ * r->run, storing and copying files as needed. Failures are reported and skipped. */
+void provenance_record(const struct provenance *p, struct files *fs, struct record *r);
+
+#endif
