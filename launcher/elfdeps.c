@@ -10,16 +10,19 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "json.h"
+#include "sources.h"
 #include "strbuf.h"
 #include "subproc.h"
 
 struct dyninfo {
     char **needed;
     size_t nneeded;
-    char *rpath, *runpath;
+    char *rpath, *runpath, *soname;
     int elf64;
 };
 
@@ -30,6 +33,7 @@ static void dyninfo_release(struct dyninfo *di)
     free(di->needed);
     free(di->rpath);
     free(di->runpath);
+    free(di->soname);
 }
 
 /* Reads the dynamic section of path. */
@@ -40,7 +44,7 @@ static int read_dynamic(const char *path, struct dyninfo *di)
     if (fd < 0)
         return -1;
     elf_version(EV_CURRENT);
-    Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+    Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
     int rc = -1;
     if (e && elf_kind(e) == ELF_K_ELF) {
         rc = 0;
@@ -64,6 +68,8 @@ static int read_dynamic(const char *path, struct dyninfo *di)
                     di->rpath = xstrdup(s);
                 else if (dyn.d_tag == DT_RUNPATH)
                     di->runpath = xstrdup(s);
+                else if (dyn.d_tag == DT_SONAME)
+                    di->soname = xstrdup(s);
             }
         }
     }
@@ -192,7 +198,7 @@ static int same_library(const char *path, const char *name)
 }
 
 /* Versions from Debian's packages for the libraries the file names did not version. */
-static void package_versions(struct elf_deps *out)
+void elf_deps_package_versions(struct elf_deps *out)
 {
     char *argv[256] = { "dpkg-query", "-S" }, (*names)[3][PATH_MAX] = xcalloc(out->n ? out->n : 1, sizeof(*names));
     int n = 2;
@@ -252,8 +258,87 @@ int elf_deps_collect(const char *exe, struct elf_deps *out)
         path = xstrdup(out->d[next++].path);
     }
     strbuf_release(&sysdirs);
-    package_versions(out);
+    elf_deps_package_versions(out);
     return 0;
+}
+
+void elf_deps_add_file(struct elf_deps *out, const char *path)
+{
+    struct dyninfo di;
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    char *soname = read_dynamic(path, &di) == 0 && di.soname ? xstrdup(di.soname) : xstrdup(base);
+    if (!known(out, soname))
+        add_dep(out, soname, xstrdup(path));
+    dyninfo_release(&di); /* read_dynamic zeroes it first, so this is always safe */
+    free(soname);
+}
+
+static char *build_id(Elf *e)
+{
+    for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn));) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+            continue;
+        Elf_Data *d = elf_getdata(scn, NULL);
+        GElf_Nhdr nh;
+        size_t off = 0, name_off, desc_off;
+        while (d && (off = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0)
+            if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4
+                && !memcmp((char *)d->d_buf + name_off, "GNU", 4)) {
+                struct strbuf sb = STRBUF_INIT;
+                for (size_t i = 0; i < nh.n_descsz; i++)
+                    strbuf_addf(&sb, "%02x", ((unsigned char *)d->d_buf)[desc_off + i]);
+                return strbuf_detach(&sb);
+            }
+    }
+    return NULL;
+}
+
+static char *interpreter(Elf *e)
+{
+    size_t n;
+    if (elf_getphdrnum(e, &n) < 0)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        GElf_Phdr ph;
+        if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_INTERP) {
+            size_t len;
+            char *raw = elf_rawfile(e, &len);
+            if (raw && ph.p_offset + ph.p_filesz <= len && ph.p_filesz)
+                return xstrndup(raw + ph.p_offset, ph.p_filesz - 1);
+        }
+    }
+    return NULL;
+}
+
+cJSON *elf_facts(const char *path)
+{
+    struct dyninfo di;
+    struct stat st;
+    char md5[33];
+    if (stat(path, &st) < 0 || read_dynamic(path, &di) < 0)
+        return NULL;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
+    char *id = e ? build_id(e) : NULL, *interp = e ? interpreter(e) : NULL;
+    cJSON *f = cJSON_CreateObject();
+    cJSON_AddStringToObject(f, "path", path);
+    cJSON_AddItemToObject(f, "size", json_int((long long)st.st_size));
+    cJSON_AddItemToObject(f, "md5", md5_file(path, md5) == 0 ? cJSON_CreateString(md5) : cJSON_CreateNull());
+    cJSON_AddItemToObject(f, "build_id", id ? cJSON_CreateString(id) : cJSON_CreateNull());
+    cJSON_AddItemToObject(f, "interpreter", interp ? cJSON_CreateString(interp) : cJSON_CreateNull());
+    cJSON *needed = cJSON_AddArrayToObject(f, "needed");
+    for (size_t i = 0; i < di.nneeded; i++)
+        cJSON_AddItemToArray(needed, cJSON_CreateString(di.needed[i]));
+    free(id);
+    free(interp);
+    dyninfo_release(&di);
+    if (e)
+        elf_end(e);
+    if (fd >= 0)
+        close(fd);
+    return f;
 }
 
 void elf_deps_release(struct elf_deps *deps)

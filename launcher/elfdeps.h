@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include <cjson/cJSON.h>
+
 struct elf_dep {
     char *soname;   /* as DT_NEEDED names it */
     char *path;     /* where it was found, or NULL (not found) */
@@ -19,6 +21,14 @@ struct elf_deps {
 
 /* Collects the closure of exe's DT_NEEDED. 0, or -1 if exe is not a readable ELF file. */
 int elf_deps_collect(const char *exe, struct elf_deps *out);
+/* Adds a library found at path (its DT_SONAME, else its file name) and its file-name
+ * version; elf_deps_package_versions then fills the rest from Debian's packages. */
+void elf_deps_add_file(struct elf_deps *out, const char *path);
+void elf_deps_package_versions(struct elf_deps *out);
+
+/* Facts about an ELF file for run.json: path, size, md5, build_id, interpreter, needed.
+ * NULL if it is not a readable ELF file. */
+cJSON *elf_facts(const char *path);
 void elf_deps_release(struct elf_deps *deps);
 
 #endif

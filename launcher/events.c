@@ -143,6 +143,13 @@ static void on_chunk(struct events *ev, const struct sr_event *e, const char *pl
     if (e->type == SR_EV_ARGV && i >= 0) {
         strbuf_reset(&ev->procs[i].args);
         strbuf_add(&ev->procs[i].args, a->raw.buf, a->raw.len);
+    } else if (e->type == SR_EV_LIBS) {
+        for (size_t off = 0; ev->files && off < a->raw.len;) {
+            size_t n = strnlen(a->raw.buf + off, a->raw.len - off);
+            if (n && off + n < a->raw.len)
+                files_add(ev->files, a->raw.buf + off, SR_FILE_LIB);
+            off += n + 1;
+        }
     } else if (e->type == SR_EV_RENAME) {
         size_t n = strnlen(a->raw.buf, a->raw.len);
         if (ev->files && n + 1 < a->raw.len)
@@ -151,7 +158,8 @@ static void on_chunk(struct events *ev, const struct sr_event *e, const char *pl
         ev->procs[i].crash_signal = e->other;
         strbuf_reset(&ev->procs[i].crash);
         strbuf_add(&ev->procs[i].crash, a->raw.buf, a->raw.len);
-    } else if (e->type != SR_EV_ARGV && e->type != SR_EV_CRASH && e->type != SR_EV_RENAME)
+    } else if (e->type != SR_EV_ARGV && e->type != SR_EV_CRASH && e->type != SR_EV_RENAME
+               && e->type != SR_EV_LIBS)
         finish_launch(ev, e, &a->raw);
     strbuf_release(&a->raw);
     a->sender = 0;
@@ -176,7 +184,8 @@ static void on_event(struct events *ev, const struct sr_event *e, const char *pl
         if (ev->files && e->len && pl[e->len - 1] == '\0')
             files_add(ev->files, pl, e->other);
         break;
-    case SR_EV_RENAME: on_chunk(ev, e, pl); break;
+    case SR_EV_RENAME:
+    case SR_EV_LIBS: on_chunk(ev, e, pl); break;
     default: ev->malformed++;
     }
 }

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "elfdeps.h"
 #include "config_print.h"
 #include "error.h"
 #include "finish.h"
@@ -139,6 +140,9 @@ static void add_program_facts(cJSON *run, const struct target *t, const char *cw
         json_set(prog, "md5", cJSON_CreateString(md5));
     json_set(cJSON_GetObjectItemCaseSensitive(run, "experiment"), "repositories",
              run_repositories(t, cwd));
+    cJSON *elf = elf_facts(t->interpreter ? t->interpreter : t->real);
+    if (elf) /* the executable that runs: the interpreter of a #! script */
+        json_set(prog, "elf", elf);
 }
 
 static double seconds_since(const struct timespec *t0)
@@ -238,7 +242,7 @@ static void start(struct launch *l)
 
 static int supervise_to_end(struct launch *l)
 {
-    struct provenance prov = { l->opt, l->base_dir, l->cwd, l->ev.dir };
+    struct provenance prov = { l->opt, l->lib, l->base_dir, l->cwd, l->ev.dir };
     struct supervisor sup = { .opt = l->opt, .rec = &l->rec, .cap = l->cap, .ev = &l->ev,
                               .child = l->child, .state = &l->state, .meas = &l->meas, .rs = &l->rs,
                               .sys = l->opt->no_sys_metrics ? NULL : &l->sys,

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "artifact.h"
+#include "dependencies.h"
 #include "error.h"
 #include "gitinfo.h"
 #include "json.h"
@@ -257,7 +258,7 @@ void provenance_record(const struct provenance *p, struct files *fs, struct reco
     for (size_t i = 0; i < fs->n; i++) {
         const char *path = fs->f[i].path;
         struct stat st;
-        if (excluded(p, r, path) || in_hidden_dir(p, path)
+        if (fs->f[i].bits == SR_FILE_LIB || excluded(p, r, path) || in_hidden_dir(p, path)
             || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
             continue;
         if (fs->f[i].bits & SR_FILE_WRITE) {
@@ -269,4 +270,6 @@ void provenance_record(const struct provenance *p, struct files *fs, struct reco
             add_resource(p, r, &cache, path, &st);
     }
     cache_close(&cache);
+    json_set(cJSON_GetObjectItemCaseSensitive(r->run, "experiment"), "dependencies",
+             dependencies_collect(fs, p->preload));
 }

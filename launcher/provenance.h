@@ -10,6 +10,7 @@
 
 struct provenance {
     const struct options *opt;
+    const char *preload;    /* our library: not a dependency of the program */
     const char *base_dir;   /* sources are under it */
     const char *cwd;        /* artifacts are under it */
     const char *skip_dir;   /* the launcher's own temporary directory */

@@ -55,7 +55,7 @@ char *symbolize(const char *module, unsigned long off, unsigned long *sym_off)
     if (fd < 0)
         return NULL;
     elf_version(EV_CURRENT);
-    Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+    Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
     char *name = NULL;
     GElf_Addr addr;
     if (e && elf_kind(e) == ELF_K_ELF && offset_to_vaddr(e, off, &addr) == 0) {

@@ -113,7 +113,7 @@ static const char *elf_preload_state(const char *path)
         return "unknown";
     const char *state = "not-loaded-not-elf";
     elf_version(EV_CURRENT);
-    Elf *e = elf_begin(fd, ELF_C_READ, NULL);
+    Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
     if (e && elf_kind(e) == ELF_K_ELF) {
         size_t n = 0;
         int has_interp = 0;

@@ -8,6 +8,7 @@
 
 #include "channel.h"
 #include "crash.h"
+#include "libs.h"
 #include "env.h"
 #include "real.h"
 #include "sr_protocol.h"
@@ -34,5 +35,6 @@ __attribute__((constructor)) static void sr_preload_init(int argc, char **argv, 
         return;
     send_hello();
     sr_send_args(SR_EV_ARGV, 0, NULL, argv);
+    sr_libs_report();
     sr_crash_arm();
 }

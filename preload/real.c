@@ -62,6 +62,7 @@ void sr_real_init(void)
     RESOLVE(renameat);
     RESOLVE(renameat2);
     RESOLVE(chdir);
+    RESOLVE(dlopen);
     RESOLVE(fchdir);
     __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
 }

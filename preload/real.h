@@ -38,6 +38,7 @@ struct sr_real {
     int (*renameat)(int, const char *, int, const char *);
     int (*renameat2)(int, const char *, int, const char *, unsigned int);
     int (*chdir)(const char *);
+    void *(*dlopen)(const char *, int);
     int (*fchdir)(int);
     sighandler_t (*signal)(int, sighandler_t);
 };

@@ -28,6 +28,8 @@ enum sr_event_type {
     SR_EV_RENAME = 8,      /* a file was renamed; payload: old path NUL new path NUL
                               (absolute when the program gave absolute paths, else relative
                               to the cwd in the preceding hello) */
+    SR_EV_LIBS = 9,        /* shared objects loaded so far; payload: paths, each NUL-
+                              terminated (chunked) */
     SR_EV_CRASH = 6,       /* pid dies of signal other; payload: optionally "context" NUL
                               or "scanned" NUL (frame 0 is the faulting PC, not our handler;
                               with "scanned" the callers come from a stack scan), then per frame
@@ -38,6 +40,7 @@ enum sr_event_type {
 enum sr_file_bits {
     SR_FILE_READ = 1,  /* opened for reading */
     SR_FILE_WRITE = 2, /* opened for writing (created, truncated or appended) */
+    SR_FILE_LIB = 4,   /* loaded as a shared object (launcher-side only) */
 };
 
 enum sr_event_flags {

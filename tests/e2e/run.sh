@@ -340,7 +340,7 @@ t_preload_exports_only_hooks() {
     printf '%s\n' execl execle execlp execv execve execvp execvpe fexecve pclose popen \
         posix_spawn posix_spawnp sigaction signal system open open64 openat openat64 \
         __open_2 __open64_2 __openat_2 __openat64_2 creat creat64 fopen fopen64 freopen \
-        freopen64 rename renameat renameat2 chdir fchdir | sort > want
+        freopen64 rename renameat renameat2 chdir fchdir dlopen | sort > want
     cmp -s got want || fail "exported: $(tr '\n' ' ' < got)"
 }
 
@@ -857,6 +857,22 @@ t_files_after_closing_all_descriptors() {
     "$SR" -F logs -l ERROR --no-sys-metrics "$P/closeall" > out || return
     grep -q "copied 11" out || fail "$(cat out)" || return
     chk logs/1 '[p[0].split("/")[-1] for p in r["resources"]] == ["input.txt"]' 'r["artifacts"] == ["output.txt"]'
+}
+
+t_dependencies_libraries_and_python_packages() {
+    "$SR" -F logs -l ERROR --no-sys-metrics "$P/dlopen_z" > out || return
+    grep -q "^zlib 1\." out || fail "$(cat out)" || return
+    libc=$(dpkg-query -W -f='${Version}' libc6)
+    chk logs/1 "'libc.so.6==$libc' in r['experiment']['dependencies']" \
+        'any(d.startswith("libz.so.1==1.") for d in r["experiment"]["dependencies"])' \
+        'not any("preload" in d for d in r["experiment"]["dependencies"])' \
+        'r["experiment"]["dependencies"] == sorted(r["experiment"]["dependencies"], key=lambda s: (s.lower(), s))' \
+        're.match(r"^[0-9a-f]{40}$", r["program"]["elf"]["build_id"] or "") and r["program"]["elf"]["needed"] == ["libc.so.6"]' \
+        'r["program"]["elf"]["interpreter"].startswith("/lib") and r["program"]["elf"]["size"] > 0' || return
+    pyyaml=$(python3 -c 'import importlib.metadata as m; print(m.version("PyYAML"))' 2>/dev/null) || return 0
+    "$SR" -F logs -l ERROR --no-sys-metrics python3 -c 'import yaml' || return
+    chk logs/2 "'PyYAML==$pyyaml' in r['experiment']['dependencies']" \
+        'not any(".cpython-" in d for d in r["experiment"]["dependencies"])'
 }
 
 # --- runner ----------------------------------------------------------------------------

@@ -1,0 +1,55 @@
+/* libs.c: the shared objects each process loads, reported at start and after every
+ * dlopen that loaded something new (the loader's add counter says so); the launcher
+ * turns them into experiment.dependencies. */
+#define _GNU_SOURCE 1
+#include <dlfcn.h>
+#include <errno.h>
+#include <link.h>
+#include <string.h>
+
+#include "channel.h"
+#include "libs.h"
+#include "real.h"
+#include "sr_protocol.h"
+
+static unsigned long long last_adds;
+
+static int add_path(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+    (void)size;
+    struct sr_chunker *c = ctx;
+    if (info->dlpi_name && info->dlpi_name[0] == '/')
+        sr_chunk_add(c, info->dlpi_name, strlen(info->dlpi_name) + 1);
+    return 0;
+}
+
+static int adds(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+    (void)size;
+    *(unsigned long long *)ctx = info->dlpi_adds;
+    return 1;
+}
+
+void sr_libs_report(void)
+{
+    unsigned long long now = 0;
+    dl_iterate_phdr(adds, &now);
+    if (now == __atomic_load_n(&last_adds, __ATOMIC_RELAXED))
+        return;
+    __atomic_store_n(&last_adds, now, __ATOMIC_RELAXED);
+    struct sr_chunker c = { .type = SR_EV_LIBS };
+    dl_iterate_phdr(add_path, &c);
+    sr_chunk_end(&c);
+}
+
+SR_EXPORT void *dlopen(const char *file, int mode)
+{
+    sr_real_init();
+    void *h = sr_real.dlopen(file, mode);
+    if (h) {
+        int saved = errno;
+        sr_libs_report();
+        errno = saved;
+    }
+    return h;
+}
