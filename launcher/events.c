@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -165,6 +166,38 @@ static void on_chunk(struct events *ev, const struct sr_event *e, const char *pl
     a->sender = 0;
 }
 
+static void set_end(struct events *ev, pid_t pid, int st, int64_t t)
+{
+    long i = latest(ev, pid);
+    if (i >= 0 && !ev->procs[i].end_ns) {
+        ev->procs[i].end_ns = t;
+        ev->procs[i].status = st;
+    }
+}
+
+void events_reaped(struct events *ev, pid_t pid, int st)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    set_end(ev, pid, st, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}
+
+/* A fork: the child runs the parent's image until it execs. If the child's own reports
+ * came first, they describe it better and the fork adds nothing. */
+static void on_fork(struct events *ev, const struct sr_event *e)
+{
+    long parent = latest(ev, e->pid);
+    if (parent < 0 || latest(ev, e->other) >= 0)
+        return;
+    struct proc *p = new_proc(ev, e->other, e->pid, e->time_ns);
+    const struct proc *q = &ev->procs[parent]; /* new_proc may have moved the table */
+    set_str(&p->exe, q->exe);
+    set_str(&p->cwd, q->cwd);
+    strbuf_add(&p->args, q->args.buf ? q->args.buf : "", q->args.len);
+    p->instrumented = q->instrumented;
+    p->forked = 1;
+}
+
 static void on_event(struct events *ev, const struct sr_event *e, const char *pl)
 {
     ev->received++;
@@ -186,6 +219,8 @@ static void on_event(struct events *ev, const struct sr_event *e, const char *pl
         break;
     case SR_EV_RENAME:
     case SR_EV_LIBS: on_chunk(ev, e, pl); break;
+    case SR_EV_REAPED: set_end(ev, e->other, atoi(pl), e->time_ns); break;
+    case SR_EV_FORK: on_fork(ev, e); break;
     default: ev->malformed++;
     }
 }
@@ -290,6 +325,27 @@ cJSON *events_backtrace(const struct events *ev, pid_t pid, int *sig)
     return lines;
 }
 
+/* end_time and how it ended: exit_code, or signal (and core_dumped). */
+static void add_end(cJSON *o, const struct proc *p)
+{
+    char when[TIME_ISO_LEN];
+    if (!p->end_ns) {
+        cJSON_AddNullToObject(o, "end_time");
+        return;
+    }
+    struct timespec ts = { p->end_ns / 1000000000, p->end_ns % 1000000000 };
+    time_iso(&ts, when);
+    cJSON_AddStringToObject(o, "end_time", when);
+    if (WIFEXITED(p->status))
+        cJSON_AddItemToObject(o, "exit_code", json_int(WEXITSTATUS(p->status)));
+    else {
+        char *name = xasprintf("SIG%s", sigabbrev_np(WTERMSIG(p->status)) ? sigabbrev_np(WTERMSIG(p->status)) : "?");
+        cJSON_AddStringToObject(o, "signal", name);
+        cJSON_AddBoolToObject(o, "core_dumped", WCOREDUMP(p->status));
+        free(name);
+    }
+}
+
 cJSON *events_processes(const struct events *ev)
 {
     cJSON *list = cJSON_CreateArray();
@@ -308,6 +364,9 @@ cJSON *events_processes(const struct events *ev)
         cJSON_AddItemToObject(o, "cwd", p->cwd && *p->cwd ? cJSON_CreateString(p->cwd) : cJSON_CreateNull());
         cJSON_AddStringToObject(o, "start_time", when);
         cJSON_AddBoolToObject(o, "instrumented", p->instrumented);
+        if (p->forked)
+            cJSON_AddTrueToObject(o, "forked");
+        add_end(o, p);
         int sig;
         cJSON *bt = events_backtrace(ev, p->pid, &sig);
         if (bt && &ev->procs[latest(ev, p->pid)] == p) {

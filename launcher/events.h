@@ -18,6 +18,9 @@ struct proc {
     int instrumented;   /* the preload library said hello from this image */
     int removed;        /* an exec that failed */
     int crash_signal;   /* the signal it crashed of (with a backtrace), or 0 */
+    int64_t end_ns;     /* when it was reaped, or 0 */
+    int forked;         /* a fork of its parent that has not exec'd (same image) */
+    int status;         /* its wait status, when end_ns is set */
     struct strbuf crash;/* the crash report: "index" NUL "module" NUL "hex offset" NUL ... */
 };
 
@@ -47,6 +50,8 @@ void events_drain(struct events *ev);
 /* Records the main process as the launcher started it (before any event). */
 void events_add_main(struct events *ev, pid_t pid, const char *exe, char *const argv[],
                      const char *cwd);
+/* Records that pid ended with wait status st (the launcher reaped it). */
+void events_reaped(struct events *ev, pid_t pid, int st);
 /* 1 if pid said hello. */
 int events_instrumented(const struct events *ev, pid_t pid);
 /* The crash backtrace of pid as traceback lines, innermost frame last (Python's order), or

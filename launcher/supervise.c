@@ -110,11 +110,13 @@ static void reap(struct supervisor *s)
 {
     int st;
     pid_t pid;
-    while ((pid = waitpid(-1, &st, WNOHANG)) > 0)
+    while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+        events_reaped(s->ev, pid, st); /* the program, or an orphan left to us (subreaper) */
         if (pid == s->child) {
             s->status = st;
             s->child_done = 1;
         }
+    }
 }
 
 static void on_signal(struct supervisor *s)

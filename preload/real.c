@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -63,6 +64,12 @@ void sr_real_init(void)
     RESOLVE(renameat2);
     RESOLVE(chdir);
     RESOLVE(dlopen);
+    RESOLVE(waitpid);
+    RESOLVE(wait);
+    RESOLVE(wait3);
+    RESOLVE(wait4);
+    RESOLVE(waitid);
+    RESOLVE(fork);
     RESOLVE(fchdir);
     __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
 }

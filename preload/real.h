@@ -6,7 +6,9 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 struct sr_real {
     int (*execve)(const char *, char *const[], char *const[]);
@@ -39,6 +41,12 @@ struct sr_real {
     int (*renameat2)(int, const char *, int, const char *, unsigned int);
     int (*chdir)(const char *);
     void *(*dlopen)(const char *, int);
+    pid_t (*waitpid)(pid_t, int *, int);
+    pid_t (*wait)(int *);
+    pid_t (*wait3)(int *, int, struct rusage *);
+    pid_t (*wait4)(pid_t, int *, int, struct rusage *);
+    int (*waitid)(idtype_t, id_t, siginfo_t *, int);
+    pid_t (*fork)(void);
     int (*fchdir)(int);
     sighandler_t (*signal)(int, sighandler_t);
 };

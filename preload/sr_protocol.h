@@ -30,6 +30,8 @@ enum sr_event_type {
                               to the cwd in the preceding hello) */
     SR_EV_LIBS = 9,        /* shared objects loaded so far; payload: paths, each NUL-
                               terminated (chunked) */
+    SR_EV_REAPED = 10,     /* pid reaped its child other; payload: the wait status, decimal */
+    SR_EV_FORK = 11,       /* pid forked child other (same image, not yet exec'd) */
     SR_EV_CRASH = 6,       /* pid dies of signal other; payload: optionally "context" NUL
                               or "scanned" NUL (frame 0 is the faulting PC, not our handler;
                               with "scanned" the callers come from a stack scan), then per frame

@@ -340,7 +340,8 @@ t_preload_exports_only_hooks() {
     printf '%s\n' execl execle execlp execv execve execvp execvpe fexecve pclose popen \
         posix_spawn posix_spawnp sigaction signal system open open64 openat openat64 \
         __open_2 __open64_2 __openat_2 __openat64_2 creat creat64 fopen fopen64 freopen \
-        freopen64 rename renameat renameat2 chdir fchdir dlopen | sort > want
+        freopen64 rename renameat renameat2 chdir fchdir dlopen waitpid wait wait3 wait4 \
+        waitid fork | sort > want
     cmp -s got want || fail "exported: $(tr '\n' ' ' < got)"
 }
 
@@ -873,6 +874,27 @@ t_dependencies_libraries_and_python_packages() {
     "$SR" -F logs -l ERROR --no-sys-metrics python3 -c 'import yaml' || return
     chk logs/2 "'PyYAML==$pyyaml' in r['experiment']['dependencies']" \
         'not any(".cpython-" in d for d in r["experiment"]["dependencies"])'
+}
+
+# --- provenance: processes ------------------------------------------------------------------
+
+t_processes_every_exec_entry_point_after_clearenv() {
+    "$SR" -F logs -l ERROR --no-sys-metrics "$P/exec_all" > out || return
+    [ "$(wc -l < out)" -eq 12 ] || fail "$(cat out)" || return
+    chk logs/1 'sorted(p["argv"][1] for p in r["processes"] if p["argv"][:1] == ["echo"]) == sorted(["execl", "execlp", "execle", "execv", "execvp", "execvpe", "execve", "fexecve", "posix_spawn", "posix_spawnp"])' \
+        'all(p["instrumented"] for p in r["processes"] if p["executable"].endswith("/echo"))' \
+        'len([p for p in r["processes"] if p["executable"].endswith("/echo")]) == 12' \
+        'all(p.get("exit_code") == 0 for p in r["processes"] if p["executable"].endswith("/echo"))'
+}
+
+t_processes_end_and_status() {
+    printf '#!/bin/bash\n(exit 3)\n/bin/false\n"%s" segv 2>/dev/null\nexit 0\n' "$P/crash" > s.sh
+    chmod +x s.sh
+    "$SR" -F logs -l ERROR --no-sys-metrics ./s.sh > /dev/null 2>&1 || return
+    chk logs/1 'r["processes"][0]["exit_code"] == 0 and r["processes"][0]["end_time"] >= r["processes"][0]["start_time"]' \
+        '[p.get("exit_code") for p in r["processes"] if p.get("forked") and p["end_time"]] == [3]' \
+        '[p["exit_code"] for p in r["processes"] if p["executable"] == "/usr/bin/false"] == [1]' \
+        '[p["signal"] for p in r["processes"] if p["executable"].endswith("/crash")] == ["SIGSEGV"]'
 }
 
 # --- runner ----------------------------------------------------------------------------
