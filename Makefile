@@ -95,6 +95,7 @@ example: all
 bench: all
 	$(Q)scripts/bench-core.py
 	$(Q)scripts/bench-measure.py
+	$(Q)scripts/bench-provenance.py
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)

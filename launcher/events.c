@@ -87,18 +87,6 @@ void events_add_main(struct events *ev, pid_t pid, const char *exe, char *const 
         strbuf_add(&p->args, *argv, strlen(*argv) + 1);
 }
 
-static void on_hello(struct events *ev, const struct sr_event *e, const char *pl)
-{
-    long i = latest(ev, e->pid);
-    struct proc *p = i >= 0 && !ev->procs[i].instrumented ? &ev->procs[i]
-                                                           : new_proc(ev, e->pid, e->ppid, e->time_ns);
-    const char *cwd = memchr(pl, '\0', e->len) ? pl + strlen(pl) + 1 : "";
-    p->instrumented = 1;
-    p->ppid = e->ppid;
-    set_str(&p->exe, pl);
-    set_str(&p->cwd, cwd < pl + e->len ? cwd : "");
-}
-
 static struct assembly *assembly_for(struct events *ev, pid_t sender, int type, int cont)
 {
     struct assembly *free_slot = NULL;
@@ -130,6 +118,76 @@ static void finish_launch(struct events *ev, const struct sr_event *e, struct st
         strbuf_add(&p->args, raw->buf + plen + 1, raw->len - plen - 1);
 }
 
+/* The next NUL-terminated string of raw at *off, or NULL at the end. */
+static const char *next_str(const struct strbuf *raw, size_t *off)
+{
+    if (*off >= raw->len)
+        return NULL;
+    const char *s = raw->buf + *off;
+    *off += strnlen(s, raw->len - *off) + 1;
+    return s;
+}
+
+static void add_libs(struct events *ev, const struct strbuf *raw, size_t off)
+{
+    for (const char *lib; ev->files && (lib = next_str(raw, &off));)
+        if (*lib)
+            files_add(ev->files, lib, SR_FILE_LIB);
+}
+
+/* HELLO: exe, cwd, argc, argv..., loaded objects. It completes the entry an exec or spawn
+ * announced, or starts a new one. */
+static void on_hello(struct events *ev, const struct sr_event *e, const struct strbuf *raw)
+{
+    long i = latest(ev, e->pid);
+    struct proc *p = i >= 0 && !ev->procs[i].instrumented ? &ev->procs[i]
+                                                           : new_proc(ev, e->pid, e->ppid, e->time_ns);
+    size_t off = 0;
+    const char *exe = next_str(raw, &off), *cwd = next_str(raw, &off), *argc = next_str(raw, &off);
+    p->instrumented = 1;
+    p->ppid = e->ppid;
+    set_str(&p->exe, exe ? exe : "");
+    set_str(&p->cwd, cwd ? cwd : "");
+    strbuf_reset(&p->args);
+    for (long n = argc ? atol(argc) : 0; n > 0; n--) {
+        const char *a = next_str(raw, &off);
+        if (!a)
+            break;
+        strbuf_add(&p->args, a, strlen(a) + 1);
+    }
+    add_libs(ev, raw, off);
+}
+
+static void on_rename(struct events *ev, const struct strbuf *raw)
+{
+    size_t off = 0;
+    const char *from = next_str(raw, &off), *to = next_str(raw, &off);
+    if (ev->files && from && to)
+        files_rename(ev->files, from, to);
+}
+
+static void on_crash(struct events *ev, const struct sr_event *e, const struct strbuf *raw)
+{
+    long i = latest(ev, e->pid);
+    if (i < 0)
+        return;
+    ev->procs[i].crash_signal = e->other;
+    strbuf_reset(&ev->procs[i].crash);
+    strbuf_add(&ev->procs[i].crash, raw->buf, raw->len);
+}
+
+/* A chunked payload is complete. */
+static void on_payload(struct events *ev, const struct sr_event *e, struct strbuf *raw)
+{
+    switch (e->type) {
+    case SR_EV_HELLO: on_hello(ev, e, raw); break;
+    case SR_EV_LIBS: add_libs(ev, raw, 0); break;
+    case SR_EV_RENAME: on_rename(ev, raw); break;
+    case SR_EV_CRASH: on_crash(ev, e, raw); break;
+    default: finish_launch(ev, e, raw); break; /* EXEC, SPAWN */
+    }
+}
+
 static void on_chunk(struct events *ev, const struct sr_event *e, const char *pl)
 {
     struct assembly *a = assembly_for(ev, e->pid, e->type, e->flags & SR_EVF_CONT);
@@ -140,28 +198,7 @@ static void on_chunk(struct events *ev, const struct sr_event *e, const char *pl
     strbuf_add(&a->raw, pl, e->len);
     if (e->flags & SR_EVF_MORE)
         return;
-    long i = latest(ev, e->pid);
-    if (e->type == SR_EV_ARGV && i >= 0) {
-        strbuf_reset(&ev->procs[i].args);
-        strbuf_add(&ev->procs[i].args, a->raw.buf, a->raw.len);
-    } else if (e->type == SR_EV_LIBS) {
-        for (size_t off = 0; ev->files && off < a->raw.len;) {
-            size_t n = strnlen(a->raw.buf + off, a->raw.len - off);
-            if (n && off + n < a->raw.len)
-                files_add(ev->files, a->raw.buf + off, SR_FILE_LIB);
-            off += n + 1;
-        }
-    } else if (e->type == SR_EV_RENAME) {
-        size_t n = strnlen(a->raw.buf, a->raw.len);
-        if (ev->files && n + 1 < a->raw.len)
-            files_rename(ev->files, a->raw.buf, a->raw.buf + n + 1);
-    } else if (e->type == SR_EV_CRASH && i >= 0) {
-        ev->procs[i].crash_signal = e->other;
-        strbuf_reset(&ev->procs[i].crash);
-        strbuf_add(&ev->procs[i].crash, a->raw.buf, a->raw.len);
-    } else if (e->type != SR_EV_ARGV && e->type != SR_EV_CRASH && e->type != SR_EV_RENAME
-               && e->type != SR_EV_LIBS)
-        finish_launch(ev, e, &a->raw);
+    on_payload(ev, e, &a->raw);
     strbuf_release(&a->raw);
     a->sender = 0;
 }
@@ -202,8 +239,7 @@ static void on_event(struct events *ev, const struct sr_event *e, const char *pl
 {
     ev->received++;
     switch (e->type) {
-    case SR_EV_HELLO: on_hello(ev, e, pl); break;
-    case SR_EV_ARGV:
+    case SR_EV_HELLO:
     case SR_EV_CRASH:
     case SR_EV_EXEC:
     case SR_EV_SPAWN: on_chunk(ev, e, pl); break;

@@ -30,15 +30,22 @@ static int adds(struct dl_phdr_info *info, size_t size, void *ctx)
     return 1;
 }
 
+void sr_libs_add(struct sr_chunker *c)
+{
+    unsigned long long now = 0;
+    dl_iterate_phdr(adds, &now);
+    __atomic_store_n(&last_adds, now, __ATOMIC_RELAXED);
+    dl_iterate_phdr(add_path, c);
+}
+
 void sr_libs_report(void)
 {
     unsigned long long now = 0;
     dl_iterate_phdr(adds, &now);
     if (now == __atomic_load_n(&last_adds, __ATOMIC_RELAXED))
         return;
-    __atomic_store_n(&last_adds, now, __ATOMIC_RELAXED);
     struct sr_chunker c = { .type = SR_EV_LIBS };
-    dl_iterate_phdr(add_path, &c);
+    sr_libs_add(&c);
     sr_chunk_end(&c);
 }
 

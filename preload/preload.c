@@ -13,28 +13,37 @@
 #include "real.h"
 #include "sr_protocol.h"
 
-static void send_hello(void)
+/* One report of who this process image is: executable, cwd, argv and loaded objects. */
+static void send_hello(int argc, char **argv)
 {
-    char buf[2 * PATH_MAX + 2];
-    ssize_t n = readlink("/proc/self/exe", buf, PATH_MAX);
-    size_t len = n > 0 ? (size_t)n : 0;
-    buf[len++] = '\0';
-    if (!getcwd(buf + len, PATH_MAX))
-        buf[len] = '\0';
-    len += strlen(buf + len) + 1;
-    sr_send(SR_EV_HELLO, 0, 0, buf, len);
+    char buf[PATH_MAX], num[16];
+    struct sr_chunker c = { .type = SR_EV_HELLO };
+    ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+    buf[n > 0 ? n : 0] = '\0';
+    sr_chunk_add(&c, buf, strlen(buf) + 1);
+    if (!getcwd(buf, sizeof(buf)))
+        buf[0] = '\0';
+    sr_chunk_add(&c, buf, strlen(buf) + 1);
+    int k = 0;
+    for (int i = argc; i >= 10; i /= 10)
+        k++;
+    num[k + 1] = '\0';
+    for (int i = argc; k >= 0; i /= 10)
+        num[k--] = (char)('0' + i % 10);
+    sr_chunk_add(&c, num, strlen(num) + 1);
+    for (int i = 0; i < argc && argv && argv[i]; i++)
+        sr_chunk_add(&c, argv[i], strlen(argv[i]) + 1);
+    sr_libs_add(&c);
+    sr_chunk_end(&c);
 }
 
 __attribute__((constructor)) static void sr_preload_init(int argc, char **argv, char **envp)
 {
-    (void)argc;
     sr_real_init();
     if (sr_env_save(envp) < 0)
         return;
     if (sr_channel_init(getenv(SR_ENV_SOCKET)) < 0)
         return;
-    send_hello();
-    sr_send_args(SR_EV_ARGV, 0, NULL, argv);
-    sr_libs_report();
+    send_hello(argc, argv);
     sr_crash_arm();
 }

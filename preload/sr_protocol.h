@@ -18,8 +18,9 @@
 #define SR_ENV_PREFIX "SACRED_"             /* all of these survive a cleared environment */
 
 enum sr_event_type {
-    SR_EV_HELLO = 1,       /* a process image started; payload: exe NUL cwd NUL */
-    SR_EV_ARGV = 2,        /* its argv; payload: args, each NUL-terminated (chunked) */
+    SR_EV_HELLO = 1,       /* a process image started; payload: exe NUL cwd NUL argc NUL
+                              argv[0] NUL ... argv[argc-1] NUL, then the shared objects it
+                              has loaded, each NUL-terminated (chunked) */
     SR_EV_EXEC = 3,        /* pid is about to exec; payload: path NUL args... (chunked) */
     SR_EV_EXEC_FAILED = 4, /* that exec returned; other = errno */
     SR_EV_SPAWN = 5,       /* pid started child other; payload: path NUL args... (chunked) */

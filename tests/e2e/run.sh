@@ -8,6 +8,7 @@ P=$ROOT/build/progs
 E=$ROOT/tests/e2e
 export GIT_CONFIG_GLOBAL=/dev/null GIT_CONFIG_NOSYSTEM=1 # tests never see the user's git setup
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/sacred-e2e.XXXXXX")
+export XDG_CACHE_HOME=$WORK/cache # the library-version cache stays inside the test run
 # verify_asan_link_order=0: "sacred-run log" runs inside runs, under our LD_PRELOAD.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:verify_asan_link_order=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}

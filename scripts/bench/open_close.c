@@ -1,4 +1,4 @@
-/* openbench.c: N open/close pairs of one file (argv[1], default 1000000), for the cost of
+/* open_close.c: N open/close pairs of one file (argv[1], default 1000000), for the cost of
  * the open hooks. */
 #include <fcntl.h>
 #include <stdlib.h>
