@@ -237,7 +237,7 @@ static void on_crash(int sig, siginfo_t *info, void *uctx)
     struct sigaction dfl;
     memset(&dfl, 0, sizeof(dfl));
     dfl.sa_handler = SIG_DFL;
-    sr_real.sigaction(sig, &dfl, NULL);
+    REAL(sigaction)(sig, &dfl, NULL);
     raise(sig); /* delivered when we return: the default action, core dump included */
     errno = saved;
 }
@@ -249,7 +249,7 @@ static void install(int sig)
     sa.sa_sigaction = on_crash;
     sa.sa_flags = SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
-    sr_real.sigaction(sig, &sa, NULL);
+    REAL(sigaction)(sig, &sa, NULL);
 }
 
 static int ours(const struct sigaction *sa)
@@ -268,7 +268,7 @@ void sr_crash_arm(void)
     }
     for (size_t i = 0; i < sizeof(crash_signals) / sizeof(*crash_signals); i++) {
         struct sigaction cur;
-        if (sr_real.sigaction(crash_signals[i], NULL, &cur) == 0 && cur.sa_handler == SIG_DFL
+        if (REAL(sigaction)(crash_signals[i], NULL, &cur) == 0 && cur.sa_handler == SIG_DFL
             && !(cur.sa_flags & SA_SIGINFO))
             install(crash_signals[i]);
     }
@@ -277,16 +277,15 @@ void sr_crash_arm(void)
 
 SR_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *old)
 {
-    sr_real_init();
     if (!armed || !is_crash_signal(sig))
-        return sr_real.sigaction(sig, act, old);
+        return REAL(sigaction)(sig, act, old);
     struct sigaction cur;
-    int rc = sr_real.sigaction(sig, NULL, &cur);
+    int rc = REAL(sigaction)(sig, NULL, &cur);
     if (rc == 0 && act) {
         if (act->sa_handler == SIG_DFL && !(act->sa_flags & SA_SIGINFO))
             install(sig); /* the default again: ours stands in for it */
         else
-            rc = sr_real.sigaction(sig, act, NULL);
+            rc = REAL(sigaction)(sig, act, NULL);
     }
     if (rc == 0 && old) {
         *old = cur;
@@ -300,9 +299,8 @@ SR_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *
 
 SR_EXPORT sighandler_t signal(int sig, sighandler_t handler)
 {
-    sr_real_init();
     if (!armed || !is_crash_signal(sig))
-        return sr_real.signal(sig, handler);
+        return REAL(signal)(sig, handler);
     struct sigaction act, old;
     memset(&act, 0, sizeof(act));
     act.sa_handler = handler;

@@ -22,26 +22,25 @@ struct exec_call {
 static int call_execve(void *ctx, char *const env[])
 {
     struct exec_call *c = ctx;
-    return sr_real.execve(c->path, c->argv, env);
+    return REAL(execve)(c->path, c->argv, env);
 }
 
 static int call_execvpe(void *ctx, char *const env[])
 {
     struct exec_call *c = ctx;
-    return sr_real.execvpe(c->path, c->argv, env);
+    return REAL(execvpe)(c->path, c->argv, env);
 }
 
 static int call_fexecve(void *ctx, char *const env[])
 {
     struct exec_call *c = ctx;
-    return sr_real.fexecve(c->fd, c->argv, env);
+    return REAL(fexecve)(c->fd, c->argv, env);
 }
 
 /* Reports, execs through fn with a doctored envp, reports the failure if it returns. */
 static int do_exec(int (*fn)(void *, char *const[]), struct exec_call *c, const char *shown,
                    char *const envp[])
 {
-    sr_real_init();
     sr_send_args(SR_EV_EXEC, 0, shown, c->argv);
     int rc = sr_env_call(envp, fn, c);
     int saved = errno;

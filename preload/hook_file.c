@@ -86,12 +86,11 @@ static mode_t mode_arg(int flags, va_list ap)
 
 #define OPEN_HOOK(name, ...)                                                   \
     {                                                                          \
-        sr_real_init();                                                        \
         va_list ap;                                                            \
         va_start(ap, flags);                                                   \
         mode_t mode = mode_arg(flags, ap);                                     \
         va_end(ap);                                                            \
-        int fd = sr_real.name(__VA_ARGS__, mode);                              \
+        int fd = REAL(name)(__VA_ARGS__, mode);                              \
         report_fd(fd, path, mode_bits(flags));                                 \
         return fd;                                                             \
     }
@@ -104,8 +103,7 @@ SR_EXPORT int openat64(int dirfd, const char *path, int flags, ...) OPEN_HOOK(op
 /* The fortified entry points (_FORTIFY_SOURCE) that open() becomes in many builds. */
 #define OPEN2_HOOK(name, ...)                                                  \
     {                                                                          \
-        sr_real_init();                                                        \
-        int fd = sr_real.name(__VA_ARGS__);                                    \
+        int fd = REAL(name)(__VA_ARGS__);                                    \
         report_fd(fd, path, mode_bits(flags));                                 \
         return fd;                                                             \
     }
@@ -117,16 +115,14 @@ SR_EXPORT int __openat64_2(int dirfd, const char *path, int flags) OPEN2_HOOK(op
 
 SR_EXPORT int creat(const char *path, mode_t mode)
 {
-    sr_real_init();
-    int fd = sr_real.creat(path, mode);
+    int fd = REAL(creat)(path, mode);
     report_fd(fd, path, SR_FILE_WRITE);
     return fd;
 }
 
 SR_EXPORT int creat64(const char *path, mode_t mode)
 {
-    sr_real_init();
-    int fd = sr_real.creat64(path, mode);
+    int fd = REAL(creat64)(path, mode);
     report_fd(fd, path, SR_FILE_WRITE);
     return fd;
 }
@@ -146,32 +142,28 @@ static void report_stream(FILE *f, const char *path, const char *mode)
 
 SR_EXPORT FILE *fopen(const char *path, const char *mode)
 {
-    sr_real_init();
-    FILE *f = sr_real.fopen(path, mode);
+    FILE *f = REAL(fopen)(path, mode);
     report_stream(f, path, mode);
     return f;
 }
 
 SR_EXPORT FILE *fopen64(const char *path, const char *mode)
 {
-    sr_real_init();
-    FILE *f = sr_real.fopen64(path, mode);
+    FILE *f = REAL(fopen64)(path, mode);
     report_stream(f, path, mode);
     return f;
 }
 
 SR_EXPORT FILE *freopen(const char *path, const char *mode, FILE *stream)
 {
-    sr_real_init();
-    FILE *f = sr_real.freopen(path, mode, stream);
+    FILE *f = REAL(freopen)(path, mode, stream);
     report_stream(f, path, mode);
     return f;
 }
 
 SR_EXPORT FILE *freopen64(const char *path, const char *mode, FILE *stream)
 {
-    sr_real_init();
-    FILE *f = sr_real.freopen64(path, mode, stream);
+    FILE *f = REAL(freopen64)(path, mode, stream);
     report_stream(f, path, mode);
     return f;
 }
@@ -201,32 +193,28 @@ static void report_rename(int rc, int olddir, const char *from, int newdir, cons
 
 SR_EXPORT int rename(const char *from, const char *to)
 {
-    sr_real_init();
-    int rc = sr_real.rename(from, to);
+    int rc = REAL(rename)(from, to);
     report_rename(rc, AT_FDCWD, from, AT_FDCWD, to);
     return rc;
 }
 
 SR_EXPORT int renameat(int olddir, const char *from, int newdir, const char *to)
 {
-    sr_real_init();
-    int rc = sr_real.renameat(olddir, from, newdir, to);
+    int rc = REAL(renameat)(olddir, from, newdir, to);
     report_rename(rc, olddir, from, newdir, to);
     return rc;
 }
 
 SR_EXPORT int renameat2(int olddir, const char *from, int newdir, const char *to, unsigned int flags)
 {
-    sr_real_init();
-    int rc = sr_real.renameat2(olddir, from, newdir, to, flags);
+    int rc = REAL(renameat2)(olddir, from, newdir, to, flags);
     report_rename(rc, olddir, from, newdir, to);
     return rc;
 }
 
 SR_EXPORT int chdir(const char *path)
 {
-    sr_real_init();
-    int rc = sr_real.chdir(path);
+    int rc = REAL(chdir)(path);
     if (rc == 0)
         __atomic_add_fetch(&cwd_generation, 1, __ATOMIC_RELAXED);
     return rc;
@@ -234,8 +222,7 @@ SR_EXPORT int chdir(const char *path)
 
 SR_EXPORT int fchdir(int fd)
 {
-    sr_real_init();
-    int rc = sr_real.fchdir(fd);
+    int rc = REAL(fchdir)(fd);
     if (rc == 0)
         __atomic_add_fetch(&cwd_generation, 1, __ATOMIC_RELAXED);
     return rc;

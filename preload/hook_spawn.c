@@ -53,16 +53,14 @@ static int do_spawn(struct spawn_call *c, char *const envp[])
 SR_EXPORT int posix_spawn(pid_t *pid, const char *path, const posix_spawn_file_actions_t *fa,
                           const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-    sr_real_init();
-    struct spawn_call c = { sr_real.posix_spawn, pid, path, fa, attr, argv };
+    struct spawn_call c = { REAL(posix_spawn), pid, path, fa, attr, argv };
     return do_spawn(&c, envp);
 }
 
 SR_EXPORT int posix_spawnp(pid_t *pid, const char *file, const posix_spawn_file_actions_t *fa,
                            const posix_spawnattr_t *attr, char *const argv[], char *const envp[])
 {
-    sr_real_init();
-    struct spawn_call c = { sr_real.posix_spawnp, pid, file, fa, attr, argv };
+    struct spawn_call c = { REAL(posix_spawnp), pid, file, fa, attr, argv };
     return do_spawn(&c, envp);
 }
 
@@ -91,7 +89,7 @@ static int own_system(const char *cmd)
     char *argv[] = { "sh", "-c", (char *)cmd, NULL };
     pid_t pid;
     int status = 127 << 8;
-    struct spawn_call c = { sr_real.posix_spawn, &pid, "/bin/sh", NULL, &attr, argv };
+    struct spawn_call c = { REAL(posix_spawn), &pid, "/bin/sh", NULL, &attr, argv };
     if (do_spawn(&c, environ) == 0)
         while (waitpid(pid, &status, 0) < 0)
             if (errno != EINTR) {
@@ -109,9 +107,8 @@ static int own_system(const char *cmd)
 
 SR_EXPORT int system(const char *cmd)
 {
-    sr_real_init();
     if (!cmd || sr_env_intact(environ))
-        return sr_real.system(cmd);
+        return REAL(system)(cmd);
     return own_system(cmd);
 }
 
@@ -135,7 +132,7 @@ static FILE *own_popen(const char *cmd, const char *mode)
     posix_spawn_file_actions_adddup2(&fa, theirs, rd ? STDOUT_FILENO : STDIN_FILENO);
     char *argv[] = { "sh", "-c", (char *)cmd, NULL };
     pid_t pid;
-    struct spawn_call c = { sr_real.posix_spawn, &pid, "/bin/sh", &fa, NULL, argv };
+    struct spawn_call c = { REAL(posix_spawn), &pid, "/bin/sh", &fa, NULL, argv };
     int rc = do_spawn(&c, environ);
     posix_spawn_file_actions_destroy(&fa);
     close(theirs);
@@ -158,15 +155,13 @@ static FILE *own_popen(const char *cmd, const char *mode)
 
 SR_EXPORT FILE *popen(const char *cmd, const char *mode)
 {
-    sr_real_init();
     if (sr_env_intact(environ))
-        return sr_real.popen(cmd, mode);
+        return REAL(popen)(cmd, mode);
     return own_popen(cmd, mode);
 }
 
 SR_EXPORT int pclose(FILE *f)
 {
-    sr_real_init();
     for (int i = 0; i < POPEN_SLOTS; i++) {
         if (__atomic_load_n(&popen_slots[i].f, __ATOMIC_ACQUIRE) != f)
             continue;
@@ -179,5 +174,5 @@ SR_EXPORT int pclose(FILE *f)
                 return -1;
         return status;
     }
-    return sr_real.pclose(f);
+    return REAL(pclose)(f);
 }

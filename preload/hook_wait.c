@@ -24,8 +24,7 @@ static void reaped(pid_t pid, int status)
 SR_EXPORT pid_t waitpid(pid_t pid, int *status, int options)
 {
     int local;
-    sr_real_init();
-    pid_t r = sr_real.waitpid(pid, status ? status : &local, options);
+    pid_t r = REAL(waitpid)(pid, status ? status : &local, options);
     reaped(r, status ? *status : local);
     return r;
 }
@@ -33,8 +32,7 @@ SR_EXPORT pid_t waitpid(pid_t pid, int *status, int options)
 SR_EXPORT pid_t wait(int *status)
 {
     int local;
-    sr_real_init();
-    pid_t r = sr_real.wait(status ? status : &local);
+    pid_t r = REAL(wait)(status ? status : &local);
     reaped(r, status ? *status : local);
     return r;
 }
@@ -42,8 +40,7 @@ SR_EXPORT pid_t wait(int *status)
 SR_EXPORT pid_t wait3(int *status, int options, struct rusage *ru)
 {
     int local;
-    sr_real_init();
-    pid_t r = sr_real.wait3(status ? status : &local, options, ru);
+    pid_t r = REAL(wait3)(status ? status : &local, options, ru);
     reaped(r, status ? *status : local);
     return r;
 }
@@ -51,16 +48,14 @@ SR_EXPORT pid_t wait3(int *status, int options, struct rusage *ru)
 SR_EXPORT pid_t wait4(pid_t pid, int *status, int options, struct rusage *ru)
 {
     int local;
-    sr_real_init();
-    pid_t r = sr_real.wait4(pid, status ? status : &local, options, ru);
+    pid_t r = REAL(wait4)(pid, status ? status : &local, options, ru);
     reaped(r, status ? *status : local);
     return r;
 }
 
 SR_EXPORT int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
 {
-    sr_real_init();
-    int r = sr_real.waitid(idtype, id, info, options);
+    int r = REAL(waitid)(idtype, id, info, options);
     if (r == 0 && info && info->si_pid > 0 && !(options & WNOWAIT)
         && (info->si_code == CLD_EXITED || info->si_code == CLD_KILLED || info->si_code == CLD_DUMPED))
         reaped(info->si_pid, info->si_code == CLD_EXITED ? info->si_status << 8
@@ -70,8 +65,7 @@ SR_EXPORT int waitid(idtype_t idtype, id_t id, siginfo_t *info, int options)
 
 SR_EXPORT pid_t fork(void)
 {
-    sr_real_init();
-    pid_t r = sr_real.fork();
+    pid_t r = REAL(fork)();
     if (r > 0) {
         int saved = errno;
         sr_send(SR_EV_FORK, 0, r, NULL, 0);

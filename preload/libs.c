@@ -51,8 +51,7 @@ void sr_libs_report(void)
 
 SR_EXPORT void *dlopen(const char *file, int mode)
 {
-    sr_real_init();
-    void *h = sr_real.dlopen(file, mode);
+    void *h = REAL(dlopen)(file, mode);
     if (h) {
         int saved = errno;
         sr_libs_report();

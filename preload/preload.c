@@ -39,7 +39,6 @@ static void send_hello(int argc, char **argv)
 
 __attribute__((constructor)) static void sr_preload_init(int argc, char **argv, char **envp)
 {
-    sr_real_init();
     if (sr_env_save(envp) < 0)
         return;
     if (sr_channel_init(getenv(SR_ENV_SOCKET)) < 0)

@@ -1,12 +1,13 @@
-/* real.c: resolution of the real functions behind our hooks. It runs in the constructor
- * and again, harmlessly, from any hook called before it; it aborts on a circular lookup
- * (our own hook returned), as proxychains does, because calling it would recurse forever. */
+/* real.c: resolution of the real functions behind our hooks, each on its first use (a
+ * process pays dlsym only for what it calls; two threads racing store the same pointer).
+ * It aborts on a circular lookup (our own hook returned), as proxychains does. */
 #include "real.h"
 
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -24,52 +25,58 @@ static void *next_symbol(const char *name, void *ours)
     return p;
 }
 
-#define RESOLVE(name) \
-    (*(void **)&sr_real.name = next_symbol(#name, (void *)name))
-#define RESOLVE_AS(field, symbol, ours) \
-    (*(void **)&sr_real.field = next_symbol(symbol, (void *)ours))
+/* Each real function: our struct field, the symbol behind it, and our own hook (a lookup
+ * that returns our hook would recurse forever). */
+static const struct {
+    const char *field, *symbol;
+    void *ours;
+} table[] = {
+    { "execve", "execve", (void *)execve },
+    { "execvpe", "execvpe", (void *)execvpe },
+    { "fexecve", "fexecve", (void *)fexecve },
+    { "posix_spawn", "posix_spawn", (void *)posix_spawn },
+    { "posix_spawnp", "posix_spawnp", (void *)posix_spawnp },
+    { "system", "system", (void *)system },
+    { "popen", "popen", (void *)popen },
+    { "pclose", "pclose", (void *)pclose },
+    { "sigaction", "sigaction", (void *)sigaction },
+    { "signal", "signal", (void *)signal },
+    { "open", "open", (void *)open },
+    { "open64", "open64", (void *)open64 },
+    { "openat", "openat", (void *)openat },
+    { "openat64", "openat64", (void *)openat64 },
+    { "creat", "creat", (void *)creat },
+    { "creat64", "creat64", (void *)creat64 },
+    { "fopen", "fopen", (void *)fopen },
+    { "fopen64", "fopen64", (void *)fopen64 },
+    { "freopen", "freopen", (void *)freopen },
+    { "freopen64", "freopen64", (void *)freopen64 },
+    { "rename", "rename", (void *)rename },
+    { "renameat", "renameat", (void *)renameat },
+    { "renameat2", "renameat2", (void *)renameat2 },
+    { "chdir", "chdir", (void *)chdir },
+    { "dlopen", "dlopen", (void *)dlopen },
+    { "waitpid", "waitpid", (void *)waitpid },
+    { "wait", "wait", (void *)wait },
+    { "wait3", "wait3", (void *)wait3 },
+    { "wait4", "wait4", (void *)wait4 },
+    { "waitid", "waitid", (void *)waitid },
+    { "fork", "fork", (void *)fork },
+    { "fchdir", "fchdir", (void *)fchdir },
+    { "open_2", "__open_2", (void *)__open_2 },
+    { "open64_2", "__open64_2", (void *)__open64_2 },
+    { "openat_2", "__openat_2", (void *)__openat_2 },
+    { "openat64_2", "__openat64_2", (void *)__openat64_2 },
+};
 
-
-void sr_real_init(void)
+void **sr_slot(void **slot, const char *field)
 {
-    static volatile int done;
-    if (__atomic_load_n(&done, __ATOMIC_ACQUIRE))
-        return;
-    RESOLVE(execve);
-    RESOLVE(execvpe);
-    RESOLVE(fexecve);
-    RESOLVE(posix_spawn);
-    RESOLVE(posix_spawnp);
-    RESOLVE(system);
-    RESOLVE(popen);
-    RESOLVE(pclose);
-    RESOLVE(sigaction);
-    RESOLVE(signal);
-    RESOLVE(open);
-    RESOLVE(open64);
-    RESOLVE(openat);
-    RESOLVE(openat64);
-    RESOLVE_AS(open_2, "__open_2", __open_2);
-    RESOLVE_AS(open64_2, "__open64_2", __open64_2);
-    RESOLVE_AS(openat_2, "__openat_2", __openat_2);
-    RESOLVE_AS(openat64_2, "__openat64_2", __openat64_2);
-    RESOLVE(creat);
-    RESOLVE(creat64);
-    RESOLVE(fopen);
-    RESOLVE(fopen64);
-    RESOLVE(freopen);
-    RESOLVE(freopen64);
-    RESOLVE(rename);
-    RESOLVE(renameat);
-    RESOLVE(renameat2);
-    RESOLVE(chdir);
-    RESOLVE(dlopen);
-    RESOLVE(waitpid);
-    RESOLVE(wait);
-    RESOLVE(wait3);
-    RESOLVE(wait4);
-    RESOLVE(waitid);
-    RESOLVE(fork);
-    RESOLVE(fchdir);
-    __atomic_store_n(&done, 1, __ATOMIC_RELEASE);
+    if (__atomic_load_n(slot, __ATOMIC_ACQUIRE))
+        return slot;
+    for (size_t i = 0; i < sizeof(table) / sizeof(*table); i++)
+        if (!strcmp(table[i].field, field)) {
+            __atomic_store_n(slot, next_symbol(table[i].symbol, table[i].ours), __ATOMIC_RELEASE);
+            break;
+        }
+    return slot;
 }

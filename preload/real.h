@@ -1,5 +1,6 @@
 /* real.h: the real (next) definitions of every function the preload library hooks,
- * resolved once with dlsym(RTLD_NEXT). Never call a hooked name directly from our code. */
+ * each resolved with dlsym(RTLD_NEXT) on its first use. Never call a hooked name directly
+ * from our code. */
 #ifndef SR_REAL_H
 #define SR_REAL_H
 
@@ -59,7 +60,10 @@ int __open64_2(const char *, int);
 int __openat_2(int, const char *, int);
 int __openat64_2(int, const char *, int);
 
-/* Fills sr_real once; safe to call from every hook and from the constructor. */
-void sr_real_init(void);
+/* Resolves the field of sr_real named field on first use; returns its address. */
+void **sr_slot(void **slot, const char *field);
+
+/* The real function behind a hook: REAL(open)(path, flags). */
+#define REAL(field) (*(__typeof__(&sr_real.field))sr_slot((void **)&sr_real.field, #field))
 
 #endif
