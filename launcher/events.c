@@ -261,8 +261,9 @@ static void on_event(struct events *ev, const struct sr_event *e, const char *pl
     }
 }
 
-void events_drain(struct events *ev)
+int events_drain(struct events *ev)
 {
+    int count = 0;
     union {
         struct sr_event e;
         char raw[SR_EVENT_MAX + 1];
@@ -272,7 +273,8 @@ void events_drain(struct events *ev)
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            return;
+            return count;
+        count++;
         if ((size_t)n < sizeof(u.e) || u.e.magic != SR_EVENT_MAGIC
             || u.e.len != (size_t)n - sizeof(u.e)) {
             ev->malformed++;

@@ -45,8 +45,8 @@ struct events {
 
 /* Creates the socket in a new 0700 directory under $TMPDIR. 0 or -1 with errno. */
 int events_open(struct events *ev);
-/* Reads every pending event (non-blocking). */
-void events_drain(struct events *ev);
+/* Reads every pending event (non-blocking); returns how many. */
+int events_drain(struct events *ev);
 /* Records the main process as the launcher started it (before any event). */
 void events_add_main(struct events *ev, pid_t pid, const char *exe, char *const argv[],
                      const char *cwd);

@@ -39,6 +39,7 @@ struct supervisor {
     struct files *files;
     struct pollfd *pfd;       /* the poll set, grown with the report connections */
     size_t pfd_cap;
+    long long last_reports_ns;/* when reports alone last woke the loop */
 };
 
 /* The signals the supervisor handles through its signalfd; blocked before the fork. */
