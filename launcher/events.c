@@ -147,6 +147,8 @@ static void on_hello(struct events *ev, const struct sr_event *e, const struct s
     p->instrumented = 1;
     p->ppid = e->ppid;
     set_str(&p->exe, exe ? exe : "");
+    if (ev->files && exe && *exe)
+        files_add(ev->files, exe, SR_FILE_EXEC);
     set_str(&p->cwd, cwd ? cwd : "");
     strbuf_reset(&p->args);
     for (long n = argc ? atol(argc) : 0; n > 0; n--) {

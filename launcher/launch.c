@@ -16,6 +16,7 @@
 
 #include "commands.h"
 #include "elfdeps.h"
+#include "files.h"
 #include "config_print.h"
 #include "error.h"
 #include "finish.h"
@@ -238,6 +239,8 @@ static void start(struct launch *l)
     capture_parent(l->cap);
     add_program_facts(l->rec.run, &l->tgt, l->base_dir);
     events_add_main(&l->ev, l->child, l->tgt.path, l->opt->argv, l->cwd);
+    if (l->ev.files) /* also when it cannot report itself (a static binary) */
+        files_add(&l->files, l->tgt.real, SR_FILE_EXEC);
 }
 
 static int supervise_to_end(struct launch *l)

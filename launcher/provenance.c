@@ -14,6 +14,7 @@
 
 #include "artifact.h"
 #include "dependencies.h"
+#include "dwarfsrc.h"
 #include "error.h"
 #include "gitinfo.h"
 #include "json.h"
@@ -191,6 +192,25 @@ static void add_source(const struct provenance *p, struct record *r, const char 
     free(dir);
 }
 
+struct dwarf_ctx {
+    const struct provenance *p;
+    struct record *r;
+};
+
+static void dwarf_source(void *ctx, const char *path)
+{
+    struct dwarf_ctx *d = ctx;
+    if (under(path, d->p->base_dir))
+        add_source(d->p, d->r, path);
+}
+
+/* The project's own executables and libraries built with -g: their compile units. */
+static void add_dwarf_sources(const struct provenance *p, struct record *r, const char *elf)
+{
+    struct dwarf_ctx d = { p, r };
+    dwarf_sources(elf, dwarf_source, &d);
+}
+
 static void add_resource(const struct provenance *p, struct record *r, struct md5_cache *c,
                          const char *path, const struct stat *st)
 {
@@ -258,7 +278,9 @@ void provenance_record(const struct provenance *p, struct files *fs, struct reco
     for (size_t i = 0; i < fs->n; i++) {
         const char *path = fs->f[i].path;
         struct stat st;
-        if (fs->f[i].bits == SR_FILE_LIB || excluded(p, r, path) || in_hidden_dir(p, path)
+        if ((fs->f[i].bits & (SR_FILE_LIB | SR_FILE_EXEC)) && under(path, p->base_dir))
+            add_dwarf_sources(p, r, path);
+        if (!(fs->f[i].bits & (SR_FILE_READ | SR_FILE_WRITE)) || excluded(p, r, path) || in_hidden_dir(p, path)
             || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
             continue;
         if (fs->f[i].bits & SR_FILE_WRITE) {

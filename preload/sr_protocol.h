@@ -44,6 +44,7 @@ enum sr_file_bits {
     SR_FILE_READ = 1,  /* opened for reading */
     SR_FILE_WRITE = 2, /* opened for writing (created, truncated or appended) */
     SR_FILE_LIB = 4,   /* loaded as a shared object (launcher-side only) */
+    SR_FILE_EXEC = 8,  /* run as a program's executable (launcher-side only) */
 };
 
 enum sr_event_flags {

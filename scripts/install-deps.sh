@@ -2,7 +2,7 @@
 # install-deps.sh: installs the Debian packages sacred-run needs to build and test, if missing.
 # Idempotent and silent when everything is present; never removes or upgrades anything.
 set -eu
-PKGS="gcc make pkg-config libcjson-dev libelf-dev libmd-dev libpcre2-dev libyaml-dev check python3 valgrind util-linux"
+PKGS="gcc make pkg-config libcjson-dev libelf-dev libdw-dev libmd-dev libpcre2-dev libyaml-dev check python3 valgrind util-linux"
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' \

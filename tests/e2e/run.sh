@@ -877,6 +877,21 @@ t_dependencies_libraries_and_python_packages() {
         'not any(".cpython-" in d for d in r["experiment"]["dependencies"])'
 }
 
+t_files_dwarf_sources_of_a_debug_build() {
+    mkdir -p src build
+    printf 'int add(int a, int b);\n' > src/add.h
+    printf '#include "add.h"\nint add(int a, int b) { return a + b; }\n' > src/add.c
+    printf '#include <stdio.h>\n#include "add.h"\nint main(void) { printf("%%d\\n", add(2, 3)); return 0; }\n' > src/main.c
+    cc -g -O0 -o build/prog src/main.c src/add.c || return
+    printf 'msg() { echo "running"; }\n' > helper.sh
+    printf '#!/bin/sh\n. ./helper.sh\nmsg\n./build/prog\n' > run.sh
+    chmod +x run.sh
+    "$SR" -F logs -l ERROR --no-sys-metrics ./run.sh > out || return
+    grep -qx 5 out || fail "$(cat out)" || return
+    chk logs/1 'sorted(s[0] for s in r["experiment"]["sources"]) == ["helper.sh", "run.sh", "src/add.c", "src/main.c"]' \
+        'all(os.path.exists("logs/" + s[1]) for s in r["experiment"]["sources"])'
+}
+
 # --- provenance: processes ------------------------------------------------------------------
 
 t_processes_every_exec_entry_point_after_clearenv() {
