@@ -14,7 +14,7 @@ WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototyp
 BASE    := -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-LAUNCHER_LIBS := $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 2>/dev/null || echo -lcjson -lmd -lpcre2-8 -lyaml) -ldw -lelf -lm
+LAUNCHER_LIBS := $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 2>/dev/null || echo -lcjson -lmd -lpcre2-8 -lyaml) -ldw -lelf -lm -lpthread
 CHECK_LIBS    := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 B := build

@@ -252,8 +252,11 @@ static void on_event(struct events *ev, const struct sr_event *e, const char *pl
         break;
     }
     case SR_EV_FILE:
-        if (ev->files && e->len && pl[e->len - 1] == '\0')
-            files_add(ev->files, pl, e->other);
+        if (!ev->files || !e->len || pl[e->len - 1] != '\0')
+            break;
+        files_add(ev->files, pl, e->other);
+        if (ev->on_read && e->other == SR_FILE_READ)
+            ev->on_read(ev->read_ctx, pl);
         break;
     case SR_EV_RENAME:
     case SR_EV_LIBS: on_chunk(ev, e, pl); break;

@@ -35,6 +35,8 @@ struct files;
 
 struct events {
     struct files *files; /* where file and rename reports go (may be NULL) */
+    void (*on_read)(void *ctx, const char *path); /* a file opened for reading only */
+    void *read_ctx;
     int fd;
     char *dir, *path;
     struct proc *procs;

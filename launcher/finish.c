@@ -134,6 +134,7 @@ static void finalise_record(struct supervisor *s, const char *status)
     supervise_end_output(s);
     supervise_beat(s);
     finalise_measurements(s);
+    hasher_finish(s->hasher); /* what it hashed is in the cache provenance reads */
     if (s->prov)
         provenance_record(s->prov, s->files, r); /* Sacred's final heartbeat: heartbeat time, processes */
     char now[TIME_ISO_LEN];

@@ -154,6 +154,14 @@ static double seconds_since(const struct timespec *t0)
 }
 
 
+/* A file the program opened for reading: hash it now if it will be a resource. */
+static void hash_early(void *ctx, const char *path)
+{
+    struct launch *l = ctx;
+    if (provenance_wanted(&l->prov, &l->rec, path))
+        hasher_offer(&l->hasher, path);
+}
+
 /* Configuration, program and preload library; commands that run nothing end here.
  * Returns -1 to go on with the run, else an exit status. */
 static int resolve(struct launch *l)
@@ -205,6 +213,12 @@ static void create(struct launch *l)
         die("cannot create the event socket in $TMPDIR: %s", strerror(errno));
     files_init(&l->files);
     l->ev.files = l->opt->no_files ? NULL : &l->files;
+    md5_cache_open(&l->md5, l->rec.basedir);
+    l->prov = (struct provenance){ l->opt, l->lib, l->base_dir, l->cwd, l->ev.dir, &l->md5 };
+    if (!l->opt->no_files && hasher_start(&l->hasher, &l->md5) == 0) {
+        l->ev.on_read = hash_early;
+        l->ev.read_ctx = l;
+    }
     if (report_open(&l->rs, l->ev.dir) < 0)
         die("cannot create the report socket in '%s': %s", l->ev.dir, strerror(errno));
     metrics_init(&l->ms, l->rec.dirfd);
@@ -245,11 +259,11 @@ static void start(struct launch *l)
 
 static int supervise_to_end(struct launch *l)
 {
-    struct provenance prov = { l->opt, l->lib, l->base_dir, l->cwd, l->ev.dir };
     struct supervisor sup = { .opt = l->opt, .rec = &l->rec, .cap = l->cap, .ev = &l->ev,
                               .child = l->child, .state = &l->state, .meas = &l->meas, .rs = &l->rs,
                               .sys = l->opt->no_sys_metrics ? NULL : &l->sys,
-                              .prov = l->opt->no_files ? NULL : &prov, .files = &l->files };
+                              .prov = l->opt->no_files ? NULL : &l->prov, .files = &l->files,
+                              .hasher = &l->hasher };
     bsfilter_init(&sup.filt);
     supervise(&sup, &l->handled);
     int status = finish_run(&sup, seconds_since(&l->t0));
@@ -271,6 +285,7 @@ static void release(struct launch *l, int started)
         cJSON_Delete(l->state.info);
         events_close(&l->ev);
         files_release(&l->files);
+        md5_cache_close(&l->md5);
         record_release(&l->rec);
         free_env(l->env);
     }

@@ -12,6 +12,9 @@
 #include "config.h"
 #include "events.h"
 #include "files.h"
+#include "hasher.h"
+#include "md5cache.h"
+#include "provenance.h"
 #include "measure.h"
 #include "metrics.h"
 #include "record.h"
@@ -30,6 +33,9 @@ struct launch {
     char cwd[PATH_MAX];
     char base_dir[PATH_MAX];  /* --base-dir made absolute, else cwd */
     struct files files;       /* what the tree opened */
+    struct provenance prov;
+    struct md5_cache md5;
+    struct hasher hasher;
     char *lib, *name;
     struct record rec;
     struct events ev;

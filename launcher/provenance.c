@@ -15,6 +15,7 @@
 #include "artifact.h"
 #include "dependencies.h"
 #include "dwarfsrc.h"
+#include "md5cache.h"
 #include "error.h"
 #include "gitinfo.h"
 #include "json.h"
@@ -105,59 +106,6 @@ static int is_source(const struct provenance *p, const char *path)
     return starts_with_shebang(path);
 }
 
-/* --- the MD5 cache ------------------------------------------------------------------- */
-
-struct md5_cache {
-    char *path;
-    struct strbuf text; /* the cache file's lines: "dev ino size sec nsec md5\n" */
-    struct strbuf added;
-};
-
-static void cache_open(struct md5_cache *c, const char *basedir)
-{
-    c->path = xasprintf("%s/.sacred-run-md5-cache", basedir);
-    c->text = (struct strbuf)STRBUF_INIT;
-    c->added = (struct strbuf)STRBUF_INIT;
-    FILE *f = fopen(c->path, "re");
-    char buf[65536];
-    size_t n;
-    while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-        strbuf_add(&c->text, buf, n);
-    if (f)
-        fclose(f);
-}
-
-static int cached_md5(struct md5_cache *c, const char *path, const struct stat *st, char md5[33])
-{
-    char key[128];
-    int k = snprintf(key, sizeof(key), "%llu %llu %lld %lld %ld ", (unsigned long long)st->st_dev,
-                     (unsigned long long)st->st_ino, (long long)st->st_size,
-                     (long long)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
-    for (const struct strbuf *sb = &c->text; sb; sb = sb == &c->text ? &c->added : NULL)
-        for (const char *line = sb->buf; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL)
-            if (!strncmp(line, key, (size_t)k) && strlen(line + k) >= 32) {
-                memcpy(md5, line + k, 32);
-                md5[32] = '\0';
-                return 0;
-            }
-    if (md5_file(path, md5) < 0)
-        return -1;
-    strbuf_addf(&c->added, "%s%s\n", key, md5);
-    return 0;
-}
-
-static void cache_close(struct md5_cache *c)
-{
-    FILE *f = c->added.len ? fopen(c->path, "ae") : NULL;
-    if (f) {
-        fwrite(c->added.buf, 1, c->added.len, f);
-        fclose(f);
-    }
-    strbuf_release(&c->text);
-    strbuf_release(&c->added);
-    free(c->path);
-}
-
 /* --- recording ------------------------------------------------------------------------- */
 
 static void add_unique(cJSON *list, cJSON *item)
@@ -211,11 +159,11 @@ static void add_dwarf_sources(const struct provenance *p, struct record *r, cons
     dwarf_sources(elf, dwarf_source, &d);
 }
 
-static void add_resource(const struct provenance *p, struct record *r, struct md5_cache *c,
-                         const char *path, const struct stat *st)
+static void add_resource(const struct provenance *p, struct record *r, const char *path,
+                         const struct stat *st)
 {
     char md5[33], stored[PATH_MAX], mtime[TIME_ISO_LEN];
-    if (cached_md5(c, path, st, md5) < 0)
+    if (md5_cache_get(p->cache, path, st, md5) < 0)
         return;
     int store = st->st_size <= p->opt->resource_limit;
     if (store && store_file(r->basedir, "_resources", path, stored, sizeof(stored)) < 0) {
@@ -264,9 +212,13 @@ static int by_path(const void *a, const void *b)
     return utf8_cmp(((const struct file_use *)a)->path, ((const struct file_use *)b)->path);
 }
 
+int provenance_wanted(const struct provenance *p, const struct record *r, const char *path)
+{
+    return !excluded(p, r, path) && !in_hidden_dir(p, path);
+}
+
 void provenance_record(const struct provenance *p, struct files *fs, struct record *r)
 {
-    struct md5_cache cache;
     follow_renames(fs);
     if (fs->n) /* Sacred lists sources by path */
         qsort(fs->f, fs->n, sizeof(*fs->f), by_path);
@@ -274,7 +226,6 @@ void provenance_record(const struct provenance *p, struct files *fs, struct reco
     fs->slot = NULL;
     fs->nslot = 0;
     json_set(r->run, "resource_files", cJSON_CreateArray());
-    cache_open(&cache, r->basedir);
     for (size_t i = 0; i < fs->n; i++) {
         const char *path = fs->f[i].path;
         struct stat st;
@@ -289,9 +240,8 @@ void provenance_record(const struct provenance *p, struct files *fs, struct reco
         } else if (is_source(p, path))
             add_source(p, r, path);
         else
-            add_resource(p, r, &cache, path, &st);
+            add_resource(p, r, path, &st);
     }
-    cache_close(&cache);
     json_set(cJSON_GetObjectItemCaseSensitive(r->run, "experiment"), "dependencies",
              dependencies_collect(fs, p->preload));
 }

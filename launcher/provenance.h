@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "files.h"
+#include "md5cache.h"
 #include "record.h"
 
 struct provenance {
@@ -14,7 +15,11 @@ struct provenance {
     const char *base_dir;   /* sources are under it */
     const char *cwd;        /* artifacts are under it */
     const char *skip_dir;   /* the launcher's own temporary directory */
+    struct md5_cache *cache;/* shared with the hasher thread */
 };
+
+/* 1 if a file read at path would be recorded (so it is worth hashing early). */
+int provenance_wanted(const struct provenance *p, const struct record *r, const char *path);
 
 /* Adds experiment.sources/repositories, resources (and resource_files) and artifacts to
  * r->run, storing and copying files as needed. Failures are reported and skipped. */

@@ -15,6 +15,7 @@
 #include "report.h"
 #include "report_verbs.h"
 #include "strbuf.h"
+#include "hasher.h"
 #include "provenance.h"
 #include "sysmon.h"
 
@@ -37,6 +38,7 @@ struct supervisor {
     struct sysmon *sys;       /* NULL: no sys.* metrics */
     struct provenance *prov;  /* NULL: no files recorded */
     struct files *files;
+    struct hasher *hasher;    /* hashes resources while the program runs */
     struct pollfd *pfd;       /* the poll set, grown with the report connections */
     size_t pfd_cap;
     long long last_reports_ns;/* when reports alone last woke the loop */
