@@ -242,14 +242,15 @@ static void on_crash(int sig, siginfo_t *info, void *uctx)
     errno = saved;
 }
 
-static void install(int sig)
+/* Installs our handler; returns the action it replaced through old (may be NULL). */
+static int install(int sig, struct sigaction *old)
 {
     struct sigaction sa;
     memset(&sa, 0, sizeof(sa));
     sa.sa_sigaction = on_crash;
     sa.sa_flags = SA_SIGINFO;
     sigemptyset(&sa.sa_mask);
-    REAL(sigaction)(sig, &sa, NULL);
+    return REAL(sigaction)(sig, &sa, old);
 }
 
 static int ours(const struct sigaction *sa)
@@ -266,11 +267,13 @@ void sr_crash_arm(void)
         unwinder = 1;
         dlclose(gcc);
     }
+    /* After exec an action is SIG_DFL or SIG_IGN: install ours, put back an inherited
+     * SIG_IGN (one system call per signal in the common case). */
     for (size_t i = 0; i < sizeof(crash_signals) / sizeof(*crash_signals); i++) {
-        struct sigaction cur;
-        if (REAL(sigaction)(crash_signals[i], NULL, &cur) == 0 && cur.sa_handler == SIG_DFL
-            && !(cur.sa_flags & SA_SIGINFO))
-            install(crash_signals[i]);
+        struct sigaction was;
+        if (install(crash_signals[i], &was) == 0
+            && (was.sa_handler != SIG_DFL || (was.sa_flags & SA_SIGINFO)))
+            REAL(sigaction)(crash_signals[i], &was, NULL);
     }
     armed = 1;
 }
@@ -283,7 +286,7 @@ SR_EXPORT int sigaction(int sig, const struct sigaction *act, struct sigaction *
     int rc = REAL(sigaction)(sig, NULL, &cur);
     if (rc == 0 && act) {
         if (act->sa_handler == SIG_DFL && !(act->sa_flags & SA_SIGINFO))
-            install(sig); /* the default again: ours stands in for it */
+            install(sig, NULL); /* the default again: ours stands in for it */
         else
             rc = REAL(sigaction)(sig, act, NULL);
     }
