@@ -56,7 +56,7 @@ $(B)/asan/sacred-run: $(ASAN_OBJ) $(B)/libsacred-preload.so
 
 $(B)/libsacred-preload.so: $(PRELOAD_OBJ) preload/exports.map
 	$(call msg,LINK,$@)
-	$(Q)$(CC) -shared -o $@ $(PRELOAD_OBJ) -Wl,--version-script=preload/exports.map -Wl,--as-needed
+	$(Q)$(CC) -shared -o $@ $(PRELOAD_OBJ) -Wl,--version-script=preload/exports.map -Wl,--as-needed -Wl,-Bsymbolic
 
 $(B)/launcher/%.o: launcher/%.c
 	$(call msg,CC,$<)

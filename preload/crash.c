@@ -5,7 +5,8 @@
  * (loading it in every process costs each exec ~0.15 ms; loading it in the handler could
  * deadlock in malloc), else it walks the frame-pointer chain from the signal context,
  * bounded to the stack mapping; /proc/self/maps is read with raw syscalls. */
-#include <dlfcn.h>
+#define _GNU_SOURCE 1
+#include <link.h>
 #include <errno.h>
 #include <execinfo.h>
 #include <stdint.h>
@@ -258,14 +259,22 @@ static int ours(const struct sigaction *sa)
     return (sa->sa_flags & SA_SIGINFO) && sa->sa_sigaction == on_crash;
 }
 
+/* dl_iterate_phdr callback: stops at libgcc_s (looking costs no system call, unlike
+ * dlopen with RTLD_NOLOAD, which searches the library path for a missing one). */
+static int is_libgcc(struct dl_phdr_info *info, size_t size, void *ctx)
+{
+    (void)size;
+    (void)ctx;
+    const char *slash = info->dlpi_name ? strrchr(info->dlpi_name, '/') : NULL;
+    return slash && strncmp(slash + 1, "libgcc_s.so", 11) == 0;
+}
+
 void sr_crash_arm(void)
 {
-    void *gcc = dlopen("libgcc_s.so.1", RTLD_LAZY | RTLD_NOLOAD);
-    if (gcc) { /* already there: backtrace() is free to prepare now */
+    if (dl_iterate_phdr(is_libgcc, NULL)) { /* already there: backtrace() may prepare now */
         void *warm[2];
         backtrace(warm, 2);
         unwinder = 1;
-        dlclose(gcc);
     }
     /* After exec an action is SIG_DFL or SIG_IGN: install ours, put back an inherited
      * SIG_IGN (one system call per signal in the common case). */

@@ -775,6 +775,18 @@ t_crash_backtrace_names_functions() {
         'r["processes"][0]["crash"]["signal"] == "SIGSEGV"' 'cout == b"crashing\n"'
 }
 
+t_crash_backtrace_with_libgcc_unwinder() { # libgcc_s loaded: the handler uses backtrace()
+    cc -std=c11 -D_GNU_SOURCE -g -O1 -fno-omit-frame-pointer -o crash_gcc "$E/progs/crash.c" \
+        -Wl,--no-as-needed -lgcc_s || return
+    "$SR" -F logs -l ERROR --no-sys-metrics ./crash_gcc segv > /dev/null 2>&1
+    [ $? -eq 139 ] || fail "status" || return
+    chk logs/1 'any("libgcc_s" in l for l in r["experiment"]["dependencies"])' \
+        'r["fail_trace"][-2].startswith("  File \"" + r["program"]["realpath"] + "\", in crash_inner")' \
+        'any("in crash_outer" in l for l in r["fail_trace"])' \
+        'not any("[found by stack scan]" in l for l in r["fail_trace"])' \
+        'not any("libsacred-preload" in l for l in r["fail_trace"])'
+}
+
 t_crash_abort() {
     "$SR" -F logs -l ERROR --no-sys-metrics "$P/crash" abort > /dev/null 2>&1
     [ $? -eq 134 ] || fail "status" || return
