@@ -50,6 +50,8 @@ struct options {
     int nsource;
     char **exclude;             /* --exclude GLOB: files that are neither sources, resources nor artifacts */
     int nexclude;
+    char **artifact;            /* --artifact GLOB: when given, the only written files kept */
+    int nartifact;
     long long resource_limit;   /* --resource-limit SIZE: resources up to it are stored */
     long long artifact_limit;   /* --artifact-limit SIZE: written files up to it are copied */
     int no_files;               /* --no-files: record no files the program opened */

@@ -39,12 +39,13 @@ static const char *const source_names[] = {
     "Makefile", "makefile", "GNUmakefile", "CMakeLists.txt", "Dockerfile", "Snakefile", "Rakefile",
 };
 
-static int under(const char *path, const char *dir)
+/* Where the path below dir starts in path (true), or 0 when path is not under dir. */
+static size_t under(const char *path, const char *dir)
 {
     size_t n = strlen(dir);
     while (n > 1 && dir[n - 1] == '/')
         n--;
-    return !strncmp(path, dir, n) && path[n] == '/';
+    return !strncmp(path, dir, n) && path[n] == '/' ? n + 1 : 0;
 }
 
 static int matches_any(char **globs, int n, const char *rel)
@@ -92,10 +93,10 @@ static int starts_with_shebang(const char *path)
 static int is_source(const struct provenance *p, const char *path)
 {
     const char *base = strrchr(path, '/') + 1, *dot = strrchr(base, '.');
-    if (!under(path, p->base_dir))
+    size_t rel = under(path, p->base_dir);
+    if (!rel)
         return 0;
-    const char *rel = path + strlen(p->base_dir) + 1;
-    if (matches_any(p->opt->source, p->opt->nsource, rel))
+    if (matches_any(p->opt->source, p->opt->nsource, path + rel))
         return 1;
     for (size_t i = 0; dot && i < sizeof(source_exts) / sizeof(*source_exts); i++)
         if (!strcmp(dot + 1, source_exts[i]))
@@ -104,6 +105,14 @@ static int is_source(const struct provenance *p, const char *path)
         if (!strcmp(base, source_names[i]))
             return 1;
     return starts_with_shebang(path);
+}
+
+/* Written under the working directory and, with --artifact, matching one of its globs
+ * (by the path relative to the working directory). */
+static int is_artifact(const struct provenance *p, const char *path)
+{
+    size_t rel = under(path, p->cwd);
+    return rel && (!p->opt->nartifact || matches_any(p->opt->artifact, p->opt->nartifact, path + rel));
 }
 
 /* --- recording ------------------------------------------------------------------------- */
@@ -235,7 +244,7 @@ void provenance_record(const struct provenance *p, struct files *fs, struct reco
             || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
             continue;
         if (fs->f[i].bits & SR_FILE_WRITE) {
-            if (under(path, p->cwd))
+            if (is_artifact(p, path))
                 add_artifact(p, r, path, &st);
         } else if (is_source(p, path))
             add_source(p, r, path);

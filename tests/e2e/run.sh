@@ -845,7 +845,10 @@ PY
         'open(rd + "/out/model.txt").read() == "weights 6\n" and os.path.exists(rd + "/out/final.json")' \
         'not any("pyenv" in d["path"] or "__pycache__" in d["path"] for d in r["resource_files"])' || return
     "$SR" -F logs -l ERROR --no-sys-metrics --no-files python3 train.py || return
-    chk logs/2 'r["resources"] == [] and r["artifacts"] == [] and len(r["experiment"]["sources"]) == 1'
+    chk logs/2 'r["resources"] == [] and r["artifacts"] == [] and len(r["experiment"]["sources"]) == 1' || return
+    "$SR" -F logs -l ERROR --no-sys-metrics --artifact '*.txt' python3 train.py || return
+    chk logs/3 'r["artifacts"] == ["out/model.txt"] and not os.path.exists(rd + "/out/final.json")' \
+        'r["meta"]["options"]["--artifact"] == ["*.txt"]'
 }
 
 t_files_shell_source_and_md5_cache() {
