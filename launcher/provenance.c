@@ -238,8 +238,9 @@ void provenance_record(const struct provenance *p, struct files *fs, struct reco
     for (size_t i = 0; i < fs->n; i++) {
         const char *path = fs->f[i].path;
         struct stat st;
-        if ((fs->f[i].bits & (SR_FILE_LIB | SR_FILE_EXEC)) && under(path, p->base_dir))
-            add_dwarf_sources(p, r, path);
+        if ((fs->f[i].bits & (SR_FILE_LIB | SR_FILE_EXEC)) && under(path, p->base_dir)
+            && (!p->preload || strcmp(path, p->preload)))
+            add_dwarf_sources(p, r, path); /* not ours, even when run from our own checkout */
         if (!(fs->f[i].bits & (SR_FILE_READ | SR_FILE_WRITE)) || excluded(p, r, path) || in_hidden_dir(p, path)
             || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
             continue;

@@ -851,6 +851,11 @@ PY
         'r["meta"]["options"]["--artifact"] == ["*.txt"]'
 }
 
+t_files_preload_library_is_not_a_source() { # its DWARF units when the base dir holds it
+    "$SR" -F logs -l ERROR --no-sys-metrics --base-dir "$ROOT" /bin/true || return
+    chk logs/1 'r["experiment"]["sources"] == []' "r['experiment']['base_dir'] == '$ROOT'"
+}
+
 t_files_shell_source_and_md5_cache() {
     printf 'greet() { echo "hello $1"; }\n' > helper.sh
     printf '#!/bin/bash\nsource ./helper.sh\ngreet world > greeting.txt\ncat data.txt\n' > job.sh
