@@ -48,8 +48,8 @@ def main():
         a, b, r = core.pair(["sh", script], ours + ["sh", script], reps, clean=clean)
         print("spawn_2000: native %.2f s, sacred-run %.2f s, ratio %.2f (target <= 1.3)" % (a, b, r))
 
-        data = os.path.join(os.getcwd(), "sacred-bench-input.bin")
-        with open(data, "wb") as f:
+        fd, data = tempfile.mkstemp(prefix="sacred-bench-input.", suffix=".bin")  # on disk, not tmpfs
+        with os.fdopen(fd, "wb") as f:
             for _ in range(int(os.environ.get("BENCH_READ_MB", "1024"))):
                 f.write(os.urandom(1 << 20))
         try:
