@@ -15,7 +15,7 @@
 enum {
     OPT_NO_FILTER = 256, OPT_ENV_ALLOW, OPT_ENV_DENY, OPT_VERSION, OPT_METRIC,
     OPT_NO_DEFAULT_METRICS, OPT_METRIC_TEST, OPT_RESULT, OPT_NO_SYS_METRICS, OPT_NO_WITH,
-    OPT_CHECK, OPT_RERUN_OF, OPT_BASE_DIR, OPT_SOURCE, OPT_EXCLUDE, OPT_ARTIFACT, OPT_RESOURCE_LIMIT,
+    OPT_CHECK, OPT_RERUN_OF, OPT_BASE_DIR, OPT_SOURCE, OPT_EXCLUDE, OPT_INCLUDE, OPT_ARTIFACT, OPT_RESOURCE_LIMIT,
     OPT_ARTIFACT_LIMIT, OPT_NO_FILES,
 };
 
@@ -55,6 +55,7 @@ static const struct option longopts[] = {
     { "base-dir", required_argument, NULL, OPT_BASE_DIR },
     { "source", required_argument, NULL, OPT_SOURCE },
     { "exclude", required_argument, NULL, OPT_EXCLUDE },
+    { "include", required_argument, NULL, OPT_INCLUDE },
     { "artifact", required_argument, NULL, OPT_ARTIFACT },
     { "resource-limit", required_argument, NULL, OPT_RESOURCE_LIMIT },
     { "artifact-limit", required_argument, NULL, OPT_ARTIFACT_LIMIT },
@@ -103,6 +104,7 @@ static const char usage_text[] =
     "      --base-dir DIR       experiment.base_dir; sources are files under it (default: cwd)\n"
     "      --source GLOB        files under the base dir matching GLOB are sources (repeatable)\n"
     "      --exclude GLOB       paths matching GLOB are not recorded as files (repeatable)\n"
+    "      --include GLOB       record matching paths in system or hidden dirs (repeatable)\n"
     "      --artifact GLOB      only written files matching GLOB are artifacts (repeatable)\n"
     "      --resource-limit SIZE  store read files up to SIZE (default 10M; K, M, G)\n"
     "      --artifact-limit SIZE  copy written files up to SIZE (default 100M)\n"
@@ -153,7 +155,7 @@ static void add_name(const char ***list, int *n, const char *s)
 static void add_glob(char ***list, int *n, const char *glob)
 {
     if (!*glob)
-        die("empty pattern for --source/--exclude/--artifact");
+        die("empty pattern for --source/--exclude/--include/--artifact");
     *list = xrealloc(*list, (size_t)(*n + 1) * sizeof(**list));
     (*list)[(*n)++] = (char *)glob;
 }
@@ -217,6 +219,7 @@ static void handle(struct options *o, int c, const char *arg)
     case OPT_BASE_DIR: o->base_dir = arg; break;
     case OPT_SOURCE: add_glob(&o->source, &o->nsource, arg); break;
     case OPT_EXCLUDE: add_glob(&o->exclude, &o->nexclude, arg); break;
+    case OPT_INCLUDE: add_glob(&o->include, &o->ninclude, arg); break;
     case OPT_ARTIFACT: add_glob(&o->artifact, &o->nartifact, arg); break;
     case OPT_RESOURCE_LIMIT: o->resource_limit = parse_size(arg, "--resource-limit"); break;
     case OPT_ARTIFACT_LIMIT: o->artifact_limit = parse_size(arg, "--artifact-limit"); break;
@@ -348,6 +351,7 @@ void cli_release(struct options *o)
     free(o->source);
     free(o->exclude);
     free(o->artifact);
+    free(o->include);
     free(o->metric);
     free(o->env_allow);
     free(o->env_deny);
@@ -405,6 +409,7 @@ cJSON *cli_meta_options(const struct options *o)
     cJSON_AddItemToObject(m, "--base-dir", str_or_null(o->base_dir));
     cJSON_AddItemToObject(m, "--source", names((const char **)o->source, o->nsource));
     cJSON_AddItemToObject(m, "--exclude", names((const char **)o->exclude, o->nexclude));
+    cJSON_AddItemToObject(m, "--include", names((const char **)o->include, o->ninclude));
     cJSON_AddItemToObject(m, "--artifact", names((const char **)o->artifact, o->nartifact));
     cJSON_AddItemToObject(m, "--resource-limit", json_int(o->resource_limit));
     cJSON_AddItemToObject(m, "--artifact-limit", json_int(o->artifact_limit));

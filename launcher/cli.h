@@ -50,6 +50,8 @@ struct options {
     int nsource;
     char **exclude;             /* --exclude GLOB: files that are neither sources, resources nor artifacts */
     int nexclude;
+    char **include;             /* --include GLOB: recorded even in system or hidden dirs */
+    int ninclude;
     char **artifact;            /* --artifact GLOB: when given, the only written files kept */
     int nartifact;
     long long resource_limit;   /* --resource-limit SIZE: resources up to it are stored */

@@ -68,16 +68,22 @@ static int in_hidden_dir(const struct provenance *p, const char *path)
     return 0;
 }
 
+/* Not recorded: our own files and --exclude always; system locations, interpreter trees
+ * and hidden directories unless --include names them. */
 static int excluded(const struct provenance *p, const struct record *r, const char *path)
 {
+    if (under(path, r->basedir) || (p->skip_dir && under(path, p->skip_dir))
+        || matches_any(p->opt->exclude, p->opt->nexclude, path))
+        return 1;
+    if (matches_any(p->opt->include, p->opt->ninclude, path))
+        return 0;
     for (size_t i = 0; i < sizeof(system_prefixes) / sizeof(*system_prefixes); i++)
         if (!strncmp(path, system_prefixes[i], strlen(system_prefixes[i])))
             return 1;
     for (size_t i = 0; i < sizeof(interpreter_trees) / sizeof(*interpreter_trees); i++)
         if (strstr(path, interpreter_trees[i]))
             return 1;
-    return under(path, r->basedir) || (p->skip_dir && under(path, p->skip_dir))
-           || matches_any(p->opt->exclude, p->opt->nexclude, path);
+    return in_hidden_dir(p, path);
 }
 
 static int starts_with_shebang(const char *path)
@@ -223,7 +229,7 @@ static int by_path(const void *a, const void *b)
 
 int provenance_wanted(const struct provenance *p, const struct record *r, const char *path)
 {
-    return !excluded(p, r, path) && !in_hidden_dir(p, path);
+    return !excluded(p, r, path);
 }
 
 void provenance_record(const struct provenance *p, struct files *fs, struct record *r)
@@ -241,7 +247,7 @@ void provenance_record(const struct provenance *p, struct files *fs, struct reco
         if ((fs->f[i].bits & (SR_FILE_LIB | SR_FILE_EXEC)) && under(path, p->base_dir)
             && (!p->preload || strcmp(path, p->preload)))
             add_dwarf_sources(p, r, path); /* not ours, even when run from our own checkout */
-        if (!(fs->f[i].bits & (SR_FILE_READ | SR_FILE_WRITE)) || excluded(p, r, path) || in_hidden_dir(p, path)
+        if (!(fs->f[i].bits & (SR_FILE_READ | SR_FILE_WRITE)) || excluded(p, r, path)
             || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
             continue;
         if (fs->f[i].bits & SR_FILE_WRITE) {

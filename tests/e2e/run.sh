@@ -856,6 +856,15 @@ t_files_preload_library_is_not_a_source() { # its DWARF units when the base dir 
     chk logs/1 'r["experiment"]["sources"] == []' "r['experiment']['base_dir'] == '$ROOT'"
 }
 
+t_files_include_reaches_hidden_dirs() {
+    mkdir -p ../.data && printf '1,2\n' > ../.data/x.csv
+    "$SR" -F logs -l ERROR --no-sys-metrics cat ../.data/x.csv > /dev/null || return
+    "$SR" -F logs -l ERROR --no-sys-metrics --include '*/.data/*' cat ../.data/x.csv > /dev/null || return
+    chk logs/1 'r["resources"] == []' || return
+    chk logs/2 '[p[0].split("/")[-2:] for p in r["resources"]] == [[".data", "x.csv"]]' \
+        'r["meta"]["options"]["--include"] == ["*/.data/*"]'
+}
+
 t_files_shell_source_and_md5_cache() {
     printf 'greet() { echo "hello $1"; }\n' > helper.sh
     printf '#!/bin/bash\nsource ./helper.sh\ngreet world > greeting.txt\ncat data.txt\n' > job.sh
