@@ -3,7 +3,6 @@
 #include "config.h"
 
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,16 +15,6 @@
 #include "pyliteral.h"
 #include "report_verbs.h"
 #include "strbuf.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
 
 cJSON *config_get(const cJSON *tree, const char *path)
 {
@@ -146,7 +135,7 @@ static void note_origins(struct config *c, const cJSON *tree, const char *prefix
 static int load_file(struct config *c, const char *word, char *err, size_t errlen)
 {
     if (access(word, F_OK) < 0 || !config_file_kind(word))
-        return fail(err, errlen, "'%s' after 'with' is neither KEY=VALUE nor a .json/.yaml/.yml "
+        return error_text(err, errlen, "'%s' after 'with' is neither KEY=VALUE nor a .json/.yaml/.yml "
                     "file; named configs need a Python experiment", word);
     cJSON *tree = config_file_load(word, err, errlen);
     if (!tree)
@@ -229,24 +218,24 @@ static int apply_update(struct config *c, const char *word, const cJSON *known, 
     int rc = -1;
     cJSON *v = NULL;
     if (!*k || k[0] == '.' || ke[-1] == '.' || strstr(k, "..")) {
-        fail(err, errlen, "malformed update '%s': the key before '=' is missing or malformed", word);
+        error_text(err, errlen, "malformed update '%s': the key before '=' is missing or malformed", word);
         goto out;
     }
     if (!(v = pyliteral_parse(eq + 1, err, errlen))) {
         char why[256];
         snprintf(why, sizeof(why), "%s", err);
-        fail(err, errlen, "malformed update '%s': %s", word, why);
+        error_text(err, errlen, "malformed update '%s': %s", word, why);
         goto out;
     }
     const struct argv_option *o = option_for(c, k);
     if (o && o->is_flag && !cJSON_IsBool(v)) {
-        fail(err, errlen, "update '%s' does not fit: --%s is an on/off option; use true or false", word, o->name);
+        error_text(err, errlen, "update '%s' does not fit: --%s is an on/off option; use true or false", word, o->name);
         goto out;
     }
     if (!force && !config_get(known, k) && !config_get(c->origins, k) && strcmp(k, "seed")
         && !env_style(k)) {
         const char *near = nearest_key(c->origins, k);
-        fail(err, errlen, "unknown configuration key '%s': no program option, placeholder or "
+        error_text(err, errlen, "unknown configuration key '%s': no program option, placeholder or "
              "config file defines it%s%s%s; use -f to add it anyway", k, near ? " (did you mean '" : "",
              near ? near : "", near ? "'?)" : "");
         goto out;
@@ -254,7 +243,7 @@ static int apply_update(struct config *c, const char *word, const cJSON *known, 
     json_set_dotted(c->updates, k, cJSON_Duplicate(v, 1));
     if (json_set_dotted(c->tree, k, v) < 0) {
         v = NULL;
-        fail(err, errlen, "update '%s' sets a key inside a value that is not a dict", word);
+        error_text(err, errlen, "update '%s' sets a key inside a value that is not a dict", word);
         goto out;
     }
     v = NULL;
@@ -303,7 +292,7 @@ static int rewrite_options(struct config *c, const cJSON *given, char *err, size
         if (!now || cJSON_Compare(now, was, 1))
             continue;
         if (o->is_flag && !cJSON_IsBool(now))
-            return fail(err, errlen, "'%s' does not fit: --%s is an on/off option", o->key, o->name);
+            return error_text(err, errlen, "'%s' does not fit: --%s is an on/off option", o->key, o->name);
         char *text = config_text(now), **slot = &c->argv[o->value_index > 0 ? o->value_index : o->index];
         free(*slot);
         if (o->is_flag)
@@ -329,7 +318,7 @@ static char *fill(const struct config *c, const char *arg, char *err, size_t err
             char *key = xstrndup(p + 1, n - 2);
             const cJSON *v = config_get(c->tree, key);
             if (!v) {
-                fail(err, errlen, "placeholder {%s} has no value; set it with 'with %s=...' or "
+                error_text(err, errlen, "placeholder {%s} has no value; set it with 'with %s=...' or "
                      "write {{%s}} for literal braces", key, key, key);
                 free(key);
                 strbuf_release(&sb);

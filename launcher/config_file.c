@@ -29,22 +29,6 @@ int config_file_kind(const char *word)
     return !strcasecmp(e, ".json") ? 1 : !strcasecmp(e, ".yaml") || !strcasecmp(e, ".yml") ? 2 : 0;
 }
 
-static char *slurp(const char *path, size_t *n)
-{
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return NULL;
-    struct strbuf sb = STRBUF_INIT;
-    char buf[65536];
-    size_t k;
-    while ((k = fread(buf, 1, sizeof(buf), f)) > 0)
-        strbuf_add(&sb, buf, k);
-    fclose(f);
-    strbuf_grow(&sb, 0);
-    *n = sb.len;
-    return strbuf_detach(&sb);
-}
-
 static void line_col(const char *text, size_t off, int *line, int *col)
 {
     *line = 1;
@@ -165,15 +149,15 @@ static cJSON *load_yaml(const char *path, const char *text, size_t n, char *err,
 
 cJSON *config_file_load(const char *path, char *err, size_t errlen)
 {
-    size_t n;
-    char *text = slurp(path, &n);
-    if (!text) {
+    struct strbuf text = STRBUF_INIT;
+    if (strbuf_read_file(&text, path) < 0) {
         snprintf(err, errlen, "cannot read configuration file '%s': %s", path, strerror(errno));
+        strbuf_release(&text);
         return NULL;
     }
-    cJSON *v = config_file_kind(path) == 2 ? load_yaml(path, text, n, err, errlen)
-                                           : load_json(path, text, err, errlen);
-    free(text);
+    cJSON *v = config_file_kind(path) == 2 ? load_yaml(path, text.buf, text.len, err, errlen)
+                                           : load_json(path, text.buf, err, errlen);
+    strbuf_release(&text);
     if (v && !cJSON_IsObject(v)) {
         snprintf(err, errlen, "'%s': the top level must be a mapping of keys to values", path);
         cJSON_Delete(v);

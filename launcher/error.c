@@ -45,6 +45,15 @@ int error(const char *fmt, ...)
     return -1;
 }
 
+int error_text(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
 void warning(const char *fmt, ...)
 {
     va_list ap;

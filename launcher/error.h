@@ -18,6 +18,9 @@ _Noreturn void die_status(int status, const char *fmt, ...)
 #define die(...) die_status(SR_EXIT_TOOL, __VA_ARGS__)
 int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* For layers that answer someone else (a reporter, a config loader): formats the message
+ * into err[errlen] instead of printing it, and returns -1. */
+int error_text(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 /* Hook run by die_status() before exiting (removes a half-made run directory). */
 void set_die_cleanup(void (*fn)(void));

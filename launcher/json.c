@@ -220,6 +220,16 @@ void json_set(cJSON *obj, const char *key, cJSON *val)
         cJSON_AddItemToObject(obj, key, val);
 }
 
+void json_add_unique(cJSON *list, cJSON *item)
+{
+    for (cJSON *c = list->child; c; c = c->next)
+        if (cJSON_Compare(c, item, 1)) {
+            cJSON_Delete(item);
+            return;
+        }
+    cJSON_AddItemToArray(list, item);
+}
+
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len)
 {
     char tmp[512];

@@ -32,6 +32,9 @@ cJSON *json_string_list(char *const *v);
 /* Replaces (or adds) key in obj with val. */
 void json_set(cJSON *obj, const char *key, cJSON *val);
 
+/* Appends item to the array list unless an equal item is there (then item is freed). */
+void json_add_unique(cJSON *list, cJSON *item);
+
 /* Writes item to dir/name atomically (temporary file, then rename). 0 or -1 with errno. */
 int json_write_file(int dirfd, const char *name, const cJSON *item);
 

@@ -123,16 +123,6 @@ static int is_artifact(const struct provenance *p, const char *path)
 
 /* --- recording ------------------------------------------------------------------------- */
 
-static void add_unique(cJSON *list, cJSON *item)
-{
-    for (cJSON *c = list->child; c; c = c->next)
-        if (cJSON_Compare(c, item, 1)) {
-            cJSON_Delete(item);
-            return;
-        }
-    cJSON_AddItemToArray(list, item);
-}
-
 static void add_source(const struct provenance *p, struct record *r, const char *path)
 {
     char stored[PATH_MAX];
@@ -145,13 +135,13 @@ static void add_source(const struct provenance *p, struct record *r, const char 
     char *rel = path_relative_to(path, p->base_dir);
     cJSON_AddItemToArray(pair, cJSON_CreateString(rel));
     cJSON_AddItemToArray(pair, cJSON_CreateString(stored));
-    add_unique(cJSON_GetObjectItemCaseSensitive(exp, "sources"), pair);
+    json_add_unique(cJSON_GetObjectItemCaseSensitive(exp, "sources"), pair);
     free(rel);
     char *dir = xstrdup(path);
     *strrchr(dir, '/') = '\0';
     cJSON *repo = git_repository(*dir ? dir : "/");
     if (repo)
-        add_unique(cJSON_GetObjectItemCaseSensitive(exp, "repositories"), repo);
+        json_add_unique(cJSON_GetObjectItemCaseSensitive(exp, "repositories"), repo);
     free(dir);
 }
 
@@ -189,7 +179,7 @@ static void add_resource(const struct provenance *p, struct record *r, const cha
         cJSON *pair = cJSON_CreateArray();
         cJSON_AddItemToArray(pair, cJSON_CreateString(path));
         cJSON_AddItemToArray(pair, cJSON_CreateString(stored));
-        add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "resources"), pair);
+        json_add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "resources"), pair);
     }
     time_iso(&st->st_mtim, mtime);
     cJSON *d = cJSON_CreateObject();
@@ -198,7 +188,7 @@ static void add_resource(const struct provenance *p, struct record *r, const cha
     cJSON_AddStringToObject(d, "mtime", mtime);
     cJSON_AddStringToObject(d, "md5", md5);
     cJSON_AddItemToObject(d, "stored", store ? cJSON_CreateString(stored) : cJSON_CreateNull());
-    add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "resource_files"), d);
+    json_add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "resource_files"), d);
 }
 
 static void add_artifact(const struct provenance *p, struct record *r, const char *path,
@@ -210,7 +200,7 @@ static void add_artifact(const struct provenance *p, struct record *r, const cha
     else if (artifact_copy(r->dir, path, rel, err, sizeof(err)) < 0)
         warning("%s", err);
     else
-        add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "artifacts"), cJSON_CreateString(rel));
+        json_add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "artifacts"), cJSON_CreateString(rel));
     free(rel);
 }
 

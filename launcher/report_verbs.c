@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,32 +30,22 @@ static char *word(char **rest)
     return w;
 }
 
-static int fail(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 static int do_scalar(struct run_state *s, char *rest, char *err, size_t errlen)
 {
     char *name = word(&rest), *value = word(&rest), *step = word(&rest);
     char json[NUMTEXT_MAX], *end;
     int is_int;
     if (!name || !value || rest)
-        return fail(err, errlen, "usage: scalar NAME VALUE [STEP]");
+        return error_text(err, errlen, "usage: scalar NAME VALUE [STEP]");
     if (!*name)
-        return fail(err, errlen, "empty metric name");
+        return error_text(err, errlen, "empty metric name");
     if (strlen(name) > METRIC_NAME_MAX)
-        return fail(err, errlen, "metric name '%.40s...' is longer than 200 bytes", name);
+        return error_text(err, errlen, "metric name '%.40s...' is longer than 200 bytes", name);
     if (!numtext_json(value, strlen(value), json, &is_int))
-        return fail(err, errlen, "value '%s' is not a number", value);
+        return error_text(err, errlen, "value '%s' is not a number", value);
     long long st = step ? strtoll(step, &end, 10) : 0;
     if (step && (*end || !*step))
-        return fail(err, errlen, "step '%s' is not an integer", step);
+        return error_text(err, errlen, "step '%s' is not an integer", step);
     char stamp[TIME_ISO_LEN];
     time_iso_now(stamp);
     metrics_add(s->ms, name, strlen(name), json, step != NULL, st, stamp);
@@ -94,12 +83,12 @@ static int do_info(struct run_state *s, char *rest, char *err, size_t errlen)
 {
     char *key = word(&rest);
     if (!key || !rest)
-        return fail(err, errlen, "usage: info KEY JSON");
+        return error_text(err, errlen, "usage: info KEY JSON");
     cJSON *val = json_parse_typed(rest);
     if (!val)
-        return fail(err, errlen, "the value for info '%s' is not valid JSON", key);
+        return error_text(err, errlen, "the value for info '%s' is not valid JSON", key);
     if (json_set_dotted(s->info, key, val) < 0)
-        return fail(err, errlen, "info key '%s' is malformed or crosses a non-object value", key);
+        return error_text(err, errlen, "info key '%s' is malformed or crosses a non-object value", key);
     s->info_dirty = 1;
     return 0;
 }
@@ -108,7 +97,7 @@ static int do_result(struct run_state *s, char *rest, char *err, size_t errlen)
 {
     cJSON *val = rest ? json_parse_typed(rest) : NULL;
     if (!val)
-        return fail(err, errlen, "usage: result JSON (got '%s')", rest ? rest : "");
+        return error_text(err, errlen, "usage: result JSON (got '%s')", rest ? rest : "");
     json_set(s->rec->run, "result", val);
     return 0;
 }
@@ -116,30 +105,20 @@ static int do_result(struct run_state *s, char *rest, char *err, size_t errlen)
 static int absolute_file(const char *path, char *err, size_t errlen)
 {
     if (!path || path[0] != '/')
-        return fail(err, errlen, "path '%s' must be absolute", path ? path : "");
+        return error_text(err, errlen, "path '%s' must be absolute", path ? path : "");
     return 0;
-}
-
-static void add_unique(cJSON *list, cJSON *item)
-{
-    for (cJSON *c = list->child; c; c = c->next)
-        if (cJSON_Compare(c, item, 1)) {
-            cJSON_Delete(item);
-            return;
-        }
-    cJSON_AddItemToArray(list, item);
 }
 
 static int do_artifact(struct run_state *s, char *rest, char *err, size_t errlen)
 {
     char *name = word(&rest);
     if (!name || absolute_file(rest, err, errlen) < 0)
-        return name ? -1 : fail(err, errlen, "usage: artifact NAME|- PATH");
+        return name ? -1 : error_text(err, errlen, "usage: artifact NAME|- PATH");
     if (!strcmp(name, "-"))
         name = strrchr(rest, '/') + 1;
     if (artifact_copy(s->rec->dir, rest, name, err, errlen) < 0)
         return -1;
-    add_unique(cJSON_GetObjectItemCaseSensitive(s->rec->run, "artifacts"), cJSON_CreateString(name));
+    json_add_unique(cJSON_GetObjectItemCaseSensitive(s->rec->run, "artifacts"), cJSON_CreateString(name));
     record_write_run(s->rec);
     return 0;
 }
@@ -156,7 +135,7 @@ static int do_resource(struct run_state *s, char *rest, char *err, size_t errlen
     cJSON *pair = cJSON_CreateArray();
     cJSON_AddItemToArray(pair, cJSON_CreateString(rest));
     cJSON_AddItemToArray(pair, cJSON_CreateString(stored));
-    add_unique(cJSON_GetObjectItemCaseSensitive(s->rec->run, "resources"), pair);
+    json_add_unique(cJSON_GetObjectItemCaseSensitive(s->rec->run, "resources"), pair);
     record_write_run(s->rec);
     return 0;
 }
@@ -174,6 +153,6 @@ int report_apply(void *ctx, char *line, char *err, size_t errlen)
     for (size_t i = 0; verb && i < sizeof(verbs) / sizeof(*verbs); i++)
         if (!strcmp(verb, verbs[i].verb))
             return verbs[i].fn(ctx, rest, err, errlen);
-    return fail(err, errlen, "unknown report '%s'; use scalar, info, result, artifact, resource or sync",
+    return error_text(err, errlen, "unknown report '%s'; use scalar, info, result, artifact, resource or sync",
                 verb ? verb : "");
 }

@@ -35,16 +35,8 @@ static const char *str(const cJSON *o, const char *path)
 
 static cJSON *load(const char *path)
 {
-    FILE *f = fopen(path, "re");
-    if (!f)
-        return NULL;
     struct strbuf sb = STRBUF_INIT;
-    char buf[65536];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-        strbuf_add(&sb, buf, n);
-    fclose(f);
-    cJSON *v = sb.buf ? json_parse_typed(sb.buf) : NULL;
+    cJSON *v = strbuf_read_file(&sb, path) == 0 ? json_parse_typed(sb.buf) : NULL;
     strbuf_release(&sb);
     return v;
 }

@@ -2,6 +2,7 @@
  * It never writes outside [buf, buf+cap) and keeps buf NUL-terminated after every add. */
 #include "strbuf.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,4 +69,21 @@ char *strbuf_detach(struct strbuf *sb)
     sb->buf = NULL;
     sb->len = sb->cap = 0;
     return out;
+}
+
+int strbuf_read_file(struct strbuf *sb, const char *path)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return -1;
+    char buf[65536];
+    size_t n;
+    errno = 0;
+    while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+        strbuf_add(sb, buf, n);
+    int failed = ferror(f), err = errno ? errno : EIO; /* EISDIR for a directory */
+    fclose(f);
+    strbuf_grow(sb, 0);
+    errno = failed ? err : errno;
+    return failed ? -1 : 0;
 }

@@ -21,5 +21,7 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(
 void strbuf_reset(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 char *strbuf_detach(struct strbuf *sb);
+/* Appends the whole file at path (buf is then non-NULL). 0, or -1 with errno. */
+int strbuf_read_file(struct strbuf *sb, const char *path);
 
 #endif

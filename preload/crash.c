@@ -75,58 +75,67 @@ static void match_line(const char *line, void *const *frames, int n, struct sr_c
     }
 }
 
+/* Calls on_line with each line of /proc/self/maps until it returns nonzero. Raw system
+ * calls and stack buffers only: safe in the signal handler. */
+static void each_mapping(int (*on_line)(const char *line, void *ctx), void *ctx)
+{
+    char buf[4096], line[1024];
+    size_t ln = 0;
+    int stop = 0, fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/maps", O_RDONLY | O_CLOEXEC);
+    ssize_t r;
+    while (fd >= 0 && !stop && (r = syscall(SYS_read, fd, buf, sizeof(buf))) > 0)
+        for (ssize_t i = 0; i < r && !stop; i++) {
+            if (buf[i] != '\n' && ln + 1 < sizeof(line)) {
+                line[ln++] = buf[i];
+                continue;
+            }
+            line[ln] = '\0';
+            ln = 0;
+            stop = on_line(line, ctx);
+        }
+    if (fd >= 0)
+        syscall(SYS_close, fd);
+}
+
+struct frame_send {
+    void *const *frames;
+    int n;
+    struct sr_chunker c;
+    char found[MAX_FRAMES];
+};
+
+static int send_matching(const char *line, void *ctx)
+{
+    struct frame_send *f = ctx;
+    match_line(line, f->frames, f->n, &f->c, f->found);
+    return 0;
+}
+
 /* Streams "frame index" NUL "module path" NUL "hex file offset" NUL for every frame, in
  * the order of /proc/self/maps (each frame once; the index gives the call order). */
 static void send_frames(int sig, void *const *frames, int n, const char *origin)
 {
-    struct sr_chunker c = { .type = SR_EV_CRASH, .other = sig, .sent = 0 };
+    struct frame_send f = { .frames = frames, .n = n, .c = { .type = SR_EV_CRASH, .other = sig } };
     if (origin) /* frames from the signal context: no handler or trampoline frames */
-        sr_chunk_add(&c, origin, strlen(origin) + 1);
-    char found[MAX_FRAMES] = { 0 }, buf[4096], line[1024];
-    size_t ln = 0;
-    int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/maps", O_RDONLY | O_CLOEXEC);
-    ssize_t r;
-    while (fd >= 0 && (r = syscall(SYS_read, fd, buf, sizeof(buf))) > 0)
-        for (ssize_t i = 0; i < r; i++) {
-            if (buf[i] != '\n' && ln + 1 < sizeof(line)) {
-                line[ln++] = buf[i];
-                continue;
-            }
-            line[ln] = '\0';
-            match_line(line, frames, n, &c, found);
-            ln = 0;
-        }
-    if (fd >= 0)
-        syscall(SYS_close, fd);
-    sr_chunk_end(&c);
+        sr_chunk_add(&f.c, origin, strlen(origin) + 1);
+    each_mapping(send_matching, &f);
+    sr_chunk_end(&f.c);
 }
 
-/* The mapping of /proc/self/maps that contains addr: [*lo, *hi). 0 if found. */
-static int mapping_of(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+struct span {
+    uintptr_t addr, lo, hi;
+};
+
+static int contains_addr(const char *line, void *ctx)
 {
-    char buf[4096], line[512];
-    size_t ln = 0;
-    int found = -1, fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/maps", O_RDONLY | O_CLOEXEC);
-    ssize_t r;
-    while (fd >= 0 && found < 0 && (r = syscall(SYS_read, fd, buf, sizeof(buf))) > 0)
-        for (ssize_t i = 0; i < r && found < 0; i++) {
-            if (buf[i] != '\n' && ln + 1 < sizeof(line)) {
-                line[ln++] = buf[i];
-                continue;
-            }
-            line[ln] = '\0';
-            ln = 0;
-            const char *p = line;
-            uintptr_t a = hex(&p), b = (p++, hex(&p));
-            if (addr >= a && addr < b) {
-                *lo = a;
-                *hi = b;
-                found = 0;
-            }
-        }
-    if (fd >= 0)
-        syscall(SYS_close, fd);
-    return found;
+    struct span *s = ctx;
+    const char *p = line;
+    uintptr_t a = hex(&p), b = (p++, hex(&p));
+    if (s->addr < a || s->addr >= b)
+        return 0;
+    s->lo = a;
+    s->hi = b;
+    return 1;
 }
 
 enum { MAX_CODE = 128, SCAN_WORDS = 8192 };
@@ -136,31 +145,16 @@ struct code_map {
     int n;
 };
 
-/* The executable file mappings of /proc/self/maps. */
-static void code_mappings(struct code_map *m)
+static int add_code(const char *line, void *ctx)
 {
-    char buf[4096], line[512];
-    size_t ln = 0;
-    int fd = (int)syscall(SYS_openat, AT_FDCWD, "/proc/self/maps", O_RDONLY | O_CLOEXEC);
-    ssize_t r;
-    m->n = 0;
-    while (fd >= 0 && (r = syscall(SYS_read, fd, buf, sizeof(buf))) > 0)
-        for (ssize_t i = 0; i < r; i++) {
-            if (buf[i] != '\n' && ln + 1 < sizeof(line)) {
-                line[ln++] = buf[i];
-                continue;
-            }
-            line[ln] = '\0';
-            ln = 0;
-            const char *p = line;
-            uintptr_t a = hex(&p), b = (p++, hex(&p));
-            if (p[0] == ' ' && p[3] == 'x' && strchr(p, '/') && m->n < MAX_CODE) {
-                m->lo[m->n] = a;
-                m->hi[m->n++] = b;
-            }
-        }
-    if (fd >= 0)
-        syscall(SYS_close, fd);
+    struct code_map *m = ctx;
+    const char *p = line;
+    uintptr_t a = hex(&p), b = (p++, hex(&p));
+    if (p[0] == ' ' && p[3] == 'x' && strchr(p, '/') && m->n < MAX_CODE) { /* " r-xp ... /path" */
+        m->lo[m->n] = a;
+        m->hi[m->n++] = b;
+    }
+    return 0;
 }
 
 /* 1 if ret is in code and the bytes before it are an x86-64 call instruction (call rel32,
@@ -185,8 +179,8 @@ static int return_address(const struct code_map *m, uintptr_t ret)
 /* Return addresses found by scanning the stack from sp (used where frame pointers end). */
 static int scan_stack(uintptr_t sp, uintptr_t hi, void **frames, int n)
 {
-    struct code_map m;
-    code_mappings(&m);
+    struct code_map m = { .n = 0 };
+    each_mapping(add_code, &m);
     const uintptr_t *w = (const uintptr_t *)(sp & ~(uintptr_t)7);
     for (int i = 0; i < SCAN_WORDS && n < MAX_FRAMES && (uintptr_t)(w + i + 1) <= hi; i++)
         if (return_address(&m, w[i]))
@@ -209,11 +203,13 @@ static int walk_frames(const void *uctx, void **frames, int *scanned)
     uintptr_t pc = 0, fp = 0, sp = 0;
     (void)uc;
 #endif
-    uintptr_t lo, hi;
+    struct span stack = { .addr = sp };
     int n = 0;
     frames[n++] = (void *)pc;
-    if (mapping_of(sp, &lo, &hi) < 0)
+    each_mapping(contains_addr, &stack);
+    if (!stack.hi)
         return n;
+    uintptr_t lo = stack.lo, hi = stack.hi;
     while (n < MAX_FRAMES && fp >= sp && fp >= lo && fp + 2 * sizeof(uintptr_t) <= hi
            && !(fp & (sizeof(uintptr_t) - 1))) {
         uintptr_t next = ((const uintptr_t *)fp)[0], ret = ((const uintptr_t *)fp)[1];

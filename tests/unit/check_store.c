@@ -1,7 +1,8 @@
 /* check_store.c: the metrics store writes Sacred's metrics.json layout from its fragments
- * (across flushes and rebuilds), typed JSON parsing keeps integers, dotted keys nest, and
- * artifact names stay inside the run. */
+ * (across flushes and rebuilds), typed JSON parsing keeps integers, dotted keys nest,
+ * artifact names stay inside the run, and whole files are read into a buffer. */
 #include <check.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,7 @@
 #include "json_parse.h"
 #include "metrics.h"
 #include "report_verbs.h"
+#include "strbuf.h"
 
 static char *slurp(int dirfd, const char *name)
 {
@@ -114,6 +116,29 @@ START_TEST(test_artifact_names)
 }
 END_TEST
 
+START_TEST(test_read_file)
+{
+    char path[] = "/tmp/sr-check-read.XXXXXX";
+    int fd = mkstemp(path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(write(fd, "ab\0c", 4), 4);
+    close(fd);
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addstr(&sb, ">");
+    ck_assert_int_eq(strbuf_read_file(&sb, path), 0);
+    ck_assert_uint_eq(sb.len, 5);
+    ck_assert_mem_eq(sb.buf, ">ab\0c", 6); /* appended, NUL-terminated */
+    unlink(path);
+    strbuf_reset(&sb);
+    errno = 0;
+    ck_assert_int_eq(strbuf_read_file(&sb, path), -1);
+    ck_assert_int_eq(errno, ENOENT);
+    ck_assert_int_eq(strbuf_read_file(&sb, "/tmp"), -1);
+    ck_assert_int_eq(errno, EISDIR);
+    strbuf_release(&sb);
+}
+END_TEST
+
 Suite *store_suite(void);
 Suite *store_suite(void)
 {
@@ -123,6 +148,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, test_typed_parse);
     tcase_add_test(tc, test_dotted_keys);
     tcase_add_test(tc, test_artifact_names);
+    tcase_add_test(tc, test_read_file);
     suite_add_tcase(s, tc);
     return s;
 }
