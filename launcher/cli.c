@@ -86,6 +86,7 @@ static const char usage_text[] =
     "                           ERROR, CRITICAL or a number\n"
     "  -d, --debug              same as --loglevel DEBUG\n"
     "  -P, --priority NUMBER    stored as meta.priority\n"
+    "  -e, --enforce_clean      refuse to start from a git repository with uncommitted changes\n"
     "  -f, --force              accept update keys that no option, placeholder or file defines\n"
     "  -p, --print-config       print the configuration, then run\n"
     "  -h, --help               show this help\n"
@@ -195,7 +196,7 @@ static void handle(struct options *o, int c, const char *arg)
     case 'd': o->debug = 1; o->loglevel = LOG_DEBUG; break;
     case 'P': o->priority_str = arg; o->priority = parse_number(arg, "--priority"); break;
     case 'f': o->force = 1; break;
-    case 'e': refuse("-e/--enforce_clean", "git repository tracking is not implemented yet");
+    case 'e': o->enforce_clean = 1; break;
     case 'p': o->print_config = 1; break;
     case 'q': refuse("-q/--queue", "queued runs are not implemented");
     case 'm': refuse("-m/--mongo_db", "only the file storage (-F) is implemented");
@@ -377,7 +378,7 @@ cJSON *cli_meta_options(const struct options *o)
     cJSON_AddItemToObject(m, "--capture", str_or_null(o->capture_str));
     cJSON_AddItemToObject(m, "--comment", str_or_null(o->comment));
     cJSON_AddBoolToObject(m, "--debug", o->debug);
-    cJSON_AddFalseToObject(m, "--enforce_clean");
+    cJSON_AddBoolToObject(m, "--enforce_clean", o->enforce_clean);
     cJSON_AddItemToObject(m, "--file_storage", str_or_null(o->storage));
     cJSON_AddBoolToObject(m, "--force", o->force);
     cJSON_AddFalseToObject(m, "--help");

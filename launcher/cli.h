@@ -37,6 +37,7 @@ struct options {
     const char *result_metric;  /* --result METRIC */
     int no_sys_metrics;         /* --no-sys-metrics */
     int force;                  /* -f: accept update keys nothing defines */
+    int enforce_clean;          /* -e: refuse to start from a dirty repository */
     int print_config;           /* -p: print the configuration, then run */
     int no_with;                /* --no-with: "with" is an ordinary argument */
     const char *command;        /* print_config, save_config, or NULL (run) */

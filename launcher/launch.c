@@ -162,6 +162,22 @@ static void hash_early(void *ctx, const char *path)
         hasher_offer(&l->hasher, path);
 }
 
+/* -e/--enforce_clean, as in Sacred: no run from a repository with uncommitted changes
+ * (the main script's, else the working directory's; untracked files do not count). */
+static void refuse_dirty(const struct target *t, const char *cwd)
+{
+    cJSON *repos = run_repositories(t, cwd);
+    const cJSON *r = cJSON_GetArrayItem(repos, 0);
+    if (r && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "dirty"))) {
+        char url[PATH_MAX];
+        snprintf(url, sizeof(url), "%s", cJSON_GetObjectItemCaseSensitive(r, "url")->valuestring);
+        cJSON_Delete(repos);
+        die("the repository %s has uncommitted changes; commit or stash them, or run without "
+            "-e/--enforce_clean", url);
+    }
+    cJSON_Delete(repos);
+}
+
 /* Configuration, program and preload library; commands that run nothing end here.
  * Returns -1 to go on with the run, else an exit status. */
 static int resolve(struct launch *l)
@@ -191,6 +207,8 @@ static int resolve(struct launch *l)
         die("--base-dir '%s': %s; give an existing directory", base, strerror(errno));
     if (l->opt->command)
         return print_dependencies(&l->tgt, l->cwd);
+    if (l->opt->enforce_clean)
+        refuse_dirty(&l->tgt, l->cwd);
     l->lib = find_preload();
     l->name = l->opt->name ? xstrdup(l->opt->name) : target_experiment_name(&l->tgt, l->opt->argv[0]);
     log_setup(l->opt->loglevel, l->name);

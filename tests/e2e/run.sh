@@ -737,6 +737,18 @@ t_print_dependencies() {
     [ ! -e repo/runs ] || fail "print_dependencies created a run"
 }
 
+t_enforce_clean_refuses_a_dirty_repository() {
+    git init -q repo && printf 'print("hi")\n' > repo/fit.py
+    (cd repo && git add fit.py && git -c user.email=t@t -c user.name=t commit -qm one) || return
+    printf 'scratch\n' > repo/notes.txt # untracked: clean, as in Sacred
+    (cd repo && "$SR" -F ../logs -l ERROR --no-sys-metrics -e python3 fit.py) > out || fail "status $?" || return
+    chk logs/1 'r["meta"]["options"]["--enforce_clean"] is True' 'not r["experiment"]["repositories"][0]["dirty"]' || return
+    printf 'print("changed")\n' > repo/fit.py
+    (cd repo && "$SR" -F ../logs -l ERROR --no-sys-metrics -e python3 fit.py) > out 2> err
+    [ $? -eq 125 ] && [ "$(wc -l < err)" -eq 1 ] && grep -q "uncommitted changes" err \
+        && [ ! -s out ] && [ ! -e logs/2 ] || fail "$(cat err)"
+}
+
 t_rerun_reproduces_and_reports_changes() {
     git init -q repo
     printf 'import os, sys\nprint("run", sys.argv[1:], os.environ["lr"], os.environ.get("MY_TOKEN"))\n' > repo/fit.py
