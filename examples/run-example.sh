@@ -4,9 +4,9 @@
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$ROOT/build/examples"
-cc -O2 -o "$ROOT/build/examples/train" "$ROOT/examples/train.c"
+cc -g -O2 -o "$ROOT/build/examples/train" "$ROOT/examples/train.c" # -g: train.c becomes a source
 cd "$ROOT/examples"
-"$ROOT/build/sacred-run" -F runs -c "example run" "$ROOT/build/examples/train" --epochs 3 --lr 0.2
+"$ROOT/build/sacred-run" -F runs -c "example run" --base-dir "$ROOT" "$ROOT/build/examples/train" --epochs 3 --lr 0.2
 run=$(ls runs | grep -E '^[0-9]+$' | sort -n | tail -1)
 echo
 echo "Recorded in examples/runs/$run:"
@@ -15,4 +15,5 @@ echo
 echo "cout.txt (progress bars filtered as Sacred does):"
 cat "runs/$run/cout.txt"
 echo
+echo "sources: $(sed -n 's|^ *"\(_sources/[^"]*\)"$|\1|p' "runs/$run/run.json" | tr '\n' ' ')"
 echo "status: $(sed -n 's/^  "status": "\(.*\)",*$/\1/p' "runs/$run/run.json")"
