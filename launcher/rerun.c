@@ -147,14 +147,25 @@ static void push(char ***v, size_t *n, const char *s)
 /* sacred-run's own options as recorded in meta.options. */
 static void recorded_options(const cJSON *opts, char ***v, size_t *n)
 {
-    static const char *const valued[] = { "--beat-interval", "--capture", "--name", "--comment", "--result" };
-    static const char *const flags[] = { "--no-filter", "--no-default-metrics", "--no-sys-metrics" };
-    static const char *const lists[] = { "--metric", "--env-allow", "--env-deny" };
+    static const char *const valued[] = { "--beat-interval", "--capture", "--name", "--comment",
+                                          "--result", "--base-dir" };
+    static const char *const sizes[] = { "--resource-limit", "--artifact-limit" };
+    static const char *const flags[] = { "--no-filter", "--no-default-metrics", "--no-sys-metrics",
+                                         "--no-files" };
+    static const char *const lists[] = { "--metric", "--env-allow", "--env-deny", "--source",
+                                         "--exclude", "--include", "--artifact" };
     for (size_t i = 0; i < sizeof(valued) / sizeof(*valued); i++) {
         const char *s = str(opts, valued[i]);
         if (s) {
             push(v, n, valued[i]);
             push(v, n, s);
+        }
+    }
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(*sizes); i++) {
+        const cJSON *k = item(opts, sizes[i]); /* an integer: a json_int (raw) node */
+        if (cJSON_IsRaw(k)) {
+            push(v, n, sizes[i]);
+            push(v, n, k->valuestring);
         }
     }
     for (size_t i = 0; i < sizeof(flags) / sizeof(*flags); i++)

@@ -753,14 +753,17 @@ t_rerun_reproduces_and_reports_changes() {
     git init -q repo
     printf 'import os, sys\nprint("run", sys.argv[1:], os.environ["lr"], os.environ.get("MY_TOKEN"))\n' > repo/fit.py
     (cd repo && git add fit.py && git -c user.email=t@t -c user.name=t commit -qm one) || return
-    (cd repo && MY_TOKEN=t1 "$SR" -F ../logs -l ERROR --no-sys-metrics -c keep python3 fit.py --lr 0.1 with lr=0.5 seed=3) > out1 || return
+    (cd repo && MY_TOKEN=t1 "$SR" -F ../logs -l ERROR --no-sys-metrics -c keep \
+        --exclude '*.txt' --artifact '*.out' --resource-limit 2K python3 fit.py --lr 0.1 with lr=0.5 seed=3) > out1 || return
     MY_TOKEN=t1 "$SR" -F logs -l ERROR rerun 1 > out2 2> err || fail "rerun status $?: $(cat err)" || return
     cmp -s out1 out2 || fail "different output: $(cat out1 out2)" || return
     grep -q "MY_TOKEN" err || fail "no warning about the redacted variable" || return
     chk logs/2 'r["meta"]["rerun_of"]["id"] == "1" and r["meta"]["rerun_of"]["run_dir"].endswith("/logs/1")' \
         'cfg == json.load(open("logs/1/config.json"))' 'cout == open("logs/1/cout.txt", "rb").read()' \
         'r["program"]["cwd"].endswith("/repo") and r["meta"]["comment"] == "keep"' \
-        'r["meta"]["options"]["--no-sys-metrics"] is True' || return
+        'r["meta"]["options"]["--no-sys-metrics"] is True' \
+        'all(r["meta"]["options"][k] == json.load(open("logs/1/run.json"))["meta"]["options"][k] for k in ("--exclude", "--artifact", "--resource-limit"))' \
+        'r["meta"]["options"]["--resource-limit"] == 2048' || return
     MY_TOKEN=t1 "$SR" -F logs --check rerun 1 > out 2> err || return
     grep -q "no differences found" out || fail "unexpected: $(cat out err)" || return
     "$SR" -F logs --check rerun 1 2>&1 | grep -q "not set now (left out): MY_TOKEN" || fail "missing token not reported" || return
