@@ -749,6 +749,15 @@ t_enforce_clean_refuses_a_dirty_repository() {
         && [ ! -s out ] && [ ! -e logs/2 ] || fail "$(cat err)"
 }
 
+t_installed_copy_finds_its_library() { # make install/uninstall with DESTDIR
+    make -s -C "$ROOT" install PREFIX=/usr/local DESTDIR="$PWD/inst" > /dev/null || return
+    "$PWD/inst/usr/local/bin/sacred-run" -F logs -l ERROR --no-sys-metrics /bin/echo hi > out || return
+    grep -qx hi out && [ -f inst/usr/local/include/sacred-report.h ] || fail "$(cat out)" || return
+    chk logs/1 'r["program"]["preload"] == "active" and r["program"]["instrumented"]' || return
+    make -s -C "$ROOT" uninstall PREFIX=/usr/local DESTDIR="$PWD/inst" > /dev/null || return
+    [ -z "$(find inst -type f)" ] || fail "left after uninstall: $(find inst -type f)"
+}
+
 t_rerun_reproduces_and_reports_changes() {
     git init -q repo
     printf 'import os, sys\nprint("run", sys.argv[1:], os.environ["lr"], os.environ.get("MY_TOKEN"))\n' > repo/fit.py
