@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "nameindex.h"
+
 struct file_use {
     char *path;  /* absolute */
     int bits;    /* SR_FILE_READ | SR_FILE_WRITE */
@@ -13,7 +15,7 @@ struct file_use {
 struct files {
     struct file_use *f;
     size_t n, cap;
-    size_t *slot, nslot;
+    struct name_index index; /* path -> position in f */
     char **renames; /* from, to, from, to, ... in order */
     size_t nrenames;
 };
@@ -23,6 +25,8 @@ void files_add(struct files *fs, const char *path, int bits);
 void files_rename(struct files *fs, const char *from, const char *to);
 /* Bits recorded for path, 0 if none. */
 int files_bits(const struct files *fs, const char *path);
+/* Orders the files by path, as Sacred lists sources (lookups keep working). */
+void files_sort(struct files *fs);
 void files_release(struct files *fs);
 
 #endif

@@ -28,50 +28,21 @@ void metrics_init(struct metrics *ms, int dirfd)
     clock_gettime(CLOCK_MONOTONIC, &ms->last_write);
 }
 
-static size_t hash(const char *s, size_t n)
-{
-    size_t h = 1469598103934665603u;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211u;
-    return h;
-}
-
-static void rehash(struct metrics *ms)
-{
-    free(ms->slot);
-    ms->nslot = ms->nslot ? ms->nslot * 2 : 64;
-    ms->slot = xcalloc(ms->nslot, sizeof(*ms->slot));
-    for (size_t i = 0; i < ms->n; i++) {
-        size_t h = hash(ms->m[i].name, strlen(ms->m[i].name)) & (ms->nslot - 1);
-        while (ms->slot[h])
-            h = (h + 1) & (ms->nslot - 1);
-        ms->slot[h] = i + 1;
-    }
-}
-
 static struct metric *lookup(struct metrics *ms, const char *name, size_t nlen, int create)
 {
-    if (!ms->nslot)
-        rehash(ms);
-    size_t h = hash(name, nlen) & (ms->nslot - 1);
-    for (; ms->slot[h]; h = (h + 1) & (ms->nslot - 1)) {
-        struct metric *m = &ms->m[ms->slot[h] - 1];
-        if (!strncmp(m->name, name, nlen) && m->name[nlen] == '\0')
-            return m;
-    }
+    long at = name_index_get(&ms->index, name, nlen);
+    if (at >= 0)
+        return &ms->m[at];
     if (!create)
         return NULL;
     if (ms->n == ms->cap) {
         ms->cap = ms->cap ? ms->cap * 2 : 16;
         ms->m = xrealloc(ms->m, ms->cap * sizeof(*ms->m));
     }
-    struct metric *m = &ms->m[ms->n++];
+    struct metric *m = &ms->m[ms->n];
     memset(m, 0, sizeof(*m));
     m->name = xstrndup(name, nlen);
-    if (2 * ms->n > ms->nslot)
-        rehash(ms);
-    else
-        ms->slot[h] = ms->n;
+    name_index_put(&ms->index, m->name, ms->n++);
     return m;
 }
 
@@ -265,6 +236,6 @@ void metrics_release(struct metrics *ms, int remove_fragments)
     if (remove_fragments)
         unlinkat(ms->dirfd, FRAG_DIR, AT_REMOVEDIR);
     free(ms->m);
-    free(ms->slot);
+    name_index_release(&ms->index);
     memset(ms, 0, sizeof(*ms));
 }

@@ -9,6 +9,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "nameindex.h"
 #include "numtext.h"
 #include "strbuf.h"
 
@@ -24,7 +25,7 @@ struct metric {
 struct metrics {
     struct metric *m;
     size_t n, cap;
-    size_t *slot, nslot;           /* open-addressing index: slot holds index + 1 */
+    struct name_index index;       /* name -> position in m */
     int dirfd;                     /* the run directory */
     size_t pending;                /* bytes waiting in frag buffers */
     unsigned long long points, since_write;

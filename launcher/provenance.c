@@ -22,7 +22,6 @@
 #include "sources.h"
 #include "sr_protocol.h"
 #include "timefmt.h"
-#include "utf8.h"
 
 static const char *const system_prefixes[] = {
     "/usr/", "/lib/", "/lib32/", "/lib64/", "/bin/", "/sbin/", "/etc/", "/proc/", "/sys/",
@@ -212,11 +211,6 @@ static void follow_renames(struct files *fs)
             files_add(fs, fs->renames[i + 1], SR_FILE_WRITE);
 }
 
-static int by_path(const void *a, const void *b)
-{
-    return utf8_cmp(((const struct file_use *)a)->path, ((const struct file_use *)b)->path);
-}
-
 int provenance_wanted(const struct provenance *p, const struct record *r, const char *path)
 {
     return !excluded(p, r, path);
@@ -225,11 +219,7 @@ int provenance_wanted(const struct provenance *p, const struct record *r, const 
 void provenance_record(const struct provenance *p, struct files *fs, struct record *r)
 {
     follow_renames(fs);
-    if (fs->n) /* Sacred lists sources by path */
-        qsort(fs->f, fs->n, sizeof(*fs->f), by_path);
-    free(fs->slot); /* the index is stale after sorting; reads below go by position */
-    fs->slot = NULL;
-    fs->nslot = 0;
+    files_sort(fs); /* Sacred lists sources by path */
     json_set(r->run, "resource_files", cJSON_CreateArray());
     for (size_t i = 0; i < fs->n; i++) {
         const char *path = fs->f[i].path;

@@ -1,6 +1,7 @@
 /* check_store.c: the metrics store writes Sacred's metrics.json layout from its fragments
  * (across flushes and rebuilds), typed JSON parsing keeps integers, dotted keys nest,
- * artifact names stay inside the run, and whole files are read into a buffer. */
+ * artifact names stay inside the run, whole files are read into a buffer, and the name
+ * index finds every name it was given, by length-bounded key, across its growth. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -13,6 +14,7 @@
 #include "json.h"
 #include "json_parse.h"
 #include "metrics.h"
+#include "nameindex.h"
 #include "report_verbs.h"
 #include "strbuf.h"
 
@@ -139,6 +141,27 @@ START_TEST(test_read_file)
 }
 END_TEST
 
+START_TEST(test_name_index)
+{
+    enum { N = 1000 };
+    static char names[N][16];
+    struct name_index ix = { NULL, 0, 0 };
+    ck_assert_int_eq(name_index_get(&ix, "a", 1), -1);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(names[i], sizeof(names[i]), "m%zu", i);
+        name_index_put(&ix, names[i], i);
+    }
+    for (size_t i = 0; i < N; i++)
+        ck_assert_int_eq(name_index_get(&ix, names[i], strlen(names[i])), (long)i);
+    ck_assert_int_eq(name_index_get(&ix, "m12=0.5", 3), 12); /* "m12" within a longer text */
+    ck_assert_int_eq(name_index_get(&ix, "m1", 1), -1);      /* "m" is no name */
+    ck_assert_int_eq(name_index_get(&ix, "m1000", 5), -1);
+    ck_assert_uint_ge(ix.nslot, 2 * ix.n);
+    name_index_release(&ix);
+    ck_assert_int_eq(name_index_get(&ix, "m1", 2), -1);
+}
+END_TEST
+
 Suite *store_suite(void);
 Suite *store_suite(void)
 {
@@ -149,6 +172,7 @@ Suite *store_suite(void)
     tcase_add_test(tc, test_dotted_keys);
     tcase_add_test(tc, test_artifact_names);
     tcase_add_test(tc, test_read_file);
+    tcase_add_test(tc, test_name_index);
     suite_add_tcase(s, tc);
     return s;
 }
