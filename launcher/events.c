@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -20,6 +19,7 @@
 #include "sr_protocol.h"
 #include "symbolize.h"
 #include "timefmt.h"
+#include "unixsock.h"
 
 int events_open(struct events *ev)
 {
@@ -33,14 +33,8 @@ int events_open(struct events *ev)
         return -1;
     }
     ev->path = xasprintf("%s/events", ev->dir);
-    struct sockaddr_un a = { .sun_family = AF_UNIX };
-    if (strlen(ev->path) >= sizeof(a.sun_path)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    strcpy(a.sun_path, ev->path);
-    ev->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (ev->fd < 0 || bind(ev->fd, (struct sockaddr *)&a, sizeof(a)) < 0)
+    ev->fd = unix_socket_bound(ev->path, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (ev->fd < 0)
         return -1;
     int size = 4 << 20;
     setsockopt(ev->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));

@@ -8,12 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "error.h"
 #include "io.h"
 #include "strbuf.h"
+#include "unixsock.h"
 
 #define REPORT_ENV "SACRED_REPORT_SOCKET"
 
@@ -86,22 +86,6 @@ static int build_line(int argc, char **argv, struct strbuf *sb)
     return 0;
 }
 
-static int connect_report(const char *path)
-{
-    struct sockaddr_un a = { .sun_family = AF_UNIX };
-    if (strlen(path) >= sizeof(a.sun_path)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    strcpy(a.sun_path, path);
-    int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd >= 0 && connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
-        close(fd);
-        return -1;
-    }
-    return fd;
-}
-
 /* Reads the launcher's replies up to "ok N"; prints errors; returns how many. */
 static int read_replies(int fd)
 {
@@ -144,7 +128,7 @@ int log_command(int argc, char **argv)
         strbuf_release(&line);
         return 0;
     }
-    int fd = connect_report(path);
+    int fd = unix_socket_connected(path, SOCK_STREAM | SOCK_CLOEXEC);
     if (fd < 0) {
         fprintf(stderr, "sacred-run log: the run's launcher is gone (%s); nothing recorded\n",
                 strerror(errno));

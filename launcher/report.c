@@ -8,10 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 #include "error.h"
+#include "unixsock.h"
 
 enum { LINE_MAX_BYTES = 1 << 20, READ_CHUNK = 65536 };
 
@@ -19,14 +19,8 @@ int report_open(struct report_server *rs, const char *dir)
 {
     memset(rs, 0, sizeof(*rs));
     rs->path = xasprintf("%s/report", dir);
-    struct sockaddr_un a = { .sun_family = AF_UNIX };
-    if (strlen(rs->path) >= sizeof(a.sun_path)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    strcpy(a.sun_path, rs->path);
-    rs->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (rs->lfd < 0 || bind(rs->lfd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(rs->lfd, 128) < 0)
+    rs->lfd = unix_socket_bound(rs->path, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (rs->lfd < 0 || listen(rs->lfd, 128) < 0)
         return -1;
     return 0;
 }
