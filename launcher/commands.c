@@ -61,7 +61,7 @@ static void print_repositories(const cJSON *repos, int colour)
     }
 }
 
-int print_dependencies(const struct target *t, const char *cwd)
+int print_dependencies(const struct target *t, const char *base_dir)
 {
     char md5[33];
     struct elf_deps deps;
@@ -76,21 +76,21 @@ int print_dependencies(const struct target *t, const char *cwd)
     }
     printf("\nSources:\n");
     if (t->main_is_source) {
-        char *rel = path_relative_to(t->mainfile, cwd);
+        char *rel = path_relative_to(t->mainfile, base_dir);
         printf("  %-43s  %s\n", rel, md5_file(t->mainfile, md5) == 0 ? md5 : "(unreadable)");
         free(rel);
     }
-    cJSON *repos = run_repositories(t, cwd);
+    cJSON *repos = run_repositories(t, base_dir);
     print_repositories(repos, isatty(STDOUT_FILENO));
     cJSON_Delete(repos);
     printf("\n");
     return 0;
 }
 
-cJSON *run_repositories(const struct target *t, const char *cwd)
+cJSON *run_repositories(const struct target *t, const char *base_dir)
 {
     cJSON *list = cJSON_CreateArray();
-    char *dir = xstrdup(t->main_is_source ? t->mainfile : cwd);
+    char *dir = xstrdup(t->main_is_source ? t->mainfile : base_dir);
     if (t->main_is_source)
         *strrchr(dir, '/') = '\0';
     cJSON *r = git_repository(*dir ? dir : "/");

@@ -14,11 +14,11 @@ int run_command(struct options *opt);
 
 /* print_dependencies: the executable and its MD5, the shared libraries it will load with
  * their versions, the main source file and its MD5, the git state. Returns 0. */
-int print_dependencies(const struct target *t, const char *cwd);
+int print_dependencies(const struct target *t, const char *base_dir);
 
-/* experiment.repositories: the git repository of the main file's directory (or of cwd),
- * listed once. */
-cJSON *run_repositories(const struct target *t, const char *cwd);
+/* experiment.repositories at the start: the git repository of the main file's directory
+ * (or of base_dir), listed once. */
+cJSON *run_repositories(const struct target *t, const char *base_dir);
 
 /* For save_config: removes "config_filename=NAME" from the words after "with" and
  * returns NAME (default "config.json"). */

@@ -133,14 +133,14 @@ static void add_config_meta(cJSON *run, const struct config *cfg, char **given)
 
 /* Facts that cost a few milliseconds (hashing the executable, asking git) are gathered
  * while the program already runs; they reach run.json with the first heartbeat. */
-static void add_program_facts(cJSON *run, const struct target *t, const char *cwd)
+static void add_program_facts(cJSON *run, const struct target *t, const char *base_dir, cJSON *repos)
 {
     char md5[33];
     cJSON *prog = cJSON_GetObjectItemCaseSensitive(run, "program");
     if (md5_file(t->real, md5) == 0)
         json_set(prog, "md5", cJSON_CreateString(md5));
     json_set(cJSON_GetObjectItemCaseSensitive(run, "experiment"), "repositories",
-             run_repositories(t, cwd));
+             repos ? repos : run_repositories(t, base_dir));
     cJSON *elf = elf_facts(t->interpreter ? t->interpreter : t->real);
     if (elf) /* the executable that runs: the interpreter of a #! script */
         json_set(prog, "elf", elf);
@@ -163,10 +163,11 @@ static void hash_early(void *ctx, const char *path)
 }
 
 /* -e/--enforce_clean, as in Sacred: no run from a repository with uncommitted changes
- * (the main script's, else the working directory's; untracked files do not count). */
-static void refuse_dirty(const struct target *t, const char *cwd)
+ * (the main script's, else the base directory's; untracked files do not count). Returns
+ * the repositories it checked, for the record. */
+static cJSON *clean_repositories(const struct target *t, const char *base_dir)
 {
-    cJSON *repos = run_repositories(t, cwd);
+    cJSON *repos = run_repositories(t, base_dir);
     const cJSON *r = cJSON_GetArrayItem(repos, 0);
     if (r && cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "dirty"))) {
         char url[PATH_MAX];
@@ -175,7 +176,7 @@ static void refuse_dirty(const struct target *t, const char *cwd)
         die("the repository %s has uncommitted changes; commit or stash them, or run without "
             "-e/--enforce_clean", url);
     }
-    cJSON_Delete(repos);
+    return repos;
 }
 
 /* Configuration, program and preload library; commands that run nothing end here.
@@ -206,9 +207,9 @@ static int resolve(struct launch *l)
     if (!realpath(base, l->base_dir))
         die("--base-dir '%s': %s; give an existing directory", base, strerror(errno));
     if (l->opt->command)
-        return print_dependencies(&l->tgt, l->cwd);
+        return print_dependencies(&l->tgt, l->base_dir);
     if (l->opt->enforce_clean)
-        refuse_dirty(&l->tgt, l->cwd);
+        l->repos = clean_repositories(&l->tgt, l->base_dir);
     l->lib = find_preload();
     l->name = l->opt->name ? xstrdup(l->opt->name) : target_experiment_name(&l->tgt, l->opt->argv[0]);
     log_setup(l->opt->loglevel, l->name);
@@ -269,7 +270,8 @@ static void start(struct launch *l)
     half_made = NULL;
     log_msg(LOG_INFO, "Started run with ID \"%s\"", l->rec.id);
     capture_parent(l->cap);
-    add_program_facts(l->rec.run, &l->tgt, l->base_dir);
+    add_program_facts(l->rec.run, &l->tgt, l->base_dir, l->repos);
+    l->repos = NULL; /* the record's now */
     events_add_main(&l->ev, l->child, l->tgt.path, l->opt->argv, l->cwd);
     if (l->ev.files) /* also when it cannot report itself (a static binary) */
         files_add(&l->files, l->tgt.real, SR_FILE_EXEC);

@@ -36,6 +36,7 @@ struct launch {
     struct provenance prov;
     struct md5_cache md5;
     struct hasher hasher;
+    cJSON *repos;             /* with -e: checked before the start, then recorded */
     char *lib, *name;
     struct record rec;
     struct events ev;

@@ -746,7 +746,9 @@ t_enforce_clean_refuses_a_dirty_repository() {
     printf 'print("changed")\n' > repo/fit.py
     (cd repo && "$SR" -F ../logs -l ERROR --no-sys-metrics -e python3 fit.py) > out 2> err
     [ $? -eq 125 ] && [ "$(wc -l < err)" -eq 1 ] && grep -q "uncommitted changes" err \
-        && [ ! -s out ] && [ ! -e logs/2 ] || fail "$(cat err)"
+        && [ ! -s out ] && [ ! -e logs/2 ] || fail "$(cat err)" || return
+    "$SR" -F logs -l ERROR --no-sys-metrics -e --base-dir repo /bin/true 2> err # the base dir's repository
+    [ $? -eq 125 ] && grep -q "uncommitted changes" err && [ ! -e logs/2 ] || fail "--base-dir: $(cat err)"
 }
 
 t_installed_copy_finds_its_library() { # make install/uninstall with DESTDIR
