@@ -38,15 +38,6 @@ static const char *const source_names[] = {
     "Makefile", "makefile", "GNUmakefile", "CMakeLists.txt", "Dockerfile", "Snakefile", "Rakefile",
 };
 
-/* Where the path below dir starts in path (true), or 0 when path is not under dir. */
-static size_t under(const char *path, const char *dir)
-{
-    size_t n = strlen(dir);
-    while (n > 1 && dir[n - 1] == '/')
-        n--;
-    return !strncmp(path, dir, n) && path[n] == '/' ? n + 1 : 0;
-}
-
 static int matches_any(char **globs, int n, const char *rel)
 {
     for (int i = 0; i < n; i++)
@@ -59,7 +50,7 @@ static int matches_any(char **globs, int n, const char *rel)
  * installations, caches and settings rather than the experiment's inputs. */
 static int in_hidden_dir(const struct provenance *p, const char *path)
 {
-    if (under(path, p->base_dir) || under(path, p->cwd))
+    if (path_under(path, p->base_dir) || path_under(path, p->cwd))
         return 0;
     const char *last = strrchr(path, '/');
     for (const char *c = strstr(path, "/."); c && c < last; c = strstr(c + 1, "/."))
@@ -71,7 +62,7 @@ static int in_hidden_dir(const struct provenance *p, const char *path)
  * and hidden directories unless --include names them. */
 static int excluded(const struct provenance *p, const struct record *r, const char *path)
 {
-    if (under(path, r->basedir) || (p->skip_dir && under(path, p->skip_dir))
+    if (path_under(path, r->basedir) || (p->skip_dir && path_under(path, p->skip_dir))
         || matches_any(p->opt->exclude, p->opt->nexclude, path))
         return 1;
     if (matches_any(p->opt->include, p->opt->ninclude, path))
@@ -98,7 +89,7 @@ static int starts_with_shebang(const char *path)
 static int is_source(const struct provenance *p, const char *path)
 {
     const char *base = strrchr(path, '/') + 1, *dot = strrchr(base, '.');
-    size_t rel = under(path, p->base_dir);
+    size_t rel = path_under(path, p->base_dir);
     if (!rel)
         return 0;
     if (matches_any(p->opt->source, p->opt->nsource, path + rel))
@@ -116,7 +107,7 @@ static int is_source(const struct provenance *p, const char *path)
  * (by the path relative to the working directory). */
 static int is_artifact(const struct provenance *p, const char *path)
 {
-    size_t rel = under(path, p->cwd);
+    size_t rel = path_under(path, p->cwd);
     return rel && (!p->opt->nartifact || matches_any(p->opt->artifact, p->opt->nartifact, path + rel));
 }
 
@@ -152,7 +143,7 @@ struct dwarf_ctx {
 static void dwarf_source(void *ctx, const char *path)
 {
     struct dwarf_ctx *d = ctx;
-    if (under(path, d->p->base_dir))
+    if (path_under(path, d->p->base_dir))
         add_source(d->p, d->r, path);
 }
 
@@ -224,7 +215,7 @@ void provenance_record(const struct provenance *p, struct files *fs, struct reco
     for (size_t i = 0; i < fs->n; i++) {
         const char *path = fs->f[i].path;
         struct stat st;
-        if ((fs->f[i].bits & (SR_FILE_LIB | SR_FILE_EXEC)) && under(path, p->base_dir)
+        if ((fs->f[i].bits & (SR_FILE_LIB | SR_FILE_EXEC)) && path_under(path, p->base_dir)
             && (!p->preload || strcmp(path, p->preload)))
             add_dwarf_sources(p, r, path); /* not ours, even when run from our own checkout */
         if (!(fs->f[i].bits & (SR_FILE_READ | SR_FILE_WRITE)) || excluded(p, r, path)

@@ -94,12 +94,15 @@ int store_file(const char *basedir, const char *subdir, const char *path, char *
     return rc;
 }
 
+size_t path_under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    return !strncmp(path, dir, n) && path[n] == '/' ? n + 1 : 0;
+}
+
 char *path_relative_to(const char *path, const char *base)
 {
-    size_t n = strlen(base);
-    while (n > 1 && base[n - 1] == '/')
-        n--;
-    if (!strncmp(path, base, n) && path[n] == '/')
-        return xstrdup(path + n + 1);
-    return xstrdup(path);
+    return xstrdup(path + path_under(path, base));
 }
