@@ -27,14 +27,22 @@ BENCH = os.path.join(ROOT, "build", "bench")
 MB = 1 << 20
 
 
-def build():
+def build_prog(prog, launcher_sources=()):
+    """Compiles scripts/bench/PROG.c (plus the named launcher/*.c) into build/bench/PROG."""
     os.makedirs(BENCH, exist_ok=True)
-    cc = ["cc", "-O2", "-std=c11", "-D_GNU_SOURCE"]
-    subprocess.check_call(cc + ["-o", BENCH + "/spew", ROOT + "/scripts/bench/spew.c"])
-    subprocess.check_call(cc + ["-iquote", ROOT + "/launcher", "-o", BENCH + "/filter_bench",
-                                ROOT + "/scripts/bench/filter_bench.c",
-                                ROOT + "/launcher/bsfilter.c", ROOT + "/launcher/utf8.c",
-                                ROOT + "/launcher/error.c"])
+    subprocess.check_call(["cc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-iquote", ROOT + "/launcher",
+                           "-o", BENCH + "/" + prog, ROOT + "/scripts/bench/%s.c" % prog]
+                          + [ROOT + "/launcher/" + s for s in launcher_sources])
+
+
+def scratch_dir():
+    """A fresh directory on tmpfs where there is one, so storage speed does not count."""
+    return tempfile.mkdtemp(prefix="sacred-bench.", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+
+
+def build():
+    build_prog("spew")
+    build_prog("filter_bench", ("bsfilter.c", "utf8.c", "error.c"))
 
 
 def run(cmd, tty=False):
@@ -81,7 +89,7 @@ def main():
     build()
     if not os.path.exists(SR):
         raise SystemExit("build sacred-run first (make)")
-    shm = tempfile.mkdtemp(prefix="sacred-bench.", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    shm = scratch_dir()
     runs = os.path.join(shm, "runs")
     reps = int(os.environ.get("BENCH_REPS", "3"))
     size = int(os.environ.get("BENCH_MB", "1024")) * MB

@@ -12,10 +12,7 @@ BENCH_REPS pairs (default 3).
 """
 import os
 import shutil
-import statistics
-import subprocess
 import sys
-import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -27,16 +24,10 @@ from importlib import import_module  # noqa: E402
 core = import_module("bench-core")
 
 
-def build():
-    os.makedirs(BENCH, exist_ok=True)
-    cc = ["cc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-iquote", ROOT + "/launcher"]
-    for prog in ("metric_lines", "report_many"):
-        subprocess.check_call(cc + ["-o", BENCH + "/" + prog, ROOT + "/scripts/bench/%s.c" % prog])
-
-
 def main():
-    build()
-    shm = tempfile.mkdtemp(prefix="sacred-bench.", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    for prog in ("metric_lines", "report_many"):
+        core.build_prog(prog)
+    shm = core.scratch_dir()
     runs = os.path.join(shm, "runs")
     reps = int(os.environ.get("BENCH_REPS", "3"))
     lines = int(os.environ.get("BENCH_LINES", "10000000"))

@@ -11,10 +11,8 @@ BENCH_REPS pairs (default 3); BENCH_READ_MB (default 1024).
 """
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 from importlib import import_module
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -24,15 +22,10 @@ SR = core.SR
 BENCH = core.BENCH
 
 
-def build():
-    os.makedirs(BENCH, exist_ok=True)
-    for prog in ("open_close", "read_file"):
-        subprocess.check_call(["cc", "-O2", "-o", BENCH + "/" + prog, ROOT + "/scripts/bench/%s.c" % prog])
-
-
 def main():
-    build()
-    shm = tempfile.mkdtemp(prefix="sacred-bench.", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    for prog in ("open_close", "read_file"):
+        core.build_prog(prog)
+    shm = core.scratch_dir()
     runs = os.path.join(shm, "runs")
     reps = int(os.environ.get("BENCH_REPS", "3"))
     clean = lambda: shutil.rmtree(runs, ignore_errors=True)
