@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "elffile.h"
 #include "error.h"
 #include "json.h"
 #include "runid.h"
@@ -37,47 +38,46 @@ static void dyninfo_release(struct dyninfo *di)
     free(di->soname);
 }
 
-/* Reads the dynamic section of path. */
-static int read_dynamic(const char *path, struct dyninfo *di)
+/* Reads the dynamic section of an open ELF file into di (zeroed first). */
+static void dynamic_of(Elf *e, struct dyninfo *di)
 {
     memset(di, 0, sizeof(*di));
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return -1;
-    elf_version(EV_CURRENT);
-    Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-    int rc = -1;
-    if (e && elf_kind(e) == ELF_K_ELF) {
-        rc = 0;
-        di->elf64 = gelf_getclass(e) == ELFCLASS64;
-        for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn));) {
-            GElf_Shdr sh;
-            if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC)
+    di->elf64 = gelf_getclass(e) == ELFCLASS64;
+    for (Elf_Scn *scn = NULL; (scn = elf_nextscn(e, scn));) {
+        GElf_Shdr sh;
+        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC)
+            continue;
+        Elf_Data *data = elf_getdata(scn, NULL);
+        for (size_t i = 0; data && i < sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : 1); i++) {
+            GElf_Dyn dyn;
+            if (!gelf_getdyn(data, (int)i, &dyn))
+                break;
+            const char *s = elf_strptr(e, sh.sh_link, dyn.d_un.d_val);
+            if (!s)
                 continue;
-            Elf_Data *data = elf_getdata(scn, NULL);
-            for (size_t i = 0; data && i < sh.sh_size / (sh.sh_entsize ? sh.sh_entsize : 1); i++) {
-                GElf_Dyn dyn;
-                if (!gelf_getdyn(data, (int)i, &dyn))
-                    break;
-                const char *s = elf_strptr(e, sh.sh_link, dyn.d_un.d_val);
-                if (!s)
-                    continue;
-                if (dyn.d_tag == DT_NEEDED) {
-                    di->needed = xrealloc(di->needed, (di->nneeded + 1) * sizeof(*di->needed));
-                    di->needed[di->nneeded++] = xstrdup(s);
-                } else if (dyn.d_tag == DT_RPATH)
-                    di->rpath = xstrdup(s);
-                else if (dyn.d_tag == DT_RUNPATH)
-                    di->runpath = xstrdup(s);
-                else if (dyn.d_tag == DT_SONAME)
-                    di->soname = xstrdup(s);
-            }
+            if (dyn.d_tag == DT_NEEDED) {
+                di->needed = xrealloc(di->needed, (di->nneeded + 1) * sizeof(*di->needed));
+                di->needed[di->nneeded++] = xstrdup(s);
+            } else if (dyn.d_tag == DT_RPATH)
+                di->rpath = xstrdup(s);
+            else if (dyn.d_tag == DT_RUNPATH)
+                di->runpath = xstrdup(s);
+            else if (dyn.d_tag == DT_SONAME)
+                di->soname = xstrdup(s);
         }
     }
-    if (e)
-        elf_end(e);
-    close(fd);
-    return rc;
+}
+
+/* Reads the dynamic section of path; 0, or -1 (di zeroed) when it is no readable ELF. */
+static int read_dynamic(const char *path, struct dyninfo *di)
+{
+    struct elf_file f;
+    memset(di, 0, sizeof(*di));
+    if (elf_file_open(&f, path) != 1)
+        return -1;
+    dynamic_of(f.e, di);
+    elf_file_close(&f);
+    return 0;
 }
 
 /* Directories from /etc/ld.so.conf and its includes, then the defaults. */
@@ -397,11 +397,11 @@ cJSON *elf_facts(const char *path)
     struct dyninfo di;
     struct stat st;
     char md5[33];
-    if (stat(path, &st) < 0 || read_dynamic(path, &di) < 0)
+    struct elf_file ef;
+    if (stat(path, &st) < 0 || elf_file_open(&ef, path) != 1)
         return NULL;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    Elf *e = fd >= 0 ? elf_begin(fd, ELF_C_READ_MMAP, NULL) : NULL;
-    char *id = e ? build_id(e) : NULL, *interp = e ? interpreter(e) : NULL;
+    dynamic_of(ef.e, &di);
+    char *id = build_id(ef.e), *interp = interpreter(ef.e);
     cJSON *f = cJSON_CreateObject();
     cJSON_AddStringToObject(f, "path", path);
     cJSON_AddItemToObject(f, "size", json_int((long long)st.st_size));
@@ -414,10 +414,7 @@ cJSON *elf_facts(const char *path)
     free(id);
     free(interp);
     dyninfo_release(&di);
-    if (e)
-        elf_end(e);
-    if (fd >= 0)
-        close(fd);
+    elf_file_close(&ef);
     return f;
 }
 

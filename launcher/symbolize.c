@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "elffile.h"
 #include "error.h"
 
 /* The virtual address of file offset off, from the PT_LOAD segment holding it. */
@@ -51,20 +52,16 @@ static char *lookup(Elf *e, Elf64_Word type, GElf_Addr addr, unsigned long *sym_
 
 char *symbolize(const char *module, unsigned long off, unsigned long *sym_off)
 {
-    int fd = open(module, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    struct elf_file f;
+    if (elf_file_open(&f, module) != 1)
         return NULL;
-    elf_version(EV_CURRENT);
-    Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
     char *name = NULL;
     GElf_Addr addr;
-    if (e && elf_kind(e) == ELF_K_ELF && offset_to_vaddr(e, off, &addr) == 0) {
-        name = lookup(e, SHT_SYMTAB, addr, sym_off);
+    if (offset_to_vaddr(f.e, off, &addr) == 0) {
+        name = lookup(f.e, SHT_SYMTAB, addr, sym_off);
         if (!name)
-            name = lookup(e, SHT_DYNSYM, addr, sym_off);
+            name = lookup(f.e, SHT_DYNSYM, addr, sym_off);
     }
-    if (e)
-        elf_end(e);
-    close(fd);
+    elf_file_close(&f);
     return name;
 }

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "elffile.h"
 #include "error.h"
 
 static const char *const interpreters[] = {
@@ -108,29 +109,22 @@ static int search_path(const char *name, char **found)
 /* "active" unless the ELF file cannot take a 64-bit preload library. */
 static const char *elf_preload_state(const char *path)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return "unknown";
-    const char *state = "not-loaded-not-elf";
-    elf_version(EV_CURRENT);
-    Elf *e = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-    if (e && elf_kind(e) == ELF_K_ELF) {
-        size_t n = 0;
-        int has_interp = 0;
-        elf_getphdrnum(e, &n);
-        for (size_t i = 0; i < n; i++) {
-            GElf_Phdr ph;
-            if (gelf_getphdr(e, (int)i, &ph) && ph.p_type == PT_INTERP)
-                has_interp = 1;
-        }
-        if (gelf_getclass(e) != ELFCLASS64)
-            state = "not-loaded-32bit";
-        else
-            state = has_interp ? "active" : "not-loaded-static";
+    struct elf_file f;
+    int kind = elf_file_open(&f, path);
+    if (kind != 1)
+        return kind < 0 ? "unknown" : "not-loaded-not-elf";
+    size_t n = 0;
+    int has_interp = 0;
+    elf_getphdrnum(f.e, &n);
+    for (size_t i = 0; i < n; i++) {
+        GElf_Phdr ph;
+        if (gelf_getphdr(f.e, (int)i, &ph) && ph.p_type == PT_INTERP)
+            has_interp = 1;
     }
-    if (e)
-        elf_end(e);
-    close(fd);
+    const char *state = gelf_getclass(f.e) != ELFCLASS64 ? "not-loaded-32bit"
+                        : has_interp                     ? "active"
+                                                         : "not-loaded-static";
+    elf_file_close(&f);
     return state;
 }
 
