@@ -222,22 +222,17 @@ static char *cache_key(const char *path)
 static int cached_versions(struct elf_deps *out, const char *cache)
 {
     struct strbuf sb = STRBUF_INIT;
-    FILE *f = cache ? fopen(cache, "re") : NULL;
-    char buf[65536];
-    size_t n;
-    while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-        strbuf_add(&sb, buf, n);
-    if (f)
-        fclose(f);
+    if (cache)
+        strbuf_read_file(&sb, cache); /* none yet: every library is missing */
     int missing = 0;
     for (size_t i = 0; i < out->n; i++) {
         if (!out->d[i].path || out->d[i].version)
             continue;
-        char *key = cache_key(out->d[i].path), *hit = key && sb.buf ? strstr(sb.buf, key) : NULL;
-        if (hit && (hit == sb.buf || hit[-1] == '\n')) {
-            hit += strlen(key);
+        char *key = cache_key(out->d[i].path);
+        const char *hit = key ? strbuf_line_value(&sb, key, strlen(key)) : NULL;
+        if (hit)
             out->d[i].version = xstrndup(hit, strcspn(hit, "\n"));
-        } else
+        else
             missing = 1;
         free(key);
     }

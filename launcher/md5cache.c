@@ -15,27 +15,17 @@ void md5_cache_open(struct md5_cache *c, const char *basedir)
     c->text = (struct strbuf)STRBUF_INIT;
     c->added = (struct strbuf)STRBUF_INIT;
     pthread_mutex_init(&c->lock, NULL);
-    FILE *f = fopen(c->path, "re");
-    char buf[65536];
-    size_t n;
-    while (f && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-        strbuf_add(&c->text, buf, n);
-    if (f)
-        fclose(f);
+    strbuf_read_file(&c->text, c->path); /* no cache file yet: an empty one */
 }
 
 static int lookup(const struct strbuf *sb, const char *key, size_t k, char md5[33])
 {
-    for (const char *line = sb->buf; line && *line;) {
-        if (!strncmp(line, key, k) && strlen(line + k) >= 32) {
-            memcpy(md5, line + k, 32);
-            md5[32] = '\0';
-            return 0;
-        }
-        const char *nl = strchr(line, '\n');
-        line = nl ? nl + 1 : NULL;
-    }
-    return -1;
+    const char *v = strbuf_line_value(sb, key, k);
+    if (!v || strcspn(v, "\n") < 32)
+        return -1;
+    memcpy(md5, v, 32);
+    md5[32] = '\0';
+    return 0;
 }
 
 int md5_cache_get(struct md5_cache *c, const char *path, const struct stat *st, char md5[33])

@@ -87,3 +87,14 @@ int strbuf_read_file(struct strbuf *sb, const char *path)
     errno = failed ? err : errno;
     return failed ? -1 : 0;
 }
+
+const char *strbuf_line_value(const struct strbuf *sb, const char *key, size_t k)
+{
+    for (const char *line = sb->buf; line && *line;) {
+        if (!strncmp(line, key, k))
+            return line + k;
+        const char *nl = strchr(line, '\n');
+        line = nl ? nl + 1 : NULL;
+    }
+    return NULL;
+}

@@ -23,5 +23,8 @@ void strbuf_release(struct strbuf *sb);
 char *strbuf_detach(struct strbuf *sb);
 /* Appends the whole file at path (buf is then non-NULL). 0, or -1 with errno. */
 int strbuf_read_file(struct strbuf *sb, const char *path);
+/* For "key value" line files: the value of the first line of sb that starts with
+ * key[0..k) (it runs to the next '\n' or the end), or NULL. */
+const char *strbuf_line_value(const struct strbuf *sb, const char *key, size_t k);
 
 #endif

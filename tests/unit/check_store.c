@@ -1,7 +1,7 @@
 /* check_store.c: the metrics store writes Sacred's metrics.json layout from its fragments
  * (across flushes and rebuilds), typed JSON parsing keeps integers, dotted keys nest,
- * artifact names stay inside the run, whole files are read into a buffer, and the name
- * index finds every name it was given, by length-bounded key, across its growth. */
+ * artifact names stay inside the run, whole files are read into a buffer and searched by
+ * line, and the name index finds every name it was given, by length-bounded key. */
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -137,7 +137,12 @@ START_TEST(test_read_file)
     ck_assert_int_eq(errno, ENOENT);
     ck_assert_int_eq(strbuf_read_file(&sb, "/tmp"), -1);
     ck_assert_int_eq(errno, EISDIR);
+    strbuf_reset(&sb);
+    strbuf_addstr(&sb, "xb 1\nb 2\nb 3");
+    ck_assert_str_eq(strbuf_line_value(&sb, "b ", 2), "2\nb 3"); /* a line's start only, the first */
+    ck_assert_ptr_null(strbuf_line_value(&sb, "c", 1));
     strbuf_release(&sb);
+    ck_assert_ptr_null(strbuf_line_value(&sb, "b", 1));
 }
 END_TEST
 
