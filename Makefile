@@ -18,7 +18,7 @@ LAUNCHER_LIBS := $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 2>
 CHECK_LIBS    := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
 
 B := build
-LAUNCHER_SRC := $(wildcard launcher/*.c)
+LAUNCHER_SRC := $(wildcard launcher/*.c launcher/*/*.c)
 LAUNCHER_LIB_SRC := $(filter-out launcher/main.c,$(LAUNCHER_SRC))
 PRELOAD_SRC  := $(wildcard preload/*.c)
 UNIT_SRC     := $(wildcard tests/unit/*.c)
@@ -61,12 +61,12 @@ $(B)/libsacred-preload.so: $(PRELOAD_OBJ) preload/exports.map
 $(B)/launcher/%.o: launcher/%.c
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE) $(OPT) -iquote preload $(shell pkg-config --cflags libcjson 2>/dev/null) -c -o $@ $<
+	$(Q)$(CC) $(BASE) $(OPT) -iquote launcher -iquote . $(shell pkg-config --cflags libcjson 2>/dev/null) -c -o $@ $<
 
 $(B)/asan/launcher/%.o: launcher/%.c
 	$(call msg,CC-SAN,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE) -O1 $(SAN) -iquote preload $(shell pkg-config --cflags libcjson 2>/dev/null) -c -o $@ $<
+	$(Q)$(CC) $(BASE) -O1 $(SAN) -iquote launcher -iquote . $(shell pkg-config --cflags libcjson 2>/dev/null) -c -o $@ $<
 
 $(B)/preload/%.o: preload/%.c
 	$(call msg,CC,$<)
@@ -76,12 +76,12 @@ $(B)/preload/%.o: preload/%.c
 $(UNIT_BIN): $(UNIT_SRC) $(ASAN_LIB_OBJ)
 	$(call msg,CC-SAN,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE) -O1 $(SAN) -iquote launcher -iquote preload -o $@ $(UNIT_SRC) $(ASAN_LIB_OBJ) $(CHECK_LIBS) $(LAUNCHER_LIBS)
+	$(Q)$(CC) $(BASE) -O1 $(SAN) -iquote launcher -iquote . -o $@ $(UNIT_SRC) $(ASAN_LIB_OBJ) $(CHECK_LIBS) $(LAUNCHER_LIBS)
 
 $(B)/progs/%: tests/e2e/progs/%.c
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -iquote launcher -o $@ $< $(if $(findstring static,$*),-static) $(if $(findstring crash,$*),-fno-omit-frame-pointer) -lpthread
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -iquote launcher/report -o $@ $< $(if $(findstring static,$*),-static) $(if $(findstring crash,$*),-fno-omit-frame-pointer) -lpthread
 
 asan: deps $(B)/asan/sacred-run
 tests: all asan $(UNIT_BIN) $(PROG_BIN)
@@ -101,7 +101,7 @@ install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)
 	install -m 755 $(B)/sacred-run $(DESTDIR)$(BINDIR)/sacred-run
 	install -m 644 $(B)/libsacred-preload.so $(DESTDIR)$(LIBDIR)/libsacred-preload.so
-	install -m 644 launcher/sacred-report.h $(DESTDIR)$(INCDIR)/sacred-report.h
+	install -m 644 launcher/report/sacred-report.h $(DESTDIR)$(INCDIR)/sacred-report.h
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/sacred-run $(DESTDIR)$(LIBDIR)/libsacred-preload.so \

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
-#include "error.h"
-#include "json.h"
+#include "util/error.h"
+#include "json/json.h"
 
 enum {
     OPT_NO_FILTER = 256, OPT_ENV_ALLOW, OPT_ENV_DENY, OPT_VERSION, OPT_METRIC,

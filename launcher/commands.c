@@ -7,13 +7,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "config_file.h"
-#include "config_print.h"
-#include "elfdeps.h"
-#include "error.h"
-#include "gitinfo.h"
-#include "sources.h"
+#include "config/config.h"
+#include "config/config_file.h"
+#include "config/config_print.h"
+#include "prov/elfdeps.h"
+#include "util/error.h"
+#include "prov/gitinfo.h"
+#include "record/sources.h"
 
 const char *take_config_filename(struct options *opt)
 {

@@ -7,7 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
-#include "target.h"
+#include "prov/target.h"
 
 /* Resolves the configuration and carries out opt->command; returns the exit status. */
 int run_command(struct options *opt);

@@ -12,10 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "json.h"
-#include "log.h"
-#include "timefmt.h"
+#include "util/error.h"
+#include "json/json.h"
+#include "util/log.h"
+#include "util/timefmt.h"
 
 enum { TAIL_BYTES = 4096, TAIL_LINES = 10 };
 

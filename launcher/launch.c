@@ -15,17 +15,17 @@
 #include <unistd.h>
 
 #include "commands.h"
-#include "elfdeps.h"
-#include "files.h"
-#include "config_print.h"
-#include "error.h"
+#include "prov/elfdeps.h"
+#include "observe/files.h"
+#include "config/config_print.h"
+#include "util/error.h"
 #include "finish.h"
-#include "json.h"
-#include "log.h"
+#include "json/json.h"
+#include "util/log.h"
 #include "run_json.h"
-#include "sources.h"
-#include "spawn.h"
-#include "sr_protocol.h"
+#include "record/sources.h"
+#include "capture/spawn.h"
+#include "preload/sr_protocol.h"
 
 extern char **environ;
 

@@ -7,22 +7,22 @@
 #include <signal.h>
 #include <time.h>
 
-#include "capture.h"
+#include "capture/capture.h"
 #include "cli.h"
-#include "config.h"
-#include "events.h"
-#include "files.h"
-#include "hasher.h"
-#include "md5cache.h"
-#include "provenance.h"
-#include "measure.h"
-#include "metrics.h"
-#include "record.h"
-#include "report.h"
-#include "report_verbs.h"
+#include "config/config.h"
+#include "observe/events.h"
+#include "observe/files.h"
+#include "observe/hasher.h"
+#include "record/md5cache.h"
+#include "prov/provenance.h"
+#include "capture/measure.h"
+#include "record/metrics.h"
+#include "record/record.h"
+#include "report/report.h"
+#include "report/report_verbs.h"
 #include "supervise.h"
-#include "sysmon.h"
-#include "target.h"
+#include "observe/sysmon.h"
+#include "prov/target.h"
 
 struct launch {
     struct options *opt;

@@ -2,12 +2,12 @@
  * "log" client, "rerun", --metric-test, the commands that run nothing, or a run. */
 #include <string.h>
 
-#include "capture.h"
+#include "capture/capture.h"
 #include "cli.h"
 #include "commands.h"
 #include "launch.h"
-#include "log_cmd.h"
-#include "measure.h"
+#include "report/log_cmd.h"
+#include "capture/measure.h"
 #include "rerun.h"
 
 int main(int argc, char **argv)

@@ -11,12 +11,12 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "gitinfo.h"
-#include "json_parse.h"
-#include "redact.h"
-#include "sources.h"
-#include "strbuf.h"
+#include "util/error.h"
+#include "prov/gitinfo.h"
+#include "json/json_parse.h"
+#include "record/redact.h"
+#include "record/sources.h"
+#include "util/strbuf.h"
 
 static cJSON *item(const cJSON *o, const char *path)
 {

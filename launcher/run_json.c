@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "error.h"
-#include "hostinfo.h"
-#include "json.h"
-#include "redact.h"
-#include "sources.h"
-#include "timefmt.h"
+#include "util/error.h"
+#include "record/hostinfo.h"
+#include "json/json.h"
+#include "record/redact.h"
+#include "record/sources.h"
+#include "util/timefmt.h"
 
 cJSON *run_json_env(const struct options *o, char *const *env)
 {

@@ -6,7 +6,7 @@
 #include <cjson/cJSON.h>
 
 #include "cli.h"
-#include "target.h"
+#include "prov/target.h"
 
 /* sources is the experiment.sources list (taken over). */
 cJSON *run_json_new(const struct options *o, const struct target *t, const char *base_dir,

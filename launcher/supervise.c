@@ -14,10 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "error.h"
-#include "json.h"
-#include "log.h"
-#include "timefmt.h"
+#include "util/error.h"
+#include "json/json.h"
+#include "util/log.h"
+#include "util/timefmt.h"
 
 enum {
     READ_SIZE = 128 * 1024,

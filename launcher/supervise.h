@@ -6,18 +6,18 @@
 #include <signal.h>
 #include <sys/types.h>
 
-#include "bsfilter.h"
-#include "capture.h"
+#include "capture/bsfilter.h"
+#include "capture/capture.h"
 #include "cli.h"
-#include "events.h"
-#include "measure.h"
-#include "record.h"
-#include "report.h"
-#include "report_verbs.h"
-#include "strbuf.h"
-#include "hasher.h"
-#include "provenance.h"
-#include "sysmon.h"
+#include "observe/events.h"
+#include "capture/measure.h"
+#include "record/record.h"
+#include "report/report.h"
+#include "report/report_verbs.h"
+#include "util/strbuf.h"
+#include "observe/hasher.h"
+#include "prov/provenance.h"
+#include "observe/sysmon.h"
 
 struct supervisor {
     const struct options *opt;

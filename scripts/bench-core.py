@@ -30,7 +30,7 @@ MB = 1 << 20
 def build_prog(prog, launcher_sources=()):
     """Compiles scripts/bench/PROG.c (plus the named launcher/*.c) into build/bench/PROG."""
     os.makedirs(BENCH, exist_ok=True)
-    subprocess.check_call(["cc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-iquote", ROOT + "/launcher",
+    subprocess.check_call(["cc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-iquote", ROOT + "/launcher", "-iquote", ROOT + "/launcher/report",
                            "-o", BENCH + "/" + prog, ROOT + "/scripts/bench/%s.c" % prog]
                           + [ROOT + "/launcher/" + s for s in launcher_sources])
 
@@ -42,7 +42,7 @@ def scratch_dir():
 
 def build():
     build_prog("spew")
-    build_prog("filter_bench", ("bsfilter.c", "utf8.c", "error.c"))
+    build_prog("filter_bench", ("capture/bsfilter.c", "util/utf8.c", "util/error.c"))
 
 
 def run(cmd, tty=False):

@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "bsfilter.h"
+#include "capture/bsfilter.h"
 
 static void sink(void *ctx, const char *buf, size_t n)
 {

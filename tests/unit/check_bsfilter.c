@@ -6,9 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "bsfilter.h"
-#include "strbuf.h"
-#include "utf8.h"
+#include "capture/bsfilter.h"
+#include "util/strbuf.h"
+#include "util/utf8.h"
 
 static void collect(void *ctx, const char *buf, size_t n)
 {

@@ -4,10 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "json.h"
-#include "json_parse.h"
-#include "pyliteral.h"
+#include "config/config.h"
+#include "json/json.h"
+#include "json/json_parse.h"
+#include "config/pyliteral.h"
 
 static void expect(const char *in, const char *want_json)
 {

@@ -4,8 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "metric_parse.h"
-#include "numtext.h"
+#include "capture/metric_parse.h"
+#include "json/numtext.h"
 
 static const struct {
     const char *line, *want;

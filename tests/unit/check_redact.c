@@ -1,7 +1,7 @@
 /* check_redact.c: which environment variable names are treated as secrets. */
 #include <check.h>
 
-#include "redact.h"
+#include "record/redact.h"
 
 START_TEST(test_builtin_patterns)
 {

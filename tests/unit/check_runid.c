@@ -9,7 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runid.h"
+#include "record/runid.h"
 
 static char base[64];
 

@@ -10,13 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "artifact.h"
-#include "json.h"
-#include "json_parse.h"
-#include "metrics.h"
-#include "nameindex.h"
-#include "report_verbs.h"
-#include "strbuf.h"
+#include "record/artifact.h"
+#include "json/json.h"
+#include "json/json_parse.h"
+#include "record/metrics.h"
+#include "util/nameindex.h"
+#include "report/report_verbs.h"
+#include "util/strbuf.h"
 
 static char *slurp(int dirfd, const char *name)
 {

@@ -1,0 +1,425 @@
+/* config.c: resolving the configuration. Every failure is a one-line reason for status
+ * 125 before anything runs; without updates the program's argv is left exactly as given. */
+#include "config/config.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "config/config_file.h"
+#include "util/error.h"
+#include "json/json.h"
+#include "config/pyliteral.h"
+#include "report/report_verbs.h"
+#include "util/strbuf.h"
+
+cJSON *config_get(const cJSON *tree, const char *path)
+{
+    char *copy = xstrdup(path), *save = NULL;
+    const cJSON *cur = tree;
+    for (char *part = strtok_r(copy, ".", &save); part && cur; part = strtok_r(NULL, ".", &save))
+        cur = cJSON_IsObject(cur) ? cJSON_GetObjectItemCaseSensitive(cur, part) : NULL;
+    free(copy);
+    return (cJSON *)cur;
+}
+
+char *config_text(const cJSON *v)
+{
+    struct strbuf sb = STRBUF_INIT;
+    if (cJSON_IsString(v))
+        strbuf_addstr(&sb, v->valuestring);
+    else if (!cJSON_IsNull(v))
+        json_print_compact(&sb, v);
+    strbuf_grow(&sb, 0);
+    return strbuf_detach(&sb);
+}
+
+/* Records where key's value came from: "option --lr", "file a.yaml", "update lr=1". */
+static void set_origin(struct config *c, const char *key, const char *what, const char *detail)
+{
+    char *text = xasprintf("%s %s", what, detail);
+    json_set(c->origins, key, cJSON_CreateString(text));
+    free(text);
+}
+
+/* --name VALUE, --name=VALUE, --flag, --no-flag: the program's options as the base. */
+static void read_options(struct config *c, char *const *argv)
+{
+    for (int i = 1; argv[i] && strcmp(argv[i], "--"); i++) {
+        const char *a = argv[i];
+        if (strncmp(a, "--", 2) || !isalpha((unsigned char)a[2]))
+            continue;
+        const char *eq = strchr(a, '='), *next = argv[i + 1];
+        int has_value = eq || (next && (next[0] != '-' || isdigit((unsigned char)next[1])
+                                        || next[1] == '.'));
+        struct argv_option o = { i, eq || !has_value ? -1 : i + 1, NULL, NULL, !has_value };
+        size_t len = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
+        int negated = o.is_flag && !strncmp(a + 2, "no-", 3) && len > 3;
+        o.name = xstrndup(a + 2 + (negated ? 3 : 0), len - (negated ? 3 : 0));
+        o.key = xstrdup(o.name);
+        for (char *k = o.key; *k; k++)
+            if (*k == '-')
+                *k = '_';
+        cJSON *v = o.is_flag ? cJSON_CreateBool(!negated)
+                             : pyliteral_parse_lenient(eq ? eq + 1 : next);
+        if (json_set_dotted(c->tree, o.key, v) < 0)
+            json_set(c->tree, o.key, cJSON_CreateString(a)); /* "--a..b": kept, not nested */
+        set_origin(c, o.key, "option", a);
+        c->opts = xrealloc(c->opts, (c->nopts + 1) * sizeof(*c->opts));
+        c->opts[c->nopts++] = o;
+        if (o.value_index > 0)
+            i++;
+    }
+}
+
+static int is_ident_char(char ch, int first)
+{
+    return isalpha((unsigned char)ch) || ch == '_' || (!first && isdigit((unsigned char)ch));
+}
+
+/* Length of a placeholder "{a.b}" at s, or 0. */
+static size_t placeholder_at(const char *s)
+{
+    size_t i = 1;
+    if (s[0] != '{' || !is_ident_char(s[1], 1))
+        return 0;
+    while (is_ident_char(s[i], 0) || (s[i] == '.' && is_ident_char(s[i + 1], 1)))
+        i++;
+    return s[i] == '}' ? i + 1 : 0;
+}
+
+static void read_placeholders(struct config *c, char *const *argv, cJSON *keys)
+{
+    for (int i = 1; argv[i]; i++)
+        for (const char *p = argv[i]; *p; p++) {
+            size_t n;
+            if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}'))
+                p++;
+            else if ((n = placeholder_at(p))) {
+                char *key = xstrndup(p + 1, n - 2);
+                cJSON_AddItemToArray(keys, cJSON_CreateString(key));
+                if (!config_get(c->tree, key))
+                    set_origin(c, key, "placeholder", key);
+                free(key);
+                p += n - 1;
+            }
+        }
+}
+
+/* Merges src into dst: objects recursively, everything else replaced. */
+static void merge(cJSON *dst, const cJSON *src)
+{
+    for (const cJSON *s = src->child; s; s = s->next) {
+        cJSON *d = cJSON_GetObjectItemCaseSensitive(dst, s->string);
+        if (d && cJSON_IsObject(d) && cJSON_IsObject(s))
+            merge(d, s);
+        else
+            json_set(dst, s->string, cJSON_Duplicate(s, 1));
+    }
+}
+
+static void note_origins(struct config *c, const cJSON *tree, const char *prefix, const char *file)
+{
+    for (const cJSON *s = tree->child; s; s = s->next) {
+        char *key = *prefix ? xasprintf("%s.%s", prefix, s->string) : xstrdup(s->string);
+        set_origin(c, key, "file", file);
+        if (cJSON_IsObject(s) && s->child)
+            note_origins(c, s, key, file);
+        free(key);
+    }
+}
+
+static int load_file(struct config *c, const char *word, char *err, size_t errlen)
+{
+    if (access(word, F_OK) < 0 || !config_file_kind(word))
+        return error_text(err, errlen, "'%s' after 'with' is neither KEY=VALUE nor a .json/.yaml/.yml "
+                    "file; named configs need a Python experiment", word);
+    cJSON *tree = config_file_load(word, err, errlen);
+    if (!tree)
+        return -1;
+    merge(c->tree, tree);
+    note_origins(c, tree, "", word);
+    cJSON_Delete(tree);
+    cJSON_AddItemToArray(c->named, cJSON_CreateString(word));
+    return 0;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(b), *row = xcalloc(n + 1, sizeof(*row));
+    for (size_t j = 0; j <= n; j++)
+        row[j] = j;
+    for (size_t i = 1; a[i - 1]; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= n; j++) {
+            size_t cur = row[j];
+            size_t best = prev + (a[i - 1] != b[j - 1]);
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    size_t d = row[n];
+    free(row);
+    return d;
+}
+
+static const char *nearest_key(const cJSON *origins, const char *key)
+{
+    const char *best = NULL;
+    size_t bestd = (size_t)-1;
+    for (const cJSON *o = origins->child; o; o = o->next) {
+        size_t d = edit_distance(key, o->string);
+        if (d < bestd) {
+            bestd = d;
+            best = o->string;
+        }
+    }
+    return best;
+}
+
+static int env_style(const char *key)
+{
+    int upper = 0;
+    for (const char *p = key; *p; p++) {
+        if (islower((unsigned char)*p) || !is_ident_char(*p, p == key))
+            return 0;
+        upper |= isupper((unsigned char)*p);
+    }
+    return upper;
+}
+
+static const struct argv_option *option_for(const struct config *c, const char *key)
+{
+    for (size_t i = 0; i < c->nopts; i++)
+        if (!strcmp(c->opts[i].key, key))
+            return &c->opts[i];
+    return NULL;
+}
+
+/* KEY=VALUE: checked against what defines keys, then set. */
+static int apply_update(struct config *c, const char *word, const cJSON *known, int force,
+                        char *err, size_t errlen)
+{
+    const char *eq = strchr(word, '=');
+    char *key = xstrndup(word, (size_t)(eq - word)), *ke = key + strlen(key);
+    char *k = key;
+    while (isspace((unsigned char)*k))
+        k++;
+    while (ke > k && isspace((unsigned char)ke[-1]))
+        *--ke = '\0';
+    int rc = -1;
+    cJSON *v = NULL;
+    if (!*k || k[0] == '.' || ke[-1] == '.' || strstr(k, "..")) {
+        error_text(err, errlen, "malformed update '%s': the key before '=' is missing or malformed", word);
+        goto out;
+    }
+    if (!(v = pyliteral_parse(eq + 1, err, errlen))) {
+        char why[256];
+        snprintf(why, sizeof(why), "%s", err);
+        error_text(err, errlen, "malformed update '%s': %s", word, why);
+        goto out;
+    }
+    const struct argv_option *o = option_for(c, k);
+    if (o && o->is_flag && !cJSON_IsBool(v)) {
+        error_text(err, errlen, "update '%s' does not fit: --%s is an on/off option; use true or false", word, o->name);
+        goto out;
+    }
+    if (!force && !config_get(known, k) && !config_get(c->origins, k) && strcmp(k, "seed")
+        && !env_style(k)) {
+        const char *near = nearest_key(c->origins, k);
+        error_text(err, errlen, "unknown configuration key '%s': no program option, placeholder or "
+             "config file defines it%s%s%s; use -f to add it anyway", k, near ? " (did you mean '" : "",
+             near ? near : "", near ? "'?)" : "");
+        goto out;
+    }
+    json_set_dotted(c->updates, k, cJSON_Duplicate(v, 1));
+    if (json_set_dotted(c->tree, k, v) < 0) {
+        v = NULL;
+        error_text(err, errlen, "update '%s' sets a key inside a value that is not a dict", word);
+        goto out;
+    }
+    v = NULL;
+    set_origin(c, k, "update", word);
+    rc = 0;
+out:
+    cJSON_Delete(v);
+    free(key);
+    return rc;
+}
+
+static int apply_with(struct config *c, char *const *words, int force, char *err, size_t errlen)
+{
+    for (size_t i = 0; words && words[i]; i++) {
+        cJSON_AddItemToArray(c->words, cJSON_CreateString(words[i]));
+        if (*words[i] && !strchr(words[i], '=') && load_file(c, words[i], err, errlen) < 0)
+            return -1;
+    }
+    cJSON *known = cJSON_Duplicate(c->tree, 1);
+    for (size_t i = 0; words && words[i]; i++)
+        if (strchr(words[i], '=') && apply_update(c, words[i], known, force, err, errlen) < 0) {
+            cJSON_Delete(known);
+            return -1;
+        }
+    cJSON_Delete(known);
+    return 0;
+}
+
+static void add_seed(struct config *c)
+{
+    if (cJSON_GetObjectItemCaseSensitive(c->tree, "seed"))
+        return;
+    unsigned int r = 0;
+    if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        r = (unsigned int)getpid() * 2654435761u;
+    json_set(c->tree, "seed", json_int(1 + (long long)(r % 1000000000u)));
+    set_origin(c, "seed", "random", "seed");
+}
+
+/* An option whose value the configuration changed gets the new value in place. */
+static int rewrite_options(struct config *c, const cJSON *given, char *err, size_t errlen)
+{
+    for (size_t i = 0; i < c->nopts; i++) {
+        const struct argv_option *o = &c->opts[i];
+        const cJSON *now = config_get(c->tree, o->key), *was = config_get(given, o->key);
+        if (!now || cJSON_Compare(now, was, 1))
+            continue;
+        if (o->is_flag && !cJSON_IsBool(now))
+            return error_text(err, errlen, "'%s' does not fit: --%s is an on/off option", o->key, o->name);
+        char *text = config_text(now), **slot = &c->argv[o->value_index > 0 ? o->value_index : o->index];
+        free(*slot);
+        if (o->is_flag)
+            *slot = xasprintf("--%s%s", cJSON_IsTrue(now) ? "" : "no-", o->name);
+        else if (o->value_index > 0)
+            *slot = xstrdup(text);
+        else
+            *slot = xasprintf("--%s=%s", o->name, text);
+        free(text);
+    }
+    return 0;
+}
+
+/* {key} becomes the key's value; {{ and }} become { and }. */
+static char *fill(const struct config *c, const char *arg, char *err, size_t errlen)
+{
+    struct strbuf sb = STRBUF_INIT;
+    for (const char *p = arg; *p; p++) {
+        size_t n;
+        if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+            strbuf_addch(&sb, *p++);
+        } else if ((n = placeholder_at(p))) {
+            char *key = xstrndup(p + 1, n - 2);
+            const cJSON *v = config_get(c->tree, key);
+            if (!v) {
+                error_text(err, errlen, "placeholder {%s} has no value; set it with 'with %s=...' or "
+                     "write {{%s}} for literal braces", key, key, key);
+                free(key);
+                strbuf_release(&sb);
+                return NULL;
+            }
+            char *text = config_text(v);
+            strbuf_addstr(&sb, text);
+            free(text);
+            free(key);
+            p += n - 1;
+        } else
+            strbuf_addch(&sb, *p);
+    }
+    strbuf_grow(&sb, 0);
+    return strbuf_detach(&sb);
+}
+
+static void add_env(struct config *c, size_t *n, const cJSON *tree, const char *prefix)
+{
+    for (const cJSON *s = tree->child; s; s = s->next) {
+        char *name = *prefix ? xasprintf("%s_%s", prefix, s->string) : xstrdup(s->string);
+        int ok = *name != '\0';
+        for (const char *p = name; *p && ok; p++)
+            ok = is_ident_char(*p, p == name);
+        if (ok) {
+            char *text = config_text(s);
+            c->env = xrealloc(c->env, (*n + 2) * sizeof(*c->env));
+            c->env[(*n)++] = xasprintf("%s=%s", name, text);
+            c->env[*n] = NULL;
+            free(text);
+            if (cJSON_IsObject(s))
+                add_env(c, n, s, name);
+        }
+        free(name);
+    }
+}
+
+int config_resolve(struct config *c, char *const *prog_argv, char *const *with_words,
+                   int with, int force, char *err, size_t errlen)
+{
+    memset(c, 0, sizeof(*c));
+    c->tree = cJSON_CreateObject();
+    c->origins = cJSON_CreateObject();
+    c->updates = cJSON_CreateObject();
+    c->named = cJSON_CreateArray();
+    c->words = cJSON_CreateArray();
+    c->with = with;
+    c->env = xcalloc(1, sizeof(*c->env));
+    size_t argc = 0;
+    while (prog_argv[argc])
+        argc++;
+    c->argv = xcalloc(argc + 1, sizeof(*c->argv));
+    for (size_t i = 0; i < argc; i++)
+        c->argv[i] = xstrdup(prog_argv[i]);
+    read_options(c, prog_argv);
+    cJSON *given = cJSON_Duplicate(c->tree, 1), *keys = cJSON_CreateArray();
+    c->base = cJSON_Duplicate(c->tree, 1); /* the program's own defaults, for print_config */
+    read_placeholders(c, prog_argv, keys);
+    int rc = -1;
+    if (apply_with(c, with_words, force, err, errlen) < 0)
+        goto out;
+    int seed_given = config_get(c->tree, "seed") != NULL;
+    add_seed(c);
+    if (!config_get(c->base, "seed")) /* seed is always there: unmarked, or modified if set */
+        json_set(c->base, "seed", seed_given ? cJSON_CreateNull() : cJSON_Duplicate(config_get(c->tree, "seed"), 1));
+    if (rewrite_options(c, given, err, errlen) < 0)
+        goto out;
+    for (size_t i = 1; i < argc; i++) {
+        char *filled = fill(c, c->argv[i], err, errlen);
+        if (!filled)
+            goto out;
+        free(c->argv[i]);
+        c->argv[i] = filled;
+    }
+    size_t n = 0;
+    add_env(c, &n, c->tree, "");
+    rc = 0;
+out:
+    cJSON_Delete(given);
+    cJSON_Delete(keys);
+    return rc;
+}
+
+void config_release(struct config *c)
+{
+    cJSON_Delete(c->tree);
+    cJSON_Delete(c->base);
+    cJSON_Delete(c->origins);
+    cJSON_Delete(c->updates);
+    cJSON_Delete(c->named);
+    cJSON_Delete(c->words);
+    for (size_t i = 0; i < c->nopts; i++) {
+        free(c->opts[i].name);
+        free(c->opts[i].key);
+    }
+    free(c->opts);
+    for (char **a = c->argv; a && *a; a++)
+        free(*a);
+    free(c->argv);
+    for (char **e = c->env; e && *e; e++)
+        free(*e);
+    free(c->env);
+    memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,443 @@
+/* events.c: receiving preload events and keeping the process table. A malformed or
+ * unexpected datagram is counted and dropped; nothing a process sends can stop the run. */
+#include "observe/events.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/error.h"
+#include "observe/files.h"
+#include "json/json.h"
+#include "preload/sr_protocol.h"
+#include "observe/symbolize.h"
+#include "util/timefmt.h"
+#include "util/unixsock.h"
+
+int events_open(struct events *ev)
+{
+    memset(ev, 0, sizeof(*ev));
+    ev->fd = -1;
+    const char *tmp = getenv("TMPDIR");
+    ev->dir = xasprintf("%s/sacred-run.XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (!mkdtemp(ev->dir)) {
+        free(ev->dir);
+        ev->dir = NULL;
+        return -1;
+    }
+    ev->path = xasprintf("%s/events", ev->dir);
+    ev->fd = unix_socket_bound(ev->path, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (ev->fd < 0)
+        return -1;
+    int size = 4 << 20;
+    setsockopt(ev->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+    return 0;
+}
+
+static struct proc *new_proc(struct events *ev, pid_t pid, pid_t ppid, int64_t t)
+{
+    if (ev->n == ev->cap) {
+        ev->cap = ev->cap ? ev->cap * 2 : 16;
+        ev->procs = xrealloc(ev->procs, ev->cap * sizeof(*ev->procs));
+    }
+    struct proc *p = &ev->procs[ev->n++];
+    memset(p, 0, sizeof(*p));
+    p->pid = pid;
+    p->ppid = ppid;
+    p->start_ns = t;
+    return p;
+}
+
+static long latest(const struct events *ev, pid_t pid)
+{
+    for (size_t i = ev->n; i-- > 0;)
+        if (ev->procs[i].pid == pid && !ev->procs[i].removed)
+            return (long)i;
+    return -1;
+}
+
+static void set_str(char **dst, const char *s)
+{
+    free(*dst);
+    *dst = s ? xstrdup(s) : NULL;
+}
+
+void events_add_main(struct events *ev, pid_t pid, const char *exe, char *const argv[],
+                     const char *cwd)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct proc *p = new_proc(ev, pid, getpid(), (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+    set_str(&p->exe, exe);
+    set_str(&p->cwd, cwd);
+    for (; *argv; argv++)
+        strbuf_add(&p->args, *argv, strlen(*argv) + 1);
+}
+
+static struct assembly *assembly_for(struct events *ev, pid_t sender, int type, int cont)
+{
+    struct assembly *free_slot = NULL;
+    for (size_t i = 0; i < sizeof(ev->asm_) / sizeof(*ev->asm_); i++) {
+        struct assembly *a = &ev->asm_[i];
+        if (a->sender == sender && a->type == type && cont)
+            return a;
+        if (!a->sender && !free_slot)
+            free_slot = a;
+    }
+    if (cont || !free_slot)
+        return NULL;
+    free_slot->sender = sender;
+    free_slot->type = type;
+    return free_slot;
+}
+
+/* The payload of an EXEC or SPAWN is complete: "path NUL args...". */
+static void finish_launch(struct events *ev, const struct sr_event *e, struct strbuf *raw)
+{
+    pid_t pid = e->type == SR_EV_SPAWN ? e->other : e->pid;
+    long i = latest(ev, pid);
+    if (e->type == SR_EV_SPAWN && i >= 0 && ev->procs[i].instrumented)
+        return; /* its hello came first and says more */
+    struct proc *p = new_proc(ev, pid, e->type == SR_EV_SPAWN ? e->pid : e->ppid, e->time_ns);
+    size_t plen = strnlen(raw->buf, raw->len);
+    set_str(&p->exe, raw->buf);
+    if (plen < raw->len)
+        strbuf_add(&p->args, raw->buf + plen + 1, raw->len - plen - 1);
+}
+
+/* The next NUL-terminated string of raw at *off, or NULL at the end. */
+static const char *next_str(const struct strbuf *raw, size_t *off)
+{
+    if (*off >= raw->len)
+        return NULL;
+    const char *s = raw->buf + *off;
+    *off += strnlen(s, raw->len - *off) + 1;
+    return s;
+}
+
+static void add_libs(struct events *ev, const struct strbuf *raw, size_t off)
+{
+    for (const char *lib; ev->files && (lib = next_str(raw, &off));)
+        if (*lib)
+            files_add(ev->files, lib, SR_FILE_LIB);
+}
+
+/* HELLO: exe, cwd, argc, argv..., loaded objects. It completes the entry an exec or spawn
+ * announced, or starts a new one. */
+static void on_hello(struct events *ev, const struct sr_event *e, const struct strbuf *raw)
+{
+    long i = latest(ev, e->pid);
+    struct proc *p = i >= 0 && !ev->procs[i].instrumented ? &ev->procs[i]
+                                                           : new_proc(ev, e->pid, e->ppid, e->time_ns);
+    size_t off = 0;
+    const char *exe = next_str(raw, &off), *cwd = next_str(raw, &off), *argc = next_str(raw, &off);
+    p->instrumented = 1;
+    p->ppid = e->ppid;
+    set_str(&p->exe, exe ? exe : "");
+    if (ev->files && exe && *exe)
+        files_add(ev->files, exe, SR_FILE_EXEC);
+    set_str(&p->cwd, cwd ? cwd : "");
+    strbuf_reset(&p->args);
+    for (long n = argc ? atol(argc) : 0; n > 0; n--) {
+        const char *a = next_str(raw, &off);
+        if (!a)
+            break;
+        strbuf_add(&p->args, a, strlen(a) + 1);
+    }
+    add_libs(ev, raw, off);
+}
+
+static void on_rename(struct events *ev, const struct strbuf *raw)
+{
+    size_t off = 0;
+    const char *from = next_str(raw, &off), *to = next_str(raw, &off);
+    if (ev->files && from && to)
+        files_rename(ev->files, from, to);
+}
+
+static void on_crash(struct events *ev, const struct sr_event *e, const struct strbuf *raw)
+{
+    long i = latest(ev, e->pid);
+    if (i < 0)
+        return;
+    ev->procs[i].crash_signal = e->other;
+    strbuf_reset(&ev->procs[i].crash);
+    strbuf_add(&ev->procs[i].crash, raw->buf, raw->len);
+}
+
+/* A chunked payload is complete. */
+static void on_payload(struct events *ev, const struct sr_event *e, struct strbuf *raw)
+{
+    switch (e->type) {
+    case SR_EV_HELLO: on_hello(ev, e, raw); break;
+    case SR_EV_LIBS: add_libs(ev, raw, 0); break;
+    case SR_EV_RENAME: on_rename(ev, raw); break;
+    case SR_EV_CRASH: on_crash(ev, e, raw); break;
+    default: finish_launch(ev, e, raw); break; /* EXEC, SPAWN */
+    }
+}
+
+static void on_chunk(struct events *ev, const struct sr_event *e, const char *pl)
+{
+    struct assembly *a = assembly_for(ev, e->pid, e->type, e->flags & SR_EVF_CONT);
+    if (!a) {
+        ev->malformed++;
+        return;
+    }
+    strbuf_add(&a->raw, pl, e->len);
+    if (e->flags & SR_EVF_MORE)
+        return;
+    on_payload(ev, e, &a->raw);
+    strbuf_release(&a->raw);
+    a->sender = 0;
+}
+
+static void set_end(struct events *ev, pid_t pid, int st, int64_t t)
+{
+    long i = latest(ev, pid);
+    if (i >= 0 && !ev->procs[i].end_ns) {
+        ev->procs[i].end_ns = t;
+        ev->procs[i].status = st;
+    }
+}
+
+void events_reaped(struct events *ev, pid_t pid, int st)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    set_end(ev, pid, st, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}
+
+/* A fork: the child runs the parent's image until it execs. If the child's own reports
+ * came first, they describe it better and the fork adds nothing. */
+static void on_fork(struct events *ev, const struct sr_event *e)
+{
+    long parent = latest(ev, e->pid);
+    if (parent < 0 || latest(ev, e->other) >= 0)
+        return;
+    struct proc *p = new_proc(ev, e->other, e->pid, e->time_ns);
+    const struct proc *q = &ev->procs[parent]; /* new_proc may have moved the table */
+    set_str(&p->exe, q->exe);
+    set_str(&p->cwd, q->cwd);
+    strbuf_add(&p->args, q->args.buf ? q->args.buf : "", q->args.len);
+    p->instrumented = q->instrumented;
+    p->forked = 1;
+}
+
+static void on_event(struct events *ev, const struct sr_event *e, const char *pl)
+{
+    ev->received++;
+    switch (e->type) {
+    case SR_EV_HELLO:
+    case SR_EV_CRASH:
+    case SR_EV_EXEC:
+    case SR_EV_SPAWN: on_chunk(ev, e, pl); break;
+    case SR_EV_EXEC_FAILED: {
+        long i = latest(ev, e->pid);
+        if (i >= 0 && !ev->procs[i].instrumented)
+            ev->procs[i].removed = 1;
+        break;
+    }
+    case SR_EV_FILE:
+        if (!ev->files || !e->len || pl[e->len - 1] != '\0')
+            break;
+        files_add(ev->files, pl, e->other);
+        if (ev->on_read && e->other == SR_FILE_READ)
+            ev->on_read(ev->read_ctx, pl);
+        break;
+    case SR_EV_RENAME:
+    case SR_EV_LIBS: on_chunk(ev, e, pl); break;
+    case SR_EV_REAPED: set_end(ev, e->other, atoi(pl), e->time_ns); break;
+    case SR_EV_FORK: on_fork(ev, e); break;
+    default: ev->malformed++;
+    }
+}
+
+int events_drain(struct events *ev)
+{
+    int count = 0;
+    union {
+        struct sr_event e;
+        char raw[SR_EVENT_MAX + 1];
+    } u;
+    for (;;) {
+        ssize_t n = recv(ev->fd, u.raw, SR_EVENT_MAX, 0);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return count;
+        count++;
+        if ((size_t)n < sizeof(u.e) || u.e.magic != SR_EVENT_MAGIC
+            || u.e.len != (size_t)n - sizeof(u.e)) {
+            ev->malformed++;
+            continue;
+        }
+        u.raw[n] = '\0';
+        on_event(ev, &u.e, u.raw + sizeof(u.e));
+    }
+}
+
+int events_instrumented(const struct events *ev, pid_t pid)
+{
+    long i = latest(ev, pid);
+    return i >= 0 && ev->procs[i].instrumented;
+}
+
+static cJSON *args_json(const struct strbuf *args)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (size_t off = 0; off < args->len;) {
+        size_t n = strnlen(args->buf + off, args->len - off);
+        cJSON_AddItemToArray(list, json_bytes(args->buf + off, n));
+        off += n + 1;
+    }
+    return list;
+}
+
+enum { MAX_FRAMES = 64 };
+
+/* One traceback line for a frame: '  File "module", in function\n'. A caller's address is
+ * a return address, so the call instruction is one byte before it. */
+static cJSON *frame_line(const char *module, const char *hexoff, int is_caller, int scanned)
+{
+    unsigned long off = strtoul(hexoff, NULL, 16), in = 0;
+    char *fn = symbolize(module, off - (unsigned long)is_caller, &in), *line;
+    const char *mark = scanned ? " [found by stack scan]" : "";
+    if (fn)
+        line = xasprintf("  File \"%s\", in %s (+0x%lx)%s\n", module, fn, in, mark);
+    else
+        line = xasprintf("  File \"%s\", at offset 0x%lx%s\n", module, off, mark);
+    cJSON *item = cJSON_CreateString(line);
+    free(fn);
+    free(line);
+    return item;
+}
+
+static int own_frame(const char *module)
+{
+    return strstr(module, "libsacred-preload") != NULL;
+}
+
+cJSON *events_backtrace(const struct events *ev, pid_t pid, int *sig)
+{
+    long i = latest(ev, pid);
+    if (i < 0 || !ev->procs[i].crash_signal)
+        return NULL;
+    const struct strbuf *raw = &ev->procs[i].crash;
+    const char *mod[MAX_FRAMES] = { 0 }, *off[MAX_FRAMES] = { 0 };
+    int scanned = raw->len >= 8 && !memcmp(raw->buf, "scanned", 8);
+    int from_context = scanned || (raw->len >= 8 && !memcmp(raw->buf, "context", 8));
+    for (size_t p = from_context ? 8 : 0; p < raw->len;) { /* triplets: index, module, offset */
+        const char *f[3];
+        for (int k = 0; k < 3; k++) {
+            f[k] = raw->buf + p;
+            p += strnlen(raw->buf + p, raw->len - p) + 1;
+        }
+        int idx = atoi(f[0]);
+        if (p <= raw->len + 1 && idx >= 0 && idx < MAX_FRAMES) {
+            mod[idx] = f[1];
+            off[idx] = f[2];
+        }
+    }
+    int first = 0; /* skip our handler and the signal trampoline that called it */
+    while (!from_context && first < MAX_FRAMES && mod[first] && own_frame(mod[first]))
+        first++;
+    if (first > 0 && first < MAX_FRAMES && mod[first])
+        first++;
+    cJSON *lines = cJSON_CreateArray();
+    cJSON_AddItemToArray(lines, cJSON_CreateString("Traceback (most recent call last):\n"));
+    int last = first;
+    while (last < MAX_FRAMES && mod[last])
+        last++;
+    for (int k = last - 1; k >= first; k--)
+        cJSON_AddItemToArray(lines, frame_line(mod[k], off[k], k > first, scanned && k > first));
+    *sig = ev->procs[i].crash_signal;
+    return lines;
+}
+
+/* end_time and how it ended: exit_code, or signal (and core_dumped). */
+static void add_end(cJSON *o, const struct proc *p)
+{
+    char when[TIME_ISO_LEN];
+    if (!p->end_ns) {
+        cJSON_AddNullToObject(o, "end_time");
+        return;
+    }
+    struct timespec ts = { p->end_ns / 1000000000, p->end_ns % 1000000000 };
+    time_iso(&ts, when);
+    cJSON_AddStringToObject(o, "end_time", when);
+    if (WIFEXITED(p->status))
+        cJSON_AddItemToObject(o, "exit_code", json_int(WEXITSTATUS(p->status)));
+    else {
+        char *name = xasprintf("SIG%s", sigabbrev_np(WTERMSIG(p->status)) ? sigabbrev_np(WTERMSIG(p->status)) : "?");
+        cJSON_AddStringToObject(o, "signal", name);
+        cJSON_AddBoolToObject(o, "core_dumped", WCOREDUMP(p->status));
+        free(name);
+    }
+}
+
+cJSON *events_processes(const struct events *ev)
+{
+    cJSON *list = cJSON_CreateArray();
+    for (size_t i = 0; i < ev->n; i++) {
+        const struct proc *p = &ev->procs[i];
+        if (p->removed)
+            continue;
+        char when[TIME_ISO_LEN];
+        struct timespec ts = { p->start_ns / 1000000000, p->start_ns % 1000000000 };
+        time_iso(&ts, when);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddItemToObject(o, "pid", json_int(p->pid));
+        cJSON_AddItemToObject(o, "ppid", json_int(p->ppid));
+        cJSON_AddItemToObject(o, "executable", p->exe ? cJSON_CreateString(p->exe) : cJSON_CreateNull());
+        cJSON_AddItemToObject(o, "argv", args_json(&p->args));
+        cJSON_AddItemToObject(o, "cwd", p->cwd && *p->cwd ? cJSON_CreateString(p->cwd) : cJSON_CreateNull());
+        cJSON_AddStringToObject(o, "start_time", when);
+        cJSON_AddBoolToObject(o, "instrumented", p->instrumented);
+        if (p->forked)
+            cJSON_AddTrueToObject(o, "forked");
+        add_end(o, p);
+        int sig;
+        cJSON *bt = events_backtrace(ev, p->pid, &sig);
+        if (bt && &ev->procs[latest(ev, p->pid)] == p) {
+            cJSON *crash = cJSON_AddObjectToObject(o, "crash");
+            char *name = xasprintf("SIG%s", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
+            cJSON_AddStringToObject(crash, "signal", name);
+            cJSON_AddItemToObject(crash, "backtrace", bt);
+            free(name);
+        } else
+            cJSON_Delete(bt);
+        cJSON_AddItemToArray(list, o);
+    }
+    return list;
+}
+
+void events_close(struct events *ev)
+{
+    if (ev->fd >= 0)
+        close(ev->fd);
+    if (ev->path)
+        unlink(ev->path);
+    if (ev->dir)
+        rmdir(ev->dir);
+    for (size_t i = 0; i < ev->n; i++) {
+        free(ev->procs[i].exe);
+        free(ev->procs[i].cwd);
+        strbuf_release(&ev->procs[i].args);
+        strbuf_release(&ev->procs[i].crash);
+    }
+    for (size_t i = 0; i < sizeof(ev->asm_) / sizeof(*ev->asm_); i++)
+        strbuf_release(&ev->asm_[i].raw);
+    free(ev->procs);
+    free(ev->dir);
+    free(ev->path);
+    memset(ev, 0, sizeof(*ev));
+    ev->fd = -1;
+}

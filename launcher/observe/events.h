@@ -1,0 +1,67 @@
+/* events.h: the launcher's end of the event protocol (sr_protocol.h): a datagram socket
+ * in a private directory, and the table of processes the events describe. */
+#ifndef SR_EVENTS_H
+#define SR_EVENTS_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <cjson/cJSON.h>
+
+#include "util/strbuf.h"
+
+struct proc {
+    pid_t pid, ppid;
+    char *exe, *cwd;
+    struct strbuf args; /* NUL-terminated arguments, one after another */
+    int64_t start_ns;
+    int instrumented;   /* the preload library said hello from this image */
+    int removed;        /* an exec that failed */
+    int crash_signal;   /* the signal it crashed of (with a backtrace), or 0 */
+    int64_t end_ns;     /* when it was reaped, or 0 */
+    int forked;         /* a fork of its parent that has not exec'd (same image) */
+    int status;         /* its wait status, when end_ns is set */
+    struct strbuf crash;/* the crash report: "index" NUL "module" NUL "hex offset" NUL ... */
+};
+
+struct assembly {       /* a chunked payload being received */
+    pid_t sender;
+    int type;
+    long proc;          /* index into procs, or -1 to discard */
+    struct strbuf raw;
+};
+
+struct files;
+
+struct events {
+    struct files *files; /* where file and rename reports go (may be NULL) */
+    void (*on_read)(void *ctx, const char *path); /* a file opened for reading only */
+    void *read_ctx;
+    int fd;
+    char *dir, *path;
+    struct proc *procs;
+    size_t n, cap;
+    struct assembly asm_[8];
+    unsigned long received, malformed;
+};
+
+/* Creates the socket in a new 0700 directory under $TMPDIR. 0 or -1 with errno. */
+int events_open(struct events *ev);
+/* Reads every pending event (non-blocking); returns how many. */
+int events_drain(struct events *ev);
+/* Records the main process as the launcher started it (before any event). */
+void events_add_main(struct events *ev, pid_t pid, const char *exe, char *const argv[],
+                     const char *cwd);
+/* Records that pid ended with wait status st (the launcher reaped it). */
+void events_reaped(struct events *ev, pid_t pid, int st);
+/* 1 if pid said hello. */
+int events_instrumented(const struct events *ev, pid_t pid);
+/* The crash backtrace of pid as traceback lines, innermost frame last (Python's order), or
+ * NULL if it reported none; *sig receives the signal. */
+cJSON *events_backtrace(const struct events *ev, pid_t pid, int *sig);
+/* The process list for run.json. */
+cJSON *events_processes(const struct events *ev);
+/* Closes the socket and removes its directory. */
+void events_close(struct events *ev);
+
+#endif

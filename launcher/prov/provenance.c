@@ -1,0 +1,234 @@
+/* provenance.c: classifying the files the tree used. Hashing and copying happen here, in
+ * the launcher after the program ended, never in the hooks. MD5s are cached per storage
+ * by (device, inode, size, mtime), so a large dataset is hashed once across runs. */
+#include "prov/provenance.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "record/artifact.h"
+#include "prov/dependencies.h"
+#include "prov/dwarfsrc.h"
+#include "record/md5cache.h"
+#include "util/error.h"
+#include "prov/gitinfo.h"
+#include "json/json.h"
+#include "record/sources.h"
+#include "preload/sr_protocol.h"
+#include "util/timefmt.h"
+
+static const char *const system_prefixes[] = {
+    "/usr/", "/lib/", "/lib32/", "/lib64/", "/bin/", "/sbin/", "/etc/", "/proc/", "/sys/",
+    "/dev/", "/run/", "/var/lib/", "/var/cache/", "/opt/conda/pkgs/",
+};
+static const char *const interpreter_trees[] = { "/site-packages/", "/dist-packages/", "/lib/python",
+                                                 "/__pycache__/" };
+static const char *const source_exts[] = {
+    "py", "pyx", "sh", "bash", "zsh", "R", "r", "jl", "lua", "pl", "pm", "rb", "js", "mjs", "ts",
+    "m", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "cu", "cuh", "f", "f90", "f95", "go", "rs",
+    "java", "scala", "kt", "swift", "sql", "mk", "cmake", "ipynb",
+};
+static const char *const source_names[] = {
+    "Makefile", "makefile", "GNUmakefile", "CMakeLists.txt", "Dockerfile", "Snakefile", "Rakefile",
+};
+
+static int matches_any(char **globs, int n, const char *rel)
+{
+    for (int i = 0; i < n; i++)
+        if (fnmatch(globs[i], rel, 0) == 0)
+            return 1;
+    return 0;
+}
+
+/* A hidden directory outside the experiment (~/.pyenv, ~/.cache, ~/.local, .venv): tool
+ * installations, caches and settings rather than the experiment's inputs. */
+static int in_hidden_dir(const struct provenance *p, const char *path)
+{
+    if (path_under(path, p->base_dir) || path_under(path, p->cwd))
+        return 0;
+    const char *last = strrchr(path, '/');
+    for (const char *c = strstr(path, "/."); c && c < last; c = strstr(c + 1, "/."))
+        return 1;
+    return 0;
+}
+
+/* Not recorded: our own files and --exclude always; system locations, interpreter trees
+ * and hidden directories unless --include names them. */
+static int excluded(const struct provenance *p, const struct record *r, const char *path)
+{
+    if (path_under(path, r->basedir) || (p->skip_dir && path_under(path, p->skip_dir))
+        || matches_any(p->opt->exclude, p->opt->nexclude, path))
+        return 1;
+    if (matches_any(p->opt->include, p->opt->ninclude, path))
+        return 0;
+    for (size_t i = 0; i < sizeof(system_prefixes) / sizeof(*system_prefixes); i++)
+        if (!strncmp(path, system_prefixes[i], strlen(system_prefixes[i])))
+            return 1;
+    for (size_t i = 0; i < sizeof(interpreter_trees) / sizeof(*interpreter_trees); i++)
+        if (strstr(path, interpreter_trees[i]))
+            return 1;
+    return in_hidden_dir(p, path);
+}
+
+static int starts_with_shebang(const char *path)
+{
+    char b[2];
+    FILE *f = fopen(path, "re");
+    int yes = f && fread(b, 1, 2, f) == 2 && b[0] == '#' && b[1] == '!';
+    if (f)
+        fclose(f);
+    return yes;
+}
+
+static int is_source(const struct provenance *p, const char *path)
+{
+    const char *base = strrchr(path, '/') + 1, *dot = strrchr(base, '.');
+    size_t rel = path_under(path, p->base_dir);
+    if (!rel)
+        return 0;
+    if (matches_any(p->opt->source, p->opt->nsource, path + rel))
+        return 1;
+    for (size_t i = 0; dot && i < sizeof(source_exts) / sizeof(*source_exts); i++)
+        if (!strcmp(dot + 1, source_exts[i]))
+            return 1;
+    for (size_t i = 0; i < sizeof(source_names) / sizeof(*source_names); i++)
+        if (!strcmp(base, source_names[i]))
+            return 1;
+    return starts_with_shebang(path);
+}
+
+/* Written under the working directory and, with --artifact, matching one of its globs
+ * (by the path relative to the working directory). */
+static int is_artifact(const struct provenance *p, const char *path)
+{
+    size_t rel = path_under(path, p->cwd);
+    return rel && (!p->opt->nartifact || matches_any(p->opt->artifact, p->opt->nartifact, path + rel));
+}
+
+/* --- recording ------------------------------------------------------------------------- */
+
+static void add_source(const struct provenance *p, struct record *r, const char *path)
+{
+    char stored[PATH_MAX];
+    cJSON *exp = cJSON_GetObjectItemCaseSensitive(r->run, "experiment");
+    if (store_file(r->basedir, "_sources", path, stored, sizeof(stored)) < 0) {
+        warning("cannot store source '%s': %s", path, strerror(errno));
+        return;
+    }
+    cJSON *pair = cJSON_CreateArray();
+    char *rel = path_relative_to(path, p->base_dir);
+    cJSON_AddItemToArray(pair, cJSON_CreateString(rel));
+    cJSON_AddItemToArray(pair, cJSON_CreateString(stored));
+    json_add_unique(cJSON_GetObjectItemCaseSensitive(exp, "sources"), pair);
+    free(rel);
+    char *dir = xstrdup(path);
+    *strrchr(dir, '/') = '\0';
+    cJSON *repo = git_repository(*dir ? dir : "/");
+    if (repo)
+        json_add_unique(cJSON_GetObjectItemCaseSensitive(exp, "repositories"), repo);
+    free(dir);
+}
+
+struct dwarf_ctx {
+    const struct provenance *p;
+    struct record *r;
+};
+
+static void dwarf_source(void *ctx, const char *path)
+{
+    struct dwarf_ctx *d = ctx;
+    if (path_under(path, d->p->base_dir))
+        add_source(d->p, d->r, path);
+}
+
+/* The project's own executables and libraries built with -g: their compile units. */
+static void add_dwarf_sources(const struct provenance *p, struct record *r, const char *elf)
+{
+    struct dwarf_ctx d = { p, r };
+    dwarf_sources(elf, dwarf_source, &d);
+}
+
+static void add_resource(const struct provenance *p, struct record *r, const char *path,
+                         const struct stat *st)
+{
+    char md5[33], stored[PATH_MAX], mtime[TIME_ISO_LEN];
+    if (md5_cache_get(p->cache, path, st, md5) < 0)
+        return;
+    int store = st->st_size <= p->opt->resource_limit;
+    if (store && store_file(r->basedir, "_resources", path, stored, sizeof(stored)) < 0) {
+        warning("cannot store resource '%s': %s", path, strerror(errno));
+        store = 0;
+    }
+    if (store) {
+        cJSON *pair = cJSON_CreateArray();
+        cJSON_AddItemToArray(pair, cJSON_CreateString(path));
+        cJSON_AddItemToArray(pair, cJSON_CreateString(stored));
+        json_add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "resources"), pair);
+    }
+    time_iso(&st->st_mtim, mtime);
+    cJSON *d = cJSON_CreateObject();
+    cJSON_AddStringToObject(d, "path", path);
+    cJSON_AddItemToObject(d, "size", json_int(st->st_size));
+    cJSON_AddStringToObject(d, "mtime", mtime);
+    cJSON_AddStringToObject(d, "md5", md5);
+    cJSON_AddItemToObject(d, "stored", store ? cJSON_CreateString(stored) : cJSON_CreateNull());
+    json_add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "resource_files"), d);
+}
+
+static void add_artifact(const struct provenance *p, struct record *r, const char *path,
+                         const struct stat *st)
+{
+    char err[512], *rel = path_relative_to(path, p->cwd);
+    if (st->st_size > p->opt->artifact_limit)
+        warning("artifact '%s' is larger than --artifact-limit; not copied", rel);
+    else if (artifact_copy(r->dir, path, rel, err, sizeof(err)) < 0)
+        warning("%s", err);
+    else
+        json_add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "artifacts"), cJSON_CreateString(rel));
+    free(rel);
+}
+
+/* Files renamed into place count as written under their final names. */
+static void follow_renames(struct files *fs)
+{
+    for (size_t i = 0; i + 1 < fs->nrenames; i += 2)
+        if (files_bits(fs, fs->renames[i]) & SR_FILE_WRITE)
+            files_add(fs, fs->renames[i + 1], SR_FILE_WRITE);
+}
+
+int provenance_wanted(const struct provenance *p, const struct record *r, const char *path)
+{
+    return !excluded(p, r, path);
+}
+
+void provenance_record(const struct provenance *p, struct files *fs, struct record *r)
+{
+    follow_renames(fs);
+    files_sort(fs); /* Sacred lists sources by path */
+    json_set(r->run, "resource_files", cJSON_CreateArray());
+    for (size_t i = 0; i < fs->n; i++) {
+        const char *path = fs->f[i].path;
+        struct stat st;
+        if ((fs->f[i].bits & (SR_FILE_LIB | SR_FILE_EXEC)) && path_under(path, p->base_dir)
+            && (!p->preload || strcmp(path, p->preload)))
+            add_dwarf_sources(p, r, path); /* not ours, even when run from our own checkout */
+        if (!(fs->f[i].bits & (SR_FILE_READ | SR_FILE_WRITE)) || excluded(p, r, path)
+            || stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+            continue;
+        if (fs->f[i].bits & SR_FILE_WRITE) {
+            if (is_artifact(p, path))
+                add_artifact(p, r, path, &st);
+        } else if (is_source(p, path))
+            add_source(p, r, path);
+        else
+            add_resource(p, r, path, &st);
+    }
+    json_set(cJSON_GetObjectItemCaseSensitive(r->run, "experiment"), "dependencies",
+             dependencies_collect(fs, p->preload));
+}

@@ -1,0 +1,62 @@
+/* artifact.c: artifact names and copies. The rules keep every artifact inside the run
+ * directory and away from run.json, config.json, cout.txt, metrics.json and info.json. */
+#include "record/artifact.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "util/error.h"
+#include "record/runid.h"
+#include "record/sources.h"
+
+static const char *const record_files[] = { "run.json", "config.json", "cout.txt", "metrics.json",
+                                            "info.json" };
+
+int artifact_name_check(const char *name, char *err, size_t errlen)
+{
+    if (!*name || name[0] == '/') {
+        snprintf(err, errlen, "artifact name '%s' must be a relative path inside the run", name);
+        return -1;
+    }
+    for (const char *p = name; *p;) {
+        size_t n = strcspn(p, "/");
+        if (n == 0 || p[0] == '.' || n > 255) {
+            snprintf(err, errlen, "artifact name '%s' has an empty, hidden, '.' or '..' component",
+                     name);
+            return -1;
+        }
+        p += n + (p[n] == '/');
+    }
+    for (size_t i = 0; i < sizeof(record_files) / sizeof(*record_files); i++)
+        if (!strcmp(name, record_files[i])) {
+            snprintf(err, errlen, "artifact name '%s' would overwrite a record file; choose another",
+                     name);
+            return -1;
+        }
+    return 0;
+}
+
+int artifact_copy(const char *rundir, const char *src, const char *name, char *err, size_t errlen)
+{
+    struct stat st;
+    if (artifact_name_check(name, err, errlen) < 0)
+        return -1;
+    if (stat(src, &st) < 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, errlen, "artifact '%s' is not a readable regular file", src);
+        return -1;
+    }
+    char *dest = xasprintf("%s/%s", rundir, name);
+    char *slash = strrchr(dest, '/');
+    *slash = '\0';
+    int rc = mkdir_p(dest, 0777);
+    *slash = '/';
+    if (rc == 0)
+        rc = copy_file(src, dest);
+    if (rc < 0)
+        snprintf(err, errlen, "cannot copy artifact '%s' to '%s': %s", src, dest, strerror(errno));
+    free(dest);
+    return rc;
+}

@@ -1,0 +1,155 @@
+/* hostinfo.c: facts about the machine for run.json's host object. Reads /proc and uname;
+ * runs nvidia-smi only when it is on PATH. Failures leave a field null, never abort. */
+#include "record/hostinfo.h"
+
+#include <ctype.h>
+#include <gnu/libc-version.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "util/error.h"
+#include "json/json.h"
+
+void host_platform(char *buf, size_t len)
+{
+    struct utsname u;
+    uname(&u);
+    char raw[512];
+    snprintf(raw, sizeof(raw), "%s-%s-%s-with-glibc%s", u.sysname, u.release, u.machine,
+             gnu_get_libc_version());
+    /* platform._platform(): spaces become '_', runs of '-' collapse, no trailing '-'. */
+    size_t o = 0;
+    for (const char *p = raw; *p && o + 1 < len; p++) {
+        char c = *p == ' ' ? '_' : *p;
+        if (c == '-' && o && buf[o - 1] == '-')
+            continue;
+        buf[o++] = c;
+    }
+    while (o && buf[o - 1] == '-')
+        o--;
+    buf[o] = '\0';
+}
+
+/* The value of the first "key<spaces>: value" line of a /proc file, or NULL. */
+static char *proc_field(const char *path, const char *key)
+{
+    FILE *f = fopen(path, "re");
+    if (!f)
+        return NULL;
+    char line[1024], *out = NULL;
+    size_t klen = strlen(key);
+    while (!out && fgets(line, sizeof(line), f)) {
+        if (strncmp(line, key, klen) || (line[klen] != ':' && !isspace((unsigned char)line[klen])))
+            continue;
+        char *v = strchr(line, ':');
+        if (!v)
+            continue;
+        for (v++; isspace((unsigned char)*v); v++)
+            ;
+        v[strcspn(v, "\n")] = '\0';
+        for (char *e = v + strlen(v); e > v && isspace((unsigned char)e[-1]); )
+            *--e = '\0';
+        out = xstrdup(v);
+    }
+    fclose(f);
+    return out;
+}
+
+static cJSON *cpu_model(void)
+{
+    /* x86 names the model; ARM kernels often only give "Hardware" or "CPU part". */
+    static const char *const keys[] = { "model name", "Hardware", "Processor", "cpu model" };
+    for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+        char *v = proc_field("/proc/cpuinfo", keys[i]);
+        if (v && *v) {
+            cJSON *s = cJSON_CreateString(v);
+            free(v);
+            return s;
+        }
+        free(v);
+    }
+    struct utsname u;
+    return uname(&u) == 0 ? cJSON_CreateString(u.machine) : cJSON_CreateNull();
+}
+
+static cJSON *memory_total(void)
+{
+    char *v = proc_field("/proc/meminfo", "MemTotal");
+    long long kib = v ? atoll(v) : 0;
+    free(v);
+    return kib ? json_int(kib * 1024) : cJSON_CreateNull();
+}
+
+static int on_path(const char *name)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return 0;
+    char *copy = xstrdup(path), *save = NULL;
+    int found = 0;
+    for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
+        char *full = xasprintf("%s/%s", *dir ? dir : ".", name);
+        found = access(full, X_OK) == 0;
+        free(full);
+    }
+    free(copy);
+    return found;
+}
+
+/* Sacred's gpus object from nvidia-smi's CSV query; NULL when there is no usable GPU. */
+static cJSON *gpus(void)
+{
+    if (!on_path("nvidia-smi"))
+        return NULL;
+    FILE *p = popen("nvidia-smi --query-gpu=driver_version,name,persistence_mode,memory.total "
+                    "--format=csv,noheader,nounits 2>/dev/null", "re");
+    if (!p)
+        return NULL;
+    cJSON *list = cJSON_CreateArray(), *out = NULL;
+    char line[1024], driver[128] = "";
+    while (fgets(line, sizeof(line), p)) {
+        char *f[4] = { 0 }, *save = NULL, *t = strtok_r(line, ",\n", &save);
+        for (int i = 0; i < 4 && t; i++, t = strtok_r(NULL, ",\n", &save))
+            f[i] = t + strspn(t, " ");
+        if (!f[3])
+            continue;
+        snprintf(driver, sizeof(driver), "%s", f[0]);
+        cJSON *g = cJSON_CreateObject();
+        cJSON_AddStringToObject(g, "model", f[1]);
+        cJSON_AddBoolToObject(g, "persistence_mode", !strncasecmp(f[2], "Enabled", 7));
+        cJSON_AddItemToObject(g, "total_memory", json_int(atoll(f[3])));
+        cJSON_AddItemToArray(list, g);
+    }
+    if (pclose(p) == 0 && cJSON_GetArraySize(list) > 0) {
+        out = cJSON_CreateObject();
+        cJSON_AddStringToObject(out, "driver_version", driver);
+        cJSON_AddItemToObject(out, "gpus", list);
+    } else
+        cJSON_Delete(list);
+    return out;
+}
+
+cJSON *host_info(void)
+{
+    cJSON *h = cJSON_CreateObject();
+    struct utsname u;
+    char plat[512];
+    uname(&u);
+    host_platform(plat, sizeof(plat));
+    cJSON_AddStringToObject(h, "hostname", u.nodename);
+    cJSON *os = cJSON_AddArrayToObject(h, "os");
+    cJSON_AddItemToArray(os, cJSON_CreateString(u.sysname));
+    cJSON_AddItemToArray(os, cJSON_CreateString(plat));
+    cJSON_AddItemToObject(h, "cpu", cpu_model());
+    cJSON_AddItemToObject(h, "cpu_count", json_int(sysconf(_SC_NPROCESSORS_ONLN)));
+    cJSON_AddItemToObject(h, "memory_total", memory_total());
+    cJSON *g = gpus();
+    if (g)
+        cJSON_AddItemToObject(h, "gpus", g);
+    cJSON_AddItemToObject(h, "ENV", cJSON_CreateObject());
+    return h;
+}

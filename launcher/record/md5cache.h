@@ -1,0 +1,25 @@
+/* md5cache.h: MD5s of files cached per storage (.sacred-run-md5-cache), keyed by device,
+ * inode, size and mtime, so a dataset is hashed once across runs. Safe to share between
+ * the hasher thread and the main thread; the hashing itself runs outside the lock. */
+#ifndef SR_MD5CACHE_H
+#define SR_MD5CACHE_H
+
+#include <pthread.h>
+#include <sys/stat.h>
+
+#include "util/strbuf.h"
+
+struct md5_cache {
+    char *path;
+    struct strbuf text;  /* the cache file's lines: "dev ino size sec nsec md5\n" */
+    struct strbuf added; /* lines to append when closing */
+    pthread_mutex_t lock;
+};
+
+void md5_cache_open(struct md5_cache *c, const char *basedir);
+/* The MD5 of path (whose stat is st), from the cache or computed. 0 or -1 with errno. */
+int md5_cache_get(struct md5_cache *c, const char *path, const struct stat *st, char md5[33]);
+/* Appends what was computed and frees the cache. */
+void md5_cache_close(struct md5_cache *c);
+
+#endif

@@ -1,0 +1,241 @@
+/* metrics.c: metric storage. Steps, timestamps and values of each metric are kept as
+ * three append-only JSON fragments; metrics.json is their concatenation under Sacred's
+ * layout, written to a temporary file and renamed. */
+#include "record/metrics.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/error.h"
+#include "util/io.h"
+#include "json/json.h"
+#include "util/timefmt.h"
+#include "util/utf8.h"
+
+#define FRAG_DIR ".metrics"
+enum { FLUSH_PENDING = 4 << 20, SMALL_JSON = 1 << 20 };
+static const char *const parts[3] = { "steps", "timestamps", "values" };
+
+void metrics_init(struct metrics *ms, int dirfd)
+{
+    memset(ms, 0, sizeof(*ms));
+    ms->dirfd = dirfd;
+    clock_gettime(CLOCK_MONOTONIC, &ms->last_write);
+}
+
+static struct metric *lookup(struct metrics *ms, const char *name, size_t nlen, int create)
+{
+    long at = name_index_get(&ms->index, name, nlen);
+    if (at >= 0)
+        return &ms->m[at];
+    if (!create)
+        return NULL;
+    if (ms->n == ms->cap) {
+        ms->cap = ms->cap ? ms->cap * 2 : 16;
+        ms->m = xrealloc(ms->m, ms->cap * sizeof(*ms->m));
+    }
+    struct metric *m = &ms->m[ms->n];
+    memset(m, 0, sizeof(*m));
+    m->name = xstrndup(name, nlen);
+    name_index_put(&ms->index, m->name, ms->n++);
+    return m;
+}
+
+long long metrics_add(struct metrics *ms, const char *name, size_t nlen, const char *value,
+                      int has_step, long long step, const char *stamp)
+{
+    struct metric *m = lookup(ms, name, nlen, 1);
+    if (!has_step)
+        step = m->any ? m->last_step + 1 : 0;
+    m->last_step = step;
+    m->any = 1;
+    size_t vlen = strnlen(value, sizeof(m->last_value) - 1);
+    memcpy(m->last_value, value, vlen);
+    m->last_value[vlen] = '\0';
+    ms->points++;
+    ms->since_write++;
+    if (ms->dirfd < 0)
+        return step; /* counting only (--metric-test) */
+    char num[24], *e = num + sizeof(num), *d = e;
+    unsigned long long u = step < 0 ? 0ULL - (unsigned long long)step : (unsigned long long)step;
+    do
+        *--d = (char)('0' + u % 10);
+    while (u /= 10);
+    if (step < 0)
+        *--d = '-';
+    size_t before = m->frag[0].len + m->frag[1].len + m->frag[2].len;
+    strbuf_add(&m->frag[0], ",\n      ", 8);
+    strbuf_add(&m->frag[0], d, (size_t)(e - d));
+    strbuf_add(&m->frag[1], ",\n      \"", 9);
+    strbuf_addstr(&m->frag[1], stamp);
+    strbuf_addch(&m->frag[1], '"');
+    strbuf_add(&m->frag[2], ",\n      ", 8);
+    strbuf_addstr(&m->frag[2], value);
+    ms->pending += m->frag[0].len + m->frag[1].len + m->frag[2].len - before;
+    if (ms->pending >= FLUSH_PENDING && metrics_flush(ms) < 0)
+        ms->failed = errno;
+    return step;
+}
+
+static char *frag_path(size_t index, int part)
+{
+    return xasprintf(FRAG_DIR "/%zu.%s", index, parts[part]);
+}
+
+int metrics_flush(struct metrics *ms)
+{
+    if (!ms->pending)
+        return 0;
+    if (mkdirat(ms->dirfd, FRAG_DIR, 0755) < 0 && errno != EEXIST)
+        return -1;
+    for (size_t i = 0; i < ms->n; i++) {
+        struct metric *m = &ms->m[i];
+        for (int k = 0; k < 3 && m->frag[k].len; k++) {
+            char *p = frag_path(i, k);
+            int fd = openat(ms->dirfd, p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+            free(p);
+            if (fd < 0 || write_full(fd, m->frag[k].buf, m->frag[k].len) < 0) {
+                int saved = errno;
+                if (fd >= 0)
+                    close(fd);
+                errno = saved;
+                return -1;
+            }
+            close(fd);
+            strbuf_reset(&m->frag[k]);
+            m->on_disk = 1;
+        }
+    }
+    ms->pending = 0;
+    return 0;
+}
+
+/* Copies a fragment file into out, without its leading ','; in the kernel
+ * (copy_file_range) where the file system allows, else through a buffer. */
+static int copy_fragment(struct metrics *ms, size_t index, int part, int out)
+{
+    char *p = frag_path(index, part);
+    int fd = openat(ms->dirfd, p, O_RDONLY | O_CLOEXEC);
+    free(p);
+    if (fd < 0)
+        return -1;
+    loff_t off = 1;
+    ssize_t n;
+    while ((n = copy_file_range(fd, &off, out, NULL, 1 << 30, 0)) > 0)
+        ;
+    char buf[65536];
+    if (n < 0 && lseek(fd, off, SEEK_SET) == off)
+        while ((n = read(fd, buf, sizeof(buf))) > 0 && write_full(out, buf, (size_t)n) == 0)
+            ;
+    int saved = errno;
+    close(fd);
+    errno = saved;
+    return n < 0 ? -1 : 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+    const struct metric *x = *(const struct metric *const *)a, *y = *(const struct metric *const *)b;
+    return utf8_cmp(x->name, y->name);
+}
+
+static int write_metric(struct metrics *ms, const struct metric *m, int out, int first)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addstr(&sb, first ? "\n  " : ",\n  ");
+    json_quote(&sb, m->name);
+    strbuf_addstr(&sb, ": {");
+    int rc = 0;
+    for (int k = 0; k < 3 && rc == 0; k++) {
+        strbuf_addf(&sb, "%s\n    \"%s\": [", k ? "," : "", parts[k]);
+        rc = write_full(out, sb.buf, sb.len);
+        strbuf_reset(&sb);
+        if (rc == 0)
+            rc = copy_fragment(ms, (size_t)(m - ms->m), k, out);
+        strbuf_addstr(&sb, "\n    ]");
+    }
+    strbuf_addstr(&sb, "\n  }");
+    if (rc == 0)
+        rc = write_full(out, sb.buf, sb.len);
+    strbuf_release(&sb);
+    return rc;
+}
+
+int metrics_write_json(struct metrics *ms)
+{
+    if (metrics_flush(ms) < 0)
+        return -1;
+    char tmp[64];
+    snprintf(tmp, sizeof(tmp), ".metrics.json.tmp%ld", (long)getpid());
+    int out = openat(ms->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (out < 0)
+        return -1;
+    const struct metric **order = xcalloc(ms->n, sizeof(*order));
+    size_t k = 0;
+    for (size_t i = 0; i < ms->n; i++)
+        if (ms->m[i].on_disk)
+            order[k++] = &ms->m[i];
+    qsort(order, k, sizeof(*order), by_name);
+    int rc = write_full(out, "{", 1);
+    for (size_t i = 0; i < k && rc == 0; i++)
+        rc = write_metric(ms, order[i], out, i == 0);
+    if (rc == 0)
+        rc = write_full(out, k ? "\n}" : "}", k ? 2 : 1);
+    free(order);
+    struct stat st;
+    if (rc == 0 && fstat(out, &st) == 0)
+        ms->json_size = st.st_size;
+    if (close(out) < 0 || rc < 0 || renameat(ms->dirfd, tmp, ms->dirfd, "metrics.json") < 0) {
+        int saved = errno;
+        unlinkat(ms->dirfd, tmp, 0);
+        errno = saved;
+        return -1;
+    }
+    ms->since_write = 0;
+    clock_gettime(CLOCK_MONOTONIC, &ms->last_write);
+    return 0;
+}
+
+int metrics_due(const struct metrics *ms, double beat)
+{
+    if (!ms->since_write)
+        return 0;
+    if (ms->json_size < SMALL_JSON)
+        return 1;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double since = (double)(now.tv_sec - ms->last_write.tv_sec)
+                   + (double)(now.tv_nsec - ms->last_write.tv_nsec) / 1e9;
+    return since >= beat * ((double)ms->json_size / SMALL_JSON);
+}
+
+const char *metrics_last(const struct metrics *ms, const char *name)
+{
+    struct metric *m = lookup((struct metrics *)ms, name, strlen(name), 0);
+    return m && m->any ? m->last_value : NULL;
+}
+
+void metrics_release(struct metrics *ms, int remove_fragments)
+{
+    for (size_t i = 0; i < ms->n; i++) {
+        for (int k = 0; k < 3; k++) {
+            if (remove_fragments && ms->m[i].on_disk) {
+                char *p = frag_path(i, k);
+                unlinkat(ms->dirfd, p, 0);
+                free(p);
+            }
+            strbuf_release(&ms->m[i].frag[k]);
+        }
+        free(ms->m[i].name);
+    }
+    if (remove_fragments)
+        unlinkat(ms->dirfd, FRAG_DIR, AT_REMOVEDIR);
+    free(ms->m);
+    name_index_release(&ms->index);
+    memset(ms, 0, sizeof(*ms));
+}

@@ -1,0 +1,55 @@
+/* metrics.h: the run's measurements and metrics.json. Points are appended to per-metric
+ * fragment files (.metrics/ in the run directory) as ready-made JSON text; metrics.json is
+ * assembled from them by concatenation, atomically, never re-read or re-parsed. Memory:
+ * one entry per distinct name plus what is pending for the next flush. */
+#ifndef SR_METRICS_H
+#define SR_METRICS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "util/nameindex.h"
+#include "json/numtext.h"
+#include "util/strbuf.h"
+
+struct metric {
+    char *name;
+    long long last_step;
+    int any;                       /* a point was logged */
+    char last_value[NUMTEXT_MAX];  /* JSON text of the last value */
+    struct strbuf frag[3];         /* pending ",\n      X" for steps, timestamps, values */
+    int on_disk;                   /* fragment files exist */
+};
+
+struct metrics {
+    struct metric *m;
+    size_t n, cap;
+    struct name_index index;       /* name -> position in m */
+    int dirfd;                     /* the run directory */
+    size_t pending;                /* bytes waiting in frag buffers */
+    unsigned long long points, since_write;
+    off_t json_size;
+    struct timespec last_write;
+    int failed;
+};
+
+void metrics_init(struct metrics *ms, int dirfd);
+/* Adds a point and returns its step; value is JSON number text (numtext_json), stamp its
+ * time (time_iso). Without a step, the step is one past the metric's last (from 0), as in
+ * Sacred. With dirfd < 0 points are only counted. */
+long long metrics_add(struct metrics *ms, const char *name, size_t nlen, const char *value,
+                      int has_step, long long step, const char *stamp);
+/* Writes pending points to the fragment files. 0 or -1 with errno. */
+int metrics_flush(struct metrics *ms);
+/* Flushes and rebuilds metrics.json. 0 or -1 with errno. */
+int metrics_write_json(struct metrics *ms);
+/* 1 if metrics.json should be rebuilt at a heartbeat of interval beat seconds: new
+ * points, and either a small file or enough time since the last rebuild for its size. */
+int metrics_due(const struct metrics *ms, double beat);
+/* The JSON text of a metric's last value, or NULL. */
+const char *metrics_last(const struct metrics *ms, const char *name);
+/* Frees memory; with remove_fragments also deletes .metrics/. */
+void metrics_release(struct metrics *ms, int remove_fragments);
+
+#endif

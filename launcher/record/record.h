@@ -1,0 +1,35 @@
+/* record.h: one run directory of the file storage and the files in it. The launcher is
+ * the only writer; after the program has started, write failures are reported once and
+ * never stop the run. */
+#ifndef SR_RECORD_H
+#define SR_RECORD_H
+
+#include <cjson/cJSON.h>
+
+#include "capture/cout.h"
+
+struct record {
+    char *basedir; /* absolute path of the storage */
+    char *id;
+    char *dir;     /* absolute path of the run directory */
+    int dirfd;
+    cJSON *run;    /* run.json as it stands */
+    struct cout_file cout;
+    int warned;
+};
+
+/* Creates the storage if needed and claims a run directory (forced_id or the next).
+ * Returns 0, or -1 after printing a one-line error. */
+int record_claim(struct record *r, const char *storage, const char *forced_id);
+/* Writes run.json (taking run over), config.json (from config), cout.txt, info.json and
+ * metrics.json. Returns 0, or -1 after printing an error. */
+int record_start(struct record *r, cJSON *run, const cJSON *config);
+/* Rewrites run.json; a failure is reported on stderr once per run. */
+void record_write_run(struct record *r);
+/* Reports a write failure after start (once). */
+void record_failed(struct record *r, const char *what);
+/* Removes the run directory (only before the program started). */
+void record_remove(struct record *r);
+void record_release(struct record *r);
+
+#endif

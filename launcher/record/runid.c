@@ -1,0 +1,106 @@
+/* runid.c: run-id allocation for the file storage, safe against concurrent launchers:
+ * a listing only gives a starting point, mkdir decides. Only ASCII digits count as ids. */
+#include "record/runid.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+enum { MAX_RETRIES = 1000 };
+
+static int all_digits(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9')
+            return 0;
+    return 1;
+}
+
+static int is_dir_at(const char *basedir, const char *name)
+{
+    char path[4096];
+    struct stat st;
+    snprintf(path, sizeof(path), "%s/%s", basedir, name);
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static int largest_id(const char *basedir, unsigned long long *max)
+{
+    DIR *d = opendir(basedir);
+    if (!d)
+        return -1;
+    *max = 0;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (!all_digits(e->d_name) || strlen(e->d_name) > 18)
+            continue;
+        unsigned long long v = strtoull(e->d_name, NULL, 10);
+        if (v > *max && is_dir_at(basedir, e->d_name))
+            *max = v;
+    }
+    closedir(d);
+    return 0;
+}
+
+int runid_claim(const char *basedir, char *id, size_t idlen)
+{
+    unsigned long long next;
+    if (largest_id(basedir, &next) < 0)
+        return -1;
+    for (int i = 0; i <= MAX_RETRIES; i++) {
+        char path[4096];
+        next++;
+        snprintf(id, idlen, "%llu", next);
+        snprintf(path, sizeof(path), "%s/%s", basedir, id);
+        if (mkdir(path, 0777) == 0)
+            return 0;
+        if (errno != EEXIST)
+            return -1;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
+int runid_force(const char *basedir, const char *id)
+{
+    if (!*id || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, "..") || id[0] == '_'
+        || id[0] == '.' || strlen(id) > 255) {
+        errno = EINVAL;
+        return -1;
+    }
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/%s", basedir, id);
+    return mkdir(path, 0777);
+}
+
+int mkdir_p(const char *path, int mode)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, (mode_t)mode) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, (mode_t)mode) < 0 && errno != EEXIST)
+        return -1;
+    struct stat st;
+    if (stat(buf, &st) < 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}

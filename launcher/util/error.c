@@ -1,0 +1,88 @@
+/* error.c: message printing and allocation helpers for the launcher.
+ * Messages are one line, lower case, "sacred-run: " first; nothing here may allocate to print. */
+#include "util/error.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void (*die_cleanup)(void);
+
+static void vreport(const char *prefix, const char *fmt, va_list ap)
+{
+    char msg[4096];
+    int saved = errno;
+    vsnprintf(msg, sizeof(msg), fmt, ap);
+    dprintf(STDERR_FILENO, "sacred-run: %s%s\n", prefix, msg);
+    errno = saved;
+}
+
+void set_die_cleanup(void (*fn)(void))
+{
+    die_cleanup = fn;
+}
+
+void die_status(int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport("", fmt, ap);
+    va_end(ap);
+    if (die_cleanup)
+        die_cleanup();
+    exit(status);
+}
+
+int error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport("", fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+int error_text(char *err, size_t errlen, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err, errlen, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+void warning(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vreport("warning: ", fmt, ap);
+    va_end(ap);
+}
+
+static void *check_alloc(void *p)
+{
+    if (!p) {
+        dprintf(STDERR_FILENO, "sacred-run: out of memory\n");
+        abort();
+    }
+    return p;
+}
+
+void *xmalloc(size_t n) { return check_alloc(malloc(n ? n : 1)); }
+void *xcalloc(size_t n, size_t size) { return check_alloc(calloc(n ? n : 1, size ? size : 1)); }
+void *xrealloc(void *p, size_t n) { return check_alloc(realloc(p, n ? n : 1)); }
+char *xstrdup(const char *s) { return check_alloc(strdup(s)); }
+char *xstrndup(const char *s, size_t n) { return check_alloc(strndup(s, n)); }
+
+char *xasprintf(const char *fmt, ...)
+{
+    char *out;
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vasprintf(&out, fmt, ap);
+    va_end(ap);
+    return check_alloc(n < 0 ? NULL : out);
+}

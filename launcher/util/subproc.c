@@ -1,0 +1,58 @@
+/* subproc.c: posix_spawnp with a pipe; the helper's stdin and stderr are /dev/null, so
+ * it can neither read the program's input nor write into its output. */
+#include "util/subproc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/error.h"
+
+extern char **environ;
+
+static char **with_env(char *const env[])
+{
+    size_t n = 0, k = 0;
+    while (environ[n])
+        n++;
+    for (size_t i = 0; env && env[i]; i++)
+        k++;
+    char **all = xcalloc(n + k + 1, sizeof(*all));
+    for (size_t i = 0; i < k; i++)
+        all[i] = env[i];
+    for (size_t i = 0; i < n; i++)
+        all[k + i] = environ[i];
+    return all;
+}
+
+int subproc_output(char *const argv[], char *const env[], struct strbuf *out)
+{
+    int p[2], status = -1;
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -1;
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    char **all = with_env(env);
+    pid_t pid;
+    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, all);
+    posix_spawn_file_actions_destroy(&fa);
+    free(all);
+    close(p[1]);
+    if (rc == 0) {
+        char buf[4096];
+        ssize_t n;
+        while ((n = read(p[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+            if (n > 0)
+                strbuf_add(out, buf, (size_t)n);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    }
+    close(p[0]);
+    return rc == 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}

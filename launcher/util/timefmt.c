@@ -1,0 +1,33 @@
+/* timefmt.c: fixed-width UTC timestamps for every record file. */
+#include "util/timefmt.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void time_iso(const struct timespec *ts, char buf[TIME_ISO_LEN])
+{
+    /* The date and time of day are formatted once per second (metrics stamp many points
+     * per second); the microseconds every time. The launcher is single-threaded. */
+    static time_t cached_sec = -1;
+    static char prefix[TIME_ISO_LEN];
+    if (ts->tv_sec != cached_sec) {
+        struct tm tm;
+        gmtime_r(&ts->tv_sec, &tm);
+        snprintf(prefix, sizeof(prefix), "%04d-%02d-%02dT%02d:%02d:%02d.", tm.tm_year + 1900,
+                 tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        cached_sec = ts->tv_sec;
+    }
+    size_t n = strlen(prefix);
+    memcpy(buf, prefix, n);
+    long us = ts->tv_nsec / 1000;
+    for (int i = 5; i >= 0; i--, us /= 10)
+        buf[n + (size_t)i] = (char)('0' + us % 10);
+    buf[n + 6] = '\0';
+}
+
+void time_iso_now(char buf[TIME_ISO_LEN])
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    time_iso(&ts, buf);
+}
