@@ -9,8 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "util/error.h"
 #include "json/json.h"
+#include "util/error.h"
+#include "util/log.h"
 
 enum {
     OPT_NO_FILTER = 256, OPT_ENV_ALLOW, OPT_ENV_DENY, OPT_VERSION, OPT_METRIC,
@@ -218,12 +219,12 @@ static void handle(struct options *o, int c, const char *arg)
     case OPT_NO_WITH: o->no_with = 1; break;
     case OPT_CHECK: o->rerun_check = 1; break;
     case OPT_BASE_DIR: o->base_dir = arg; break;
-    case OPT_SOURCE: add_glob(&o->source, &o->nsource, arg); break;
-    case OPT_EXCLUDE: add_glob(&o->exclude, &o->nexclude, arg); break;
-    case OPT_INCLUDE: add_glob(&o->include, &o->ninclude, arg); break;
-    case OPT_ARTIFACT: add_glob(&o->artifact, &o->nartifact, arg); break;
-    case OPT_RESOURCE_LIMIT: o->resource_limit = parse_size(arg, "--resource-limit"); break;
-    case OPT_ARTIFACT_LIMIT: o->artifact_limit = parse_size(arg, "--artifact-limit"); break;
+    case OPT_SOURCE: add_glob(&o->files.source, &o->files.nsource, arg); break;
+    case OPT_EXCLUDE: add_glob(&o->files.exclude, &o->files.nexclude, arg); break;
+    case OPT_INCLUDE: add_glob(&o->files.include, &o->files.ninclude, arg); break;
+    case OPT_ARTIFACT: add_glob(&o->files.artifact, &o->files.nartifact, arg); break;
+    case OPT_RESOURCE_LIMIT: o->files.resource_limit = parse_size(arg, "--resource-limit"); break;
+    case OPT_ARTIFACT_LIMIT: o->files.artifact_limit = parse_size(arg, "--artifact-limit"); break;
     case OPT_NO_FILES: o->no_files = 1; break;
     case OPT_RERUN_OF: o->rerun_of = arg; break;
     case 'h': fputs(usage_text, stdout); exit(0);
@@ -329,8 +330,8 @@ void cli_parse(struct options *o, int argc, char **argv)
     o->beat = 10.0;
     o->capture = 1;
     o->loglevel = LOG_INFO;
-    o->resource_limit = 10LL << 20;
-    o->artifact_limit = 100LL << 20;
+    o->files.resource_limit = 10LL << 20;
+    o->files.artifact_limit = 100LL << 20;
     parse_options(o, argc, argv);
     if (o->metric_test) {
         if (optind < argc)
@@ -349,10 +350,10 @@ void cli_parse(struct options *o, int argc, char **argv)
 
 void cli_release(struct options *o)
 {
-    free(o->source);
-    free(o->exclude);
-    free(o->artifact);
-    free(o->include);
+    free(o->files.source);
+    free(o->files.exclude);
+    free(o->files.artifact);
+    free(o->files.include);
     free(o->metric);
     free(o->env_allow);
     free(o->env_deny);
@@ -408,12 +409,12 @@ cJSON *cli_meta_options(const struct options *o)
     cJSON_AddBoolToObject(m, "--no-with", o->no_with);
     cJSON_AddItemToObject(m, "--rerun-of", str_or_null(o->rerun_of));
     cJSON_AddItemToObject(m, "--base-dir", str_or_null(o->base_dir));
-    cJSON_AddItemToObject(m, "--source", names((const char **)o->source, o->nsource));
-    cJSON_AddItemToObject(m, "--exclude", names((const char **)o->exclude, o->nexclude));
-    cJSON_AddItemToObject(m, "--include", names((const char **)o->include, o->ninclude));
-    cJSON_AddItemToObject(m, "--artifact", names((const char **)o->artifact, o->nartifact));
-    cJSON_AddItemToObject(m, "--resource-limit", json_int(o->resource_limit));
-    cJSON_AddItemToObject(m, "--artifact-limit", json_int(o->artifact_limit));
+    cJSON_AddItemToObject(m, "--source", names((const char **)o->files.source, o->files.nsource));
+    cJSON_AddItemToObject(m, "--exclude", names((const char **)o->files.exclude, o->files.nexclude));
+    cJSON_AddItemToObject(m, "--include", names((const char **)o->files.include, o->files.ninclude));
+    cJSON_AddItemToObject(m, "--artifact", names((const char **)o->files.artifact, o->files.nartifact));
+    cJSON_AddItemToObject(m, "--resource-limit", json_int(o->files.resource_limit));
+    cJSON_AddItemToObject(m, "--artifact-limit", json_int(o->files.artifact_limit));
     cJSON_AddBoolToObject(m, "--no-files", o->no_files);
     return m;
 }

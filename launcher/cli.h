@@ -5,9 +5,9 @@
 
 #include <cjson/cJSON.h>
 
-#define SR_VERSION "0.1.0"
+#include "prov/file_rules.h"
 
-enum log_level { LOG_DEBUG = 10, LOG_INFO = 20, LOG_WARNING = 30, LOG_ERROR = 40, LOG_CRITICAL = 50 };
+#define SR_VERSION "0.1.0"
 
 struct options {
     const char *storage;        /* -F as typed, or NULL */
@@ -47,16 +47,7 @@ struct options {
     int rerun_check;            /* --check: only report the differences */
     const char *rerun_of;       /* --rerun-of RUN_DIR (set by rerun for the new run) */
     const char *base_dir;       /* --base-dir DIR (default: the working directory) */
-    char **source;              /* --source GLOB: more files that count as sources */
-    int nsource;
-    char **exclude;             /* --exclude GLOB: files that are neither sources, resources nor artifacts */
-    int nexclude;
-    char **include;             /* --include GLOB: recorded even in system or hidden dirs */
-    int ninclude;
-    char **artifact;            /* --artifact GLOB: when given, the only written files kept */
-    int nartifact;
-    long long resource_limit;   /* --resource-limit SIZE: resources up to it are stored */
-    long long artifact_limit;   /* --artifact-limit SIZE: written files up to it are copied */
+    struct file_rules files;    /* --source, --exclude, --include, --artifact, the limits */
     int no_files;               /* --no-files: record no files the program opened */
     char **argv;                /* the program and its arguments (NULL with --metric-test) */
 };

@@ -11,9 +11,10 @@
 #include "config/config_file.h"
 #include "config/config_print.h"
 #include "prov/elfdeps.h"
-#include "util/error.h"
 #include "prov/gitinfo.h"
-#include "record/sources.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/path.h"
 
 const char *take_config_filename(struct options *opt)
 {

@@ -12,8 +12,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "util/error.h"
 #include "json/json.h"
+#include "util/error.h"
 #include "util/log.h"
 #include "util/timefmt.h"
 

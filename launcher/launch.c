@@ -14,18 +14,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture/spawn.h"
 #include "commands.h"
-#include "prov/elfdeps.h"
-#include "observe/files.h"
 #include "config/config_print.h"
-#include "util/error.h"
 #include "finish.h"
 #include "json/json.h"
-#include "util/log.h"
-#include "run_json.h"
-#include "record/sources.h"
-#include "capture/spawn.h"
+#include "observe/files.h"
 #include "preload/sr_protocol.h"
+#include "prov/elfdeps.h"
+#include "record/sources.h"
+#include "run_json.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/path.h"
 
 extern char **environ;
 
@@ -233,7 +235,7 @@ static void create(struct launch *l)
     files_init(&l->files);
     l->ev.files = l->opt->no_files ? NULL : &l->files;
     md5_cache_open(&l->md5, l->rec.basedir);
-    l->prov = (struct provenance){ l->opt, l->lib, l->base_dir, l->cwd, l->ev.dir, &l->md5 };
+    l->prov = (struct provenance){ &l->opt->files, l->lib, l->base_dir, l->cwd, l->ev.dir, &l->md5 };
     if (!l->opt->no_files && hasher_start(&l->hasher, &l->md5) == 0) {
         l->ev.on_read = hash_early;
         l->ev.read_ctx = l;

@@ -8,21 +8,21 @@
 #include <time.h>
 
 #include "capture/capture.h"
+#include "capture/measure.h"
 #include "cli.h"
 #include "config/config.h"
 #include "observe/events.h"
 #include "observe/files.h"
 #include "observe/hasher.h"
-#include "record/md5cache.h"
+#include "observe/sysmon.h"
 #include "prov/provenance.h"
-#include "capture/measure.h"
+#include "prov/target.h"
+#include "record/md5cache.h"
 #include "record/metrics.h"
 #include "record/record.h"
 #include "report/report.h"
 #include "report/report_verbs.h"
 #include "supervise.h"
-#include "observe/sysmon.h"
-#include "prov/target.h"
 
 struct launch {
     struct options *opt;

@@ -3,11 +3,11 @@
 #include <string.h>
 
 #include "capture/capture.h"
+#include "capture/measure.h"
 #include "cli.h"
 #include "commands.h"
 #include "launch.h"
 #include "report/log_cmd.h"
-#include "capture/measure.h"
 #include "rerun.h"
 
 int main(int argc, char **argv)

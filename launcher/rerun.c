@@ -11,11 +11,11 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "util/error.h"
-#include "prov/gitinfo.h"
 #include "json/json_parse.h"
+#include "prov/gitinfo.h"
 #include "record/redact.h"
-#include "record/sources.h"
+#include "util/error.h"
+#include "util/fs.h"
 #include "util/strbuf.h"
 
 static cJSON *item(const cJSON *o, const char *path)

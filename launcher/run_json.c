@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/error.h"
-#include "record/hostinfo.h"
 #include "json/json.h"
+#include "record/hostinfo.h"
 #include "record/redact.h"
-#include "record/sources.h"
+#include "util/error.h"
+#include "util/path.h"
 #include "util/timefmt.h"
 
 cJSON *run_json_env(const struct options *o, char *const *env)

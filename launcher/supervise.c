@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util/error.h"
 #include "json/json.h"
+#include "util/error.h"
 #include "util/log.h"
 #include "util/timefmt.h"
 

@@ -8,16 +8,16 @@
 
 #include "capture/bsfilter.h"
 #include "capture/capture.h"
+#include "capture/measure.h"
 #include "cli.h"
 #include "observe/events.h"
-#include "capture/measure.h"
+#include "observe/hasher.h"
+#include "observe/sysmon.h"
+#include "prov/provenance.h"
 #include "record/record.h"
 #include "report/report.h"
 #include "report/report_verbs.h"
 #include "util/strbuf.h"
-#include "observe/hasher.h"
-#include "prov/provenance.h"
-#include "observe/sysmon.h"
 
 struct supervisor {
     const struct options *opt;

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# run-tests.sh: the whole test suite: Check unit tests (ASan/UBSan build), then the
-# end-to-end tests (ASan/UBSan launcher); ends with one "N passed, N failed" line.
+# run-tests.sh: the whole test suite: the include rule, Check unit tests (ASan/UBSan build),
+# then the end-to-end tests (ASan/UBSan launcher); ends with one "N passed, N failed" line.
 set -u
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:verify_asan_link_order=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export CK_FORK=yes
+
+echo "== include rule (scripts/check-includes.py)"
+if "$ROOT/scripts/check-includes.py"; then layers_bad=0; echo "include rule: ok"; else layers_bad=1; fi
 
 echo "== unit tests (Check, ASan+UBSan)"
 unit_out=$("$ROOT/build/tests/unit" 2>&1)
@@ -24,8 +27,8 @@ e2e_pass=$(echo "$e2e_out" | tail -1 | sed -nE 's/^e2e: ([0-9]+) passed, ([0-9]+
 e2e_fail=$(echo "$e2e_out" | tail -1 | sed -nE 's/^e2e: ([0-9]+) passed, ([0-9]+) failed$/\2/p')
 [ -n "$e2e_pass" ] || { e2e_pass=0; e2e_fail=1; }
 
-passed=$((checks - bad + e2e_pass))
-failed=$((bad + e2e_fail))
+passed=$((checks - bad + e2e_pass + 1 - layers_bad))
+failed=$((bad + e2e_fail + layers_bad))
 [ "$unit_rc" -eq 0 ] && [ "$e2e_rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

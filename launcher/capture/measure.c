@@ -10,9 +10,9 @@
 #include <unistd.h>
 
 #include "capture/bsfilter.h"
-#include "util/error.h"
 #include "capture/metric_parse.h"
 #include "json/numtext.h"
+#include "util/error.h"
 
 void measure_init(struct measure *m, struct metrics *ms, int defaults, char **patterns,
                   int npatterns)

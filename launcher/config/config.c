@@ -10,10 +10,9 @@
 #include <unistd.h>
 
 #include "config/config_file.h"
-#include "util/error.h"
-#include "json/json.h"
 #include "config/pyliteral.h"
-#include "report/report_verbs.h"
+#include "json/json.h"
+#include "util/error.h"
 #include "util/strbuf.h"
 
 cJSON *config_get(const cJSON *tree, const char *path)

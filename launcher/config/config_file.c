@@ -12,10 +12,10 @@
 #include <strings.h>
 #include <yaml.h>
 
-#include "util/error.h"
 #include "json/json.h"
 #include "json/json_parse.h"
 #include "json/numtext.h"
+#include "util/error.h"
 
 static const char *ext(const char *p)
 {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/error.h"
 #include "json/json.h"
+#include "util/error.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
 

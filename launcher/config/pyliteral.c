@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "util/error.h"
 #include "json/json.h"
 #include "json/numtext.h"
+#include "util/error.h"
 #include "util/strbuf.h"
 
 struct parser {

@@ -1,18 +1,15 @@
-/* json.c: Python-compatible JSON printing of cJSON trees, and atomic file replacement.
+/* json.c: Python-compatible JSON printing of cJSON trees, and writing them to files.
  * Layout must match json.dump(sort_keys=True, indent=2) byte for byte; never tabs, never
  * insertion order, never a trailing newline. */
 #include "json/json.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "util/error.h"
-#include "util/io.h"
+#include "util/fs.h"
 #include "util/utf8.h"
 
 void json_quote(struct strbuf *out, const char *s)
@@ -220,6 +217,33 @@ void json_set(cJSON *obj, const char *key, cJSON *val)
         cJSON_AddItemToObject(obj, key, val);
 }
 
+int json_set_dotted(cJSON *obj, const char *key, cJSON *val)
+{
+    char *copy = xstrdup(key), *save = NULL, *part = strtok_r(copy, ".", &save);
+    int rc = -1;
+    if (!*key || key[0] == '.' || key[strlen(key) - 1] == '.' || strstr(key, ".."))
+        goto out;
+    for (char *next; part; part = next) {
+        next = strtok_r(NULL, ".", &save);
+        if (!next) {
+            json_set(obj, part, val);
+            val = NULL;
+            rc = 0;
+            break;
+        }
+        cJSON *child = cJSON_GetObjectItemCaseSensitive(obj, part);
+        if (!child)
+            child = cJSON_AddObjectToObject(obj, part);
+        if (!cJSON_IsObject(child))
+            break;
+        obj = child;
+    }
+out:
+    cJSON_Delete(val);
+    free(copy);
+    return rc;
+}
+
 void json_add_unique(cJSON *list, cJSON *item)
 {
     for (cJSON *c = list->child; c; c = c->next)
@@ -228,29 +252,6 @@ void json_add_unique(cJSON *list, cJSON *item)
             return;
         }
     cJSON_AddItemToArray(list, item);
-}
-
-int write_file_atomic(int dirfd, const char *name, const void *data, size_t len)
-{
-    char tmp[512];
-    snprintf(tmp, sizeof(tmp), ".%s.tmp%ld", name, (long)getpid());
-    int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return -1;
-    int rc = write_full(fd, data, len);
-    if (close(fd) < 0 || rc < 0) {
-        int saved = errno;
-        unlinkat(dirfd, tmp, 0);
-        errno = saved;
-        return -1;
-    }
-    if (renameat(dirfd, tmp, dirfd, name) < 0) {
-        int saved = errno;
-        unlinkat(dirfd, tmp, 0);
-        errno = saved;
-        return -1;
-    }
-    return 0;
 }
 
 int json_write_file(int dirfd, const char *name, const cJSON *item)

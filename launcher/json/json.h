@@ -32,13 +32,14 @@ cJSON *json_string_list(char *const *v);
 /* Replaces (or adds) key in obj with val. */
 void json_set(cJSON *obj, const char *key, cJSON *val);
 
+/* Sets a dotted key ("a.b.c") in obj, creating objects on the way; -1 if a part of the
+ * path is not an object or the key is malformed. Takes val. */
+int json_set_dotted(cJSON *obj, const char *key, cJSON *val);
+
 /* Appends item to the array list unless an equal item is there (then item is freed). */
 void json_add_unique(cJSON *list, cJSON *item);
 
 /* Writes item to dir/name atomically (temporary file, then rename). 0 or -1 with errno. */
 int json_write_file(int dirfd, const char *name, const cJSON *item);
-
-/* Writes len bytes to dir/name atomically. 0 or -1 with errno. */
-int write_file_atomic(int dirfd, const char *name, const void *data, size_t len);
 
 #endif

@@ -5,8 +5,8 @@
 
 #include <string.h>
 
-#include "util/error.h"
 #include "json/json.h"
+#include "util/error.h"
 
 /* The next number token in text at or after *pos (strings skipped); its bounds. */
 static int next_number(const char *text, size_t *pos, size_t *start, size_t *end)

@@ -13,11 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "util/error.h"
-#include "observe/files.h"
 #include "json/json.h"
-#include "preload/sr_protocol.h"
+#include "observe/files.h"
 #include "observe/symbolize.h"
+#include "preload/sr_protocol.h"
+#include "util/error.h"
 #include "util/timefmt.h"
 #include "util/unixsock.h"
 

@@ -10,8 +10,8 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include "util/error.h"
 #include "json/numtext.h"
+#include "util/error.h"
 #include "util/timefmt.h"
 
 struct pstat {

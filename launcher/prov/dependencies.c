@@ -9,9 +9,9 @@
 #include <string.h>
 #include <strings.h>
 
+#include "preload/sr_protocol.h"
 #include "prov/elfdeps.h"
 #include "util/error.h"
-#include "preload/sr_protocol.h"
 
 static void add_string(cJSON *list, const char *s)
 {

@@ -13,11 +13,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "json/json.h"
 #include "util/elffile.h"
 #include "util/error.h"
-#include "json/json.h"
-#include "record/runid.h"
-#include "record/sources.h"
+#include "util/fs.h"
 #include "util/strbuf.h"
 #include "util/subproc.h"
 

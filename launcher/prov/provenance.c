@@ -12,15 +12,16 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "record/artifact.h"
+#include "json/json.h"
+#include "preload/sr_protocol.h"
 #include "prov/dependencies.h"
 #include "prov/dwarfsrc.h"
-#include "record/md5cache.h"
-#include "util/error.h"
 #include "prov/gitinfo.h"
-#include "json/json.h"
+#include "record/artifact.h"
+#include "record/md5cache.h"
 #include "record/sources.h"
-#include "preload/sr_protocol.h"
+#include "util/error.h"
+#include "util/path.h"
 #include "util/timefmt.h"
 
 static const char *const system_prefixes[] = {
@@ -63,9 +64,9 @@ static int in_hidden_dir(const struct provenance *p, const char *path)
 static int excluded(const struct provenance *p, const struct record *r, const char *path)
 {
     if (path_under(path, r->basedir) || (p->skip_dir && path_under(path, p->skip_dir))
-        || matches_any(p->opt->exclude, p->opt->nexclude, path))
+        || matches_any(p->rules->exclude, p->rules->nexclude, path))
         return 1;
-    if (matches_any(p->opt->include, p->opt->ninclude, path))
+    if (matches_any(p->rules->include, p->rules->ninclude, path))
         return 0;
     for (size_t i = 0; i < sizeof(system_prefixes) / sizeof(*system_prefixes); i++)
         if (!strncmp(path, system_prefixes[i], strlen(system_prefixes[i])))
@@ -92,7 +93,7 @@ static int is_source(const struct provenance *p, const char *path)
     size_t rel = path_under(path, p->base_dir);
     if (!rel)
         return 0;
-    if (matches_any(p->opt->source, p->opt->nsource, path + rel))
+    if (matches_any(p->rules->source, p->rules->nsource, path + rel))
         return 1;
     for (size_t i = 0; dot && i < sizeof(source_exts) / sizeof(*source_exts); i++)
         if (!strcmp(dot + 1, source_exts[i]))
@@ -108,7 +109,7 @@ static int is_source(const struct provenance *p, const char *path)
 static int is_artifact(const struct provenance *p, const char *path)
 {
     size_t rel = path_under(path, p->cwd);
-    return rel && (!p->opt->nartifact || matches_any(p->opt->artifact, p->opt->nartifact, path + rel));
+    return rel && (!p->rules->nartifact || matches_any(p->rules->artifact, p->rules->nartifact, path + rel));
 }
 
 /* --- recording ------------------------------------------------------------------------- */
@@ -160,7 +161,7 @@ static void add_resource(const struct provenance *p, struct record *r, const cha
     char md5[33], stored[PATH_MAX], mtime[TIME_ISO_LEN];
     if (md5_cache_get(p->cache, path, st, md5) < 0)
         return;
-    int store = st->st_size <= p->opt->resource_limit;
+    int store = st->st_size <= p->rules->resource_limit;
     if (store && store_file(r->basedir, "_resources", path, stored, sizeof(stored)) < 0) {
         warning("cannot store resource '%s': %s", path, strerror(errno));
         store = 0;
@@ -185,7 +186,7 @@ static void add_artifact(const struct provenance *p, struct record *r, const cha
                          const struct stat *st)
 {
     char err[512], *rel = path_relative_to(path, p->cwd);
-    if (st->st_size > p->opt->artifact_limit)
+    if (st->st_size > p->rules->artifact_limit)
         warning("artifact '%s' is larger than --artifact-limit; not copied", rel);
     else if (artifact_copy(r->dir, path, rel, err, sizeof(err)) < 0)
         warning("%s", err);

@@ -4,13 +4,13 @@
 #ifndef SR_PROVENANCE_H
 #define SR_PROVENANCE_H
 
-#include "cli.h"
 #include "observe/files.h"
+#include "prov/file_rules.h"
 #include "record/md5cache.h"
 #include "record/record.h"
 
 struct provenance {
-    const struct options *opt;
+    const struct file_rules *rules;
     const char *preload;    /* our library: not a dependency of the program */
     const char *base_dir;   /* sources are under it */
     const char *cwd;        /* artifacts are under it */

@@ -9,8 +9,7 @@
 #include <sys/stat.h>
 
 #include "util/error.h"
-#include "record/runid.h"
-#include "record/sources.h"
+#include "util/fs.h"
 
 static const char *const record_files[] = { "run.json", "config.json", "cout.txt", "metrics.json",
                                             "info.json" };

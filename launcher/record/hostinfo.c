@@ -11,8 +11,8 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "util/error.h"
 #include "json/json.h"
+#include "util/error.h"
 
 void host_platform(char *buf, size_t len)
 {

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "util/error.h"
-#include "record/sources.h"
+#include "util/fs.h"
 
 void md5_cache_open(struct md5_cache *c, const char *basedir)
 {

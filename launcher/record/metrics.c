@@ -11,9 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "util/error.h"
-#include "util/io.h"
 #include "json/json.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/io.h"
 #include "util/timefmt.h"
 #include "util/utf8.h"
 
@@ -170,11 +171,10 @@ int metrics_write_json(struct metrics *ms)
 {
     if (metrics_flush(ms) < 0)
         return -1;
-    char tmp[64];
-    snprintf(tmp, sizeof(tmp), ".metrics.json.tmp%ld", (long)getpid());
-    int out = openat(ms->dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (out < 0)
+    struct atomic_file a;
+    if (atomic_open(&a, ms->dirfd, "metrics.json") < 0)
         return -1;
+    int out = a.fd;
     const struct metric **order = xcalloc(ms->n, sizeof(*order));
     size_t k = 0;
     for (size_t i = 0; i < ms->n; i++)
@@ -190,12 +190,8 @@ int metrics_write_json(struct metrics *ms)
     struct stat st;
     if (rc == 0 && fstat(out, &st) == 0)
         ms->json_size = st.st_size;
-    if (close(out) < 0 || rc < 0 || renameat(ms->dirfd, tmp, ms->dirfd, "metrics.json") < 0) {
-        int saved = errno;
-        unlinkat(ms->dirfd, tmp, 0);
-        errno = saved;
+    if (atomic_commit(&a, rc) < 0)
         return -1;
-    }
     ms->since_write = 0;
     clock_gettime(CLOCK_MONOTONIC, &ms->last_write);
     return 0;

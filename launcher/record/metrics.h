@@ -9,8 +9,8 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "util/nameindex.h"
 #include "json/numtext.h"
+#include "util/nameindex.h"
 #include "util/strbuf.h"
 
 struct metric {

@@ -9,9 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "util/error.h"
 #include "json/json.h"
 #include "record/runid.h"
+#include "util/error.h"
+#include "util/fs.h"
 
 static char *absolute_dir(const char *p)
 {

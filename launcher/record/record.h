@@ -6,7 +6,7 @@
 
 #include <cjson/cJSON.h>
 
-#include "capture/cout.h"
+#include "record/cout.h"
 
 struct record {
     char *basedir; /* absolute path of the storage */

@@ -77,30 +77,3 @@ int runid_force(const char *basedir, const char *id)
     snprintf(path, sizeof(path), "%s/%s", basedir, id);
     return mkdir(path, 0777);
 }
-
-int mkdir_p(const char *path, int mode)
-{
-    char buf[4096];
-    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
-        errno = ENAMETOOLONG;
-        return -1;
-    }
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, (mode_t)mode) < 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    if (mkdir(buf, (mode_t)mode) < 0 && errno != EEXIST)
-        return -1;
-    struct stat st;
-    if (stat(buf, &st) < 0)
-        return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
-}

@@ -12,7 +12,4 @@ int runid_claim(const char *basedir, char *id, size_t idlen);
  * is not a plain directory name). */
 int runid_force(const char *basedir, const char *id);
 
-/* mkdir -p. 0 or -1 with errno. */
-int mkdir_p(const char *path, int mode);
-
 #endif

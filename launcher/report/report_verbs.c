@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "record/artifact.h"
-#include "util/error.h"
+#include "capture/metric_parse.h"
 #include "json/json.h"
 #include "json/json_parse.h"
-#include "capture/metric_parse.h"
 #include "json/numtext.h"
+#include "record/artifact.h"
 #include "record/sources.h"
+#include "util/error.h"
 #include "util/timefmt.h"
 
 /* Splits off the next space-separated word of *rest (NULL if none). */
@@ -50,33 +50,6 @@ static int do_scalar(struct run_state *s, char *rest, char *err, size_t errlen)
     time_iso_now(stamp);
     metrics_add(s->ms, name, strlen(name), json, step != NULL, st, stamp);
     return 0;
-}
-
-int json_set_dotted(cJSON *obj, const char *key, cJSON *val)
-{
-    char *copy = xstrdup(key), *save = NULL, *part = strtok_r(copy, ".", &save);
-    int rc = -1;
-    if (!*key || key[0] == '.' || key[strlen(key) - 1] == '.' || strstr(key, ".."))
-        goto out;
-    for (char *next; part; part = next) {
-        next = strtok_r(NULL, ".", &save);
-        if (!next) {
-            json_set(obj, part, val);
-            val = NULL;
-            rc = 0;
-            break;
-        }
-        cJSON *child = cJSON_GetObjectItemCaseSensitive(obj, part);
-        if (!child)
-            child = cJSON_AddObjectToObject(obj, part);
-        if (!cJSON_IsObject(child))
-            break;
-        obj = child;
-    }
-out:
-    cJSON_Delete(val);
-    free(copy);
-    return rc;
 }
 
 static int do_info(struct run_state *s, char *rest, char *err, size_t errlen)

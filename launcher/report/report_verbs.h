@@ -21,8 +21,4 @@ struct run_state {
 /* Applies one line (modified in place); 0, or -1 with a reason in err. */
 int report_apply(void *ctx, char *line, char *err, size_t errlen);
 
-/* Sets a dotted key ("a.b.c") in obj, creating objects on the way; -1 if a part of the
- * path is not an object or the key is malformed. Takes val. */
-int json_set_dotted(cJSON *obj, const char *key, cJSON *val);
-
 #endif

@@ -6,8 +6,6 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "cli.h"
-
 static int log_threshold = LOG_INFO;
 static const char *log_name = "sacred-run";
 

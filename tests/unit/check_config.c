@@ -5,9 +5,9 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config/pyliteral.h"
 #include "json/json.h"
 #include "json/json_parse.h"
-#include "config/pyliteral.h"
 
 static void expect(const char *in, const char *want_json)
 {

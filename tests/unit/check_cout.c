@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "capture/cout.h"
+#include "record/cout.h"
 
 static char dir[64];
 static int dirfd_;

@@ -10,12 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "record/artifact.h"
 #include "json/json.h"
 #include "json/json_parse.h"
+#include "record/artifact.h"
 #include "record/metrics.h"
-#include "util/nameindex.h"
 #include "report/report_verbs.h"
+#include "util/nameindex.h"
 #include "util/strbuf.h"
 
 static char *slurp(int dirfd, const char *name)

@@ -1,6 +1,6 @@
 /* cout.c: the cout.txt writer. Completed lines go at the committed offset; the pending
  * line is written after them and the file truncated to its end. No reads, no seeks back. */
-#include "capture/cout.h"
+#include "record/cout.h"
 
 #include <fcntl.h>
 #include <unistd.h>

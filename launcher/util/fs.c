@@ -1,0 +1,129 @@
+/* fs.c: mkdir -p, copying, MD5 (libmd) and atomic replacement of files. Every function
+ * reports failure as -1 with errno and never prints. */
+#include "util/fs.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <md5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/error.h"
+#include "util/io.h"
+
+enum { BLOCK = 1 << 20 };
+
+int mkdir_p(const char *path, int mode)
+{
+    char buf[4096];
+    if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, (mode_t)mode) < 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, (mode_t)mode) < 0 && errno != EEXIST)
+        return -1;
+    struct stat st;
+    if (stat(buf, &st) < 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
+int md5_file(const char *path, char hex[33])
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    MD5_CTX ctx;
+    MD5Init(&ctx);
+    unsigned char *buf = xmalloc(BLOCK);
+    ssize_t n;
+    while ((n = read(fd, buf, BLOCK)) > 0 || (n < 0 && errno == EINTR))
+        if (n > 0)
+            MD5Update(&ctx, buf, (size_t)n);
+    int saved = errno;
+    free(buf);
+    close(fd);
+    if (n < 0) {
+        errno = saved;
+        return -1;
+    }
+    unsigned char d[MD5_DIGEST_LENGTH];
+    MD5Final(d, &ctx);
+    for (int i = 0; i < MD5_DIGEST_LENGTH; i++)
+        sprintf(hex + 2 * i, "%02x", d[i]);
+    return 0;
+}
+
+int atomic_open(struct atomic_file *a, int dirfd, const char *name)
+{
+    const char *base = strrchr(name, '/');
+    int dirlen = base ? (int)(base + 1 - name) : 0;
+    a->dirfd = dirfd;
+    a->name = name;
+    if (snprintf(a->tmp, sizeof(a->tmp), "%.*s.%s.tmp%ld", dirlen, name, name + dirlen,
+                 (long)getpid()) >= (int)sizeof(a->tmp)) {
+        errno = ENAMETOOLONG;
+        return -1;
+    }
+    a->fd = openat(dirfd, a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    return a->fd < 0 ? -1 : 0;
+}
+
+int atomic_commit(struct atomic_file *a, int rc)
+{
+    int saved = errno;
+    if (close(a->fd) < 0 && rc == 0)
+        rc = -1, saved = errno;
+    if (rc == 0 && renameat(a->dirfd, a->tmp, a->dirfd, a->name) == 0)
+        return 0;
+    if (rc == 0)
+        saved = errno;
+    unlinkat(a->dirfd, a->tmp, 0);
+    errno = saved;
+    return -1;
+}
+
+int write_file_atomic(int dirfd, const char *name, const void *data, size_t len)
+{
+    struct atomic_file a;
+    if (atomic_open(&a, dirfd, name) < 0)
+        return -1;
+    return atomic_commit(&a, write_full(a.fd, data, len));
+}
+
+int copy_file(const char *from, const char *to)
+{
+    int in = open(from, O_RDONLY | O_CLOEXEC);
+    struct atomic_file a;
+    if (in < 0)
+        return -1;
+    if (atomic_open(&a, AT_FDCWD, to) < 0) {
+        int saved = errno;
+        close(in);
+        errno = saved;
+        return -1;
+    }
+    unsigned char *buf = xmalloc(BLOCK);
+    ssize_t n;
+    int rc = 0;
+    while (rc == 0 && (n = read(in, buf, BLOCK)) != 0)
+        rc = n < 0 ? (errno == EINTR ? 0 : -1) : write_full(a.fd, buf, (size_t)n);
+    free(buf);
+    close(in);
+    return atomic_commit(&a, rc);
+}

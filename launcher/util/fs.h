@@ -1,0 +1,35 @@
+/* fs.h: file-system helpers: mkdir -p, whole-file copy and MD5, and the one way a file is
+ * replaced atomically (a temporary file beside it, then rename), so no reader sees half. */
+#ifndef SR_FS_H
+#define SR_FS_H
+
+#include <stddef.h>
+
+/* mkdir -p. 0 or -1 with errno. */
+int mkdir_p(const char *path, int mode);
+
+/* Lowercase hex MD5 of a file's content. 0 or -1 with errno. */
+int md5_file(const char *path, char hex[33]);
+
+/* Copies a file; the destination appears whole (atomic replace). 0 or -1 with errno. */
+int copy_file(const char *from, const char *to);
+
+/* A file being replaced: written to a temporary name in the same directory, renamed over
+ * name by atomic_commit. name may contain '/' (relative to dirfd, or AT_FDCWD). */
+struct atomic_file {
+    int dirfd;
+    int fd;             /* write here */
+    const char *name;
+    char tmp[4096];
+};
+
+/* Creates the temporary file. 0 or -1 with errno. */
+int atomic_open(struct atomic_file *a, int dirfd, const char *name);
+/* Closes; when rc is 0 renames it over the name, else removes it (errno kept). 0 or -1
+ * with errno. */
+int atomic_commit(struct atomic_file *a, int rc);
+
+/* Writes len bytes to dir/name atomically. 0 or -1 with errno. */
+int write_file_atomic(int dirfd, const char *name, const void *data, size_t len);
+
+#endif

@@ -1,0 +1,19 @@
+/* path.c: path prefixes on the text of paths; never touches the file system. */
+#include "util/path.h"
+
+#include <string.h>
+
+#include "util/error.h"
+
+size_t path_under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    return !strncmp(path, dir, n) && path[n] == '/' ? n + 1 : 0;
+}
+
+char *path_relative_to(const char *path, const char *base)
+{
+    return xstrdup(path + path_under(path, base));
+}
