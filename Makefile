@@ -1,6 +1,6 @@
 # Makefile for sacred-run: the launcher (build/sacred-run), its preload library
 # (build/libsacred-preload.so), an ASan/UBSan launcher for the tests, and the tests.
-# Plain GNU make; quiet unless V=1.
+# Plain GNU make; quiet unless V=1. It never installs packages: `make deps` does.
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -9,19 +9,19 @@ LIBDIR  := $(PREFIX)/lib/sacred-run
 INCDIR  := $(PREFIX)/include
 
 CC      ?= cc
-OPT     ?= -O2
-WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
-BASE    := -std=c11 -D_GNU_SOURCE -g $(WARN) -MMD -MP
+CFLAGS  ?= -g -O2
+WERROR  ?= 1
+WERROR_FLAG := $(if $(filter 1,$(WERROR)),-Werror)
+WARN    := -Wall -Wextra $(WERROR_FLAG) -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+BASE    := -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-
-LAUNCHER_LIBS := $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 2>/dev/null || echo -lcjson -lmd -lpcre2-8 -lyaml) -ldw -lelf -lm -lpthread
-CHECK_LIBS    := $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lm -lrt -lpthread)
+LAUNCHER_INC := -iquote launcher -iquote .
 
 B := build
 LAUNCHER_SRC := $(wildcard launcher/*.c launcher/*/*.c)
 LAUNCHER_LIB_SRC := $(filter-out launcher/main.c,$(LAUNCHER_SRC))
 PRELOAD_SRC  := $(wildcard preload/*.c)
-UNIT_SRC     := $(wildcard tests/unit/*.c)
+UNIT_SRC     := $(wildcard tests/unit/check_*.c)
 PROG_SRC     := $(wildcard tests/e2e/progs/*.c)
 
 LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/%.o)
@@ -29,6 +29,7 @@ ASAN_OBJ     := $(LAUNCHER_SRC:%.c=$(B)/asan/%.o)
 ASAN_LIB_OBJ := $(LAUNCHER_LIB_SRC:%.c=$(B)/asan/%.o)
 PRELOAD_OBJ  := $(PRELOAD_SRC:%.c=$(B)/%.o)
 UNIT_BIN     := $(B)/tests/unit
+SUITES_H     := $(B)/tests/suites.h
 PROG_BIN     := $(PROG_SRC:tests/e2e/progs/%.c=$(B)/progs/%)
 
 ifeq ($(V),1)
@@ -40,50 +41,72 @@ msg = @printf '  %-7s %s\n' $(1) $(2)
 endif
 
 .PHONY: all deps asan tests check example bench install uninstall clean
-all: deps $(B)/sacred-run $(B)/libsacred-preload.so
+all: $(B)/sacred-run $(B)/libsacred-preload.so
+
+# --- packages: `make deps` installs them; other goals stop with one line when some are missing.
+ifneq ($(filter deps,$(MAKECMDGOALS)),)
+# `make -j2 deps check`: nothing is compiled before the packages are in.
+$(LAUNCHER_OBJ) $(ASAN_OBJ) $(PRELOAD_OBJ) $(UNIT_BIN) $(PROG_BIN): | deps
+else ifneq ($(filter-out clean uninstall,$(or $(MAKECMDGOALS),all)),)
+NEED := $(if $(filter check tests bench example,$(or $(MAKECMDGOALS),all)),all,build)
+MISSING := $(shell scripts/install-deps.sh --missing $(NEED))
+ifneq ($(MISSING),)
+$(error missing Debian packages: $(MISSING); install them with 'make deps' (or scripts/install-deps.sh))
+endif
+endif
+
+LAUNCHER_LIBS = $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 libdw libelf) -lm -lpthread
+LAUNCHER_CFLAGS = $(shell pkg-config --cflags libcjson)
+CHECK_LIBS = $(shell pkg-config --libs check)
 
 deps:
 	$(Q)scripts/install-deps.sh
 
 $(B)/sacred-run: $(LAUNCHER_OBJ)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) -o $@ $^ $(LAUNCHER_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LAUNCHER_LIBS)
 
 $(B)/asan/sacred-run: $(ASAN_OBJ) $(B)/libsacred-preload.so
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(SAN) -o $@ $(ASAN_OBJ) $(LAUNCHER_LIBS)
+	$(Q)$(CC) $(SAN) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(LAUNCHER_LIBS)
 	$(Q)ln -sf ../libsacred-preload.so $(B)/asan/libsacred-preload.so
 
 $(B)/libsacred-preload.so: $(PRELOAD_OBJ) preload/exports.map
 	$(call msg,LINK,$@)
-	$(Q)$(CC) -shared -o $@ $(PRELOAD_OBJ) -Wl,--version-script=preload/exports.map -Wl,--as-needed -Wl,-Bsymbolic
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -shared -o $@ $(PRELOAD_OBJ) -Wl,--version-script=preload/exports.map -Wl,--as-needed -Wl,-Bsymbolic
 
 $(B)/launcher/%.o: launcher/%.c
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE) $(OPT) -iquote launcher -iquote . $(shell pkg-config --cflags libcjson 2>/dev/null) -c -o $@ $<
+	$(Q)$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) $(LAUNCHER_INC) $(LAUNCHER_CFLAGS) -c -o $@ $<
 
 $(B)/asan/launcher/%.o: launcher/%.c
 	$(call msg,CC-SAN,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE) -O1 $(SAN) -iquote launcher -iquote . $(shell pkg-config --cflags libcjson 2>/dev/null) -c -o $@ $<
+	$(Q)$(CC) $(BASE) $(CPPFLAGS) -g -O1 $(SAN) $(LAUNCHER_INC) $(LAUNCHER_CFLAGS) -c -o $@ $<
 
 $(B)/preload/%.o: preload/%.c
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE) $(OPT) -fPIC -fvisibility=hidden -c -o $@ $<
+	$(Q)$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) -fPIC -fvisibility=hidden -c -o $@ $<
 
-$(UNIT_BIN): $(UNIT_SRC) $(ASAN_LIB_OBJ)
-	$(call msg,CC-SAN,$@)
+# The unit suites: tests/unit/check_NAME.c defines NAME_suite(); the list is made from the
+# file names, so a new suite is one new file.
+$(SUITES_H): $(UNIT_SRC)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(BASE) -O1 $(SAN) -iquote launcher -iquote . -o $@ $(UNIT_SRC) $(ASAN_LIB_OBJ) $(CHECK_LIBS) $(LAUNCHER_LIBS)
+	$(Q)for f in $(sort $(UNIT_SRC:tests/unit/check_%.c=%)); do echo "SUITE($$f)"; done > $@
+
+$(UNIT_BIN): tests/unit/main.c $(SUITES_H) $(UNIT_SRC) $(ASAN_LIB_OBJ)
+	$(call msg,CC-SAN,$@)
+	$(Q)$(CC) $(BASE) $(CPPFLAGS) -g -O1 $(SAN) $(LAUNCHER_INC) -iquote $(B)/tests $(LAUNCHER_CFLAGS) $(LDFLAGS) \
+		-o $@ tests/unit/main.c $(UNIT_SRC) $(ASAN_LIB_OBJ) $(CHECK_LIBS) $(LAUNCHER_LIBS)
 
 $(B)/progs/%: tests/e2e/progs/%.c
 	$(call msg,CC,$<)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra -Werror -iquote launcher/report -o $@ $< $(if $(findstring static,$*),-static) $(if $(findstring crash,$*),-fno-omit-frame-pointer) -lpthread
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra $(WERROR_FLAG) -iquote launcher/report -o $@ $< $(if $(findstring static,$*),-static) $(if $(findstring crash,$*),-fno-omit-frame-pointer) -lpthread
 
-asan: deps $(B)/asan/sacred-run
+asan: $(B)/asan/sacred-run
 tests: all asan $(UNIT_BIN) $(PROG_BIN)
 
 check: tests
@@ -97,6 +120,10 @@ bench: all
 	$(Q)scripts/bench-measure.py
 	$(Q)scripts/bench-provenance.py
 
+# For editors and clang tools: the compiler command of every file, recorded by bear.
+compile_commands.json: $(LAUNCHER_SRC) $(PRELOAD_SRC) $(UNIT_SRC) $(PROG_SRC)
+	$(Q)bear --output $@ -- $(MAKE) --no-print-directory -B tests
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR) $(DESTDIR)$(INCDIR)
 	install -m 755 $(B)/sacred-run $(DESTDIR)$(BINDIR)/sacred-run
@@ -109,6 +136,6 @@ uninstall:
 	-rmdir $(DESTDIR)$(LIBDIR) 2>/dev/null
 
 clean:
-	rm -rf $(B)
+	rm -rf $(B) compile_commands.json
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

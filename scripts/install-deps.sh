@@ -1,24 +1,67 @@
 #!/bin/sh
-# install-deps.sh: installs the Debian packages sacred-run needs to build and test, if missing.
-# Idempotent and silent when everything is present; never removes or upgrades anything.
+# install-deps.sh: the Debian packages sacred-run needs to build and to test, and their
+# installer. Installs only what is missing; never removes or upgrades anything.
+#   scripts/install-deps.sh                 install what is missing (sudo when not root)
+#   scripts/install-deps.sh --missing WHAT  print the missing packages of WHAT (build, test
+#                                           or all) on one line, install nothing (make uses it)
 set -eu
-PKGS="gcc make pkg-config libcjson-dev libelf-dev libdw-dev libmd-dev libpcre2-dev libyaml-dev check python3 valgrind util-linux"
-missing=""
-for p in $PKGS; do
-    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' \
-        || missing="$missing $p"
-done
-[ -z "$missing" ] && exit 0
-echo "install-deps: installing:$missing" >&2
+
+# Each need: how to tell it is there (pkg-config module, or command), and its package.
+BUILD="cmd:cc:gcc cmd:make:make cmd:pkg-config:pkg-config pkg:libcjson:libcjson-dev
+pkg:libelf:libelf-dev pkg:libdw:libdw-dev pkg:libmd:libmd-dev pkg:libpcre2-8:libpcre2-dev
+pkg:yaml-0.1:libyaml-dev"
+TEST="pkg:check:check cmd:python3:python3 cmd:valgrind:valgrind cmd:script:util-linux
+cmd:git:git"
+
+# Prints the packages of the given needs that are not there, one line.
+missing() {
+    out=""
+    for need in $*; do
+        kind=${need%%:*}; rest=${need#*:}; what=${rest%%:*}; pkg=${rest#*:}
+        case $kind in
+        pkg) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$what" && continue ;;
+        cmd) command -v "$what" >/dev/null 2>&1 && continue ;;
+        esac
+        case " $out " in *" $pkg "*) ;; *) out="$out $pkg" ;; esac
+    done
+    echo "${out# }"
+}
+
+if [ "${1-}" = "--missing" ]; then
+    case "${2-}" in
+    build) missing $BUILD ;;
+    test) missing $TEST ;;
+    all) missing $BUILD $TEST ;;
+    *) echo "install-deps: usage: install-deps.sh [--missing build|test|all]" >&2; exit 2 ;;
+    esac
+    exit 0
+fi
+[ $# -eq 0 ] || { echo "install-deps: usage: install-deps.sh [--missing build|test|all]" >&2; exit 2; }
+
+pkgs=$(missing $BUILD $TEST)
+[ -z "$pkgs" ] && exit 0
+echo "install-deps: installing: $pkgs" >&2
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 export DEBIAN_FRONTEND=noninteractive
+# Wait for another apt-get or dpkg holding a lock instead of failing at once: dpkg's lock
+# through DPkg::Lock::Timeout; the package lists' lock (apt-get update) has no such
+# option, so update is retried while the lock is held, for up to 10 minutes.
+APT="$SUDO apt-get -o DPkg::Lock::Timeout=600 -qq"
 log=$(mktemp)
+update() {
+    tries=0
+    until $APT update >"$log" 2>&1; do
+        grep -q 'Could not get lock' "$log" && [ "$tries" -lt 120 ] || return 1
+        tries=$((tries + 1))
+        sleep 5
+    done
+}
 # shellcheck disable=SC2086
-if ! { $SUDO apt-get update -qq && $SUDO apt-get install -y -qq --no-install-recommends $missing; } >"$log" 2>&1; then
+if ! { update && $APT install -y --no-install-recommends $pkgs >"$log" 2>&1; }; then
     cat "$log" >&2
     rm -f "$log"
-    echo "install-deps: apt-get failed; install these packages by hand:$missing" >&2
+    echo "install-deps: apt-get failed; install these packages by hand: $pkgs" >&2
     exit 1
 fi
 rm -f "$log"
