@@ -12,13 +12,14 @@
 #include "config/config_print.h"
 #include "prov/elfdeps.h"
 #include "prov/gitinfo.h"
+#include "record/sacred_files.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/path.h"
 
 const char *take_config_filename(struct options *opt)
 {
-    const char *name = "config.json";
+    const char *name = CONFIG_JSON;
     char **w = opt->with_words, **out = w;
     for (; *w; w++) {
         if (!strncmp(*w, "config_filename=", 16))

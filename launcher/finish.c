@@ -12,7 +12,17 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "capture/capture.h"
+#include "cli.h"
 #include "json/json.h"
+#include "observe/events.h"
+#include "observe/hasher.h"
+#include "observe/sysmon.h"
+#include "prov/provenance.h"
+#include "record/metrics.h"
+#include "record/record.h"
+#include "record/sacred_files.h"
+#include "report/report_verbs.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -24,7 +34,7 @@ static void add_output_tail(cJSON *trace, struct record *r)
 {
     char buf[TAIL_BYTES + 1];
     off_t start = r->cout.visible > TAIL_BYTES ? r->cout.visible - TAIL_BYTES : 0;
-    int fd = openat(r->dirfd, "cout.txt", O_RDONLY | O_CLOEXEC);
+    int fd = openat(r->dirfd, COUT_TXT, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return;
     ssize_t n = pread(fd, buf, TAIL_BYTES, start);
@@ -117,7 +127,7 @@ static void finalise_measurements(struct supervisor *s)
     struct metrics *ms = s->state->ms;
     result_from_metric(s);
     if (ms->since_write && metrics_write_json(ms) < 0) {
-        record_failed(s->rec, "metrics.json");
+        record_failed(s->rec, METRICS_JSON);
         ms->failed = 1; /* keep the fragments: they hold what metrics.json lacks */
     }
     cJSON *prog = cJSON_GetObjectItemCaseSensitive(s->rec->run, "program");

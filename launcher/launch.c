@@ -14,20 +14,64 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture/capture.h"
+#include "capture/measure.h"
 #include "capture/spawn.h"
+#include "cli.h"
 #include "commands.h"
+#include "config/config.h"
 #include "config/config_print.h"
 #include "finish.h"
 #include "json/json.h"
+#include "observe/events.h"
 #include "observe/files.h"
+#include "observe/hasher.h"
+#include "observe/sysmon.h"
 #include "preload/sr_protocol.h"
 #include "prov/elfdeps.h"
+#include "prov/provenance.h"
+#include "prov/target.h"
+#include "record/md5cache.h"
+#include "record/metrics.h"
+#include "record/record.h"
+#include "record/sacred_files.h"
 #include "record/sources.h"
+#include "report/report.h"
+#include "report/report_verbs.h"
 #include "run_json.h"
+#include "supervise.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/log.h"
 #include "util/path.h"
+
+/* One observed run: everything the phases below share. */
+struct launch {
+    struct options *opt;
+    struct capture *cap;      /* set up before anything was opened (capture_check_fds) */
+    struct config cfg;
+    char **given_argv;        /* the program's argv as typed */
+    struct target tgt;
+    char cwd[PATH_MAX];
+    char base_dir[PATH_MAX];  /* --base-dir made absolute, else cwd */
+    struct files files;       /* what the tree opened */
+    struct provenance prov;
+    struct md5_cache md5;
+    struct hasher hasher;
+    cJSON *repos;             /* with -e: checked before the start, then recorded */
+    char *lib, *name;
+    struct record rec;
+    struct events ev;
+    struct report_server rs;
+    struct metrics ms;
+    struct measure meas;
+    struct run_state state;
+    struct sysmon sys;
+    sigset_t handled;
+    char **env;
+    pid_t child;
+    struct timespec t0;
+};
 
 extern char **environ;
 
@@ -102,7 +146,7 @@ static char **program_env(const struct record *r, const char *lib, const char *s
     const char *old = getenv("LD_PRELOAD");
     char **base = build_env(environ, config_env);
     char *set[] = {
-        xasprintf("SACRED_CONFIG=%s/config.json", r->dir),
+        xasprintf("SACRED_CONFIG=%s/" CONFIG_JSON, r->dir),
         xasprintf("SACRED_REPORT_SOCKET=%s", report),
         xasprintf("LD_PRELOAD=%s%s%s", lib, old && *old ? ":" : "", old ? old : ""),
         xasprintf("%s=%s", SR_ENV_PRELOAD, lib),

@@ -14,6 +14,7 @@
 #include "json/json_parse.h"
 #include "prov/gitinfo.h"
 #include "record/redact.h"
+#include "record/sacred_files.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
@@ -182,7 +183,7 @@ static void recorded_options(const cJSON *opts, char ***v, size_t *n)
 
 int rerun_command(const struct options *opt)
 {
-    char *dir = xasprintf("%s/%s", opt->storage_used, opt->rerun_id), *path = xasprintf("%s/run.json", dir);
+    char *dir = xasprintf("%s/%s", opt->storage_used, opt->rerun_id), *path = xasprintf("%s/" RUN_JSON, dir);
     cJSON *run = load(path);
     free(path);
     if (!run || !item(run, "program.argv") || !str(run, "program.cwd"))
@@ -210,7 +211,7 @@ int rerun_command(const struct options *opt)
         die("cannot enter the recorded working directory '%s': %s", cwd, strerror(errno));
     ssize_t k = readlink("/proc/self/exe", self, sizeof(self) - 1);
     self[k > 0 ? k : 0] = '\0';
-    char **argv = NULL, *cfg = xasprintf("%s/config.json", abs), *parent = xstrdup(abs);
+    char **argv = NULL, *cfg = xasprintf("%s/" CONFIG_JSON, abs), *parent = xstrdup(abs);
     size_t n = 0;
     *strrchr(parent, '/') = '\0';
     const char *head[] = { "sacred-run", "-F", parent, "--rerun-of", abs };

@@ -14,7 +14,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capture/capture.h"
+#include "capture/measure.h"
+#include "cli.h"
 #include "json/json.h"
+#include "observe/events.h"
+#include "observe/sysmon.h"
+#include "record/metrics.h"
+#include "record/record.h"
+#include "record/sacred_files.h"
+#include "report/report.h"
+#include "report/report_verbs.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/timefmt.h"
@@ -42,7 +52,7 @@ static void flush_cout(struct supervisor *s)
     if (!s->filtered.len)
         return;
     if (cout_append(&s->rec->cout, s->filtered.buf, s->filtered.len) < 0)
-        record_failed(s->rec, "cout.txt");
+        record_failed(s->rec, COUT_TXT);
     strbuf_reset(&s->filtered);
 }
 
@@ -58,7 +68,7 @@ static void collect_filtered(void *ctx, const char *buf, size_t n)
     }
     flush_cout(s);
     if (cout_append(&s->rec->cout, buf, n) < 0)
-        record_failed(s->rec, "cout.txt");
+        record_failed(s->rec, COUT_TXT);
 }
 
 void supervise_end_output(struct supervisor *s)
@@ -154,7 +164,7 @@ void supervise_beat(struct supervisor *s)
     if (s->opt->no_filter)
         n = 0;
     if (cout_show_pending(&s->rec->cout, pending, n) < 0)
-        record_failed(s->rec, "cout.txt");
+        record_failed(s->rec, COUT_TXT);
     time_iso_now(now);
     json_set(s->rec->run, "heartbeat", cJSON_CreateString(now));
     if (!cJSON_HasObjectItem(s->rec->run, "result"))
@@ -165,10 +175,10 @@ void supervise_beat(struct supervisor *s)
     if (s->sys)
         sysmon_sample(s->sys, st->ms);
     if (metrics_due(st->ms, s->opt->beat) && metrics_write_json(st->ms) < 0)
-        record_failed(s->rec, "metrics.json");
+        record_failed(s->rec, METRICS_JSON);
     if (st->info_dirty) {
-        if (json_write_file(s->rec->dirfd, "info.json", st->info) < 0)
-            record_failed(s->rec, "info.json");
+        if (json_write_file(s->rec->dirfd, INFO_JSON, st->info) < 0)
+            record_failed(s->rec, INFO_JSON);
         st->info_dirty = 0;
     }
 }

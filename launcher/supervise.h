@@ -7,17 +7,20 @@
 #include <sys/types.h>
 
 #include "capture/bsfilter.h"
-#include "capture/capture.h"
-#include "capture/measure.h"
-#include "cli.h"
-#include "observe/events.h"
-#include "observe/hasher.h"
-#include "observe/sysmon.h"
-#include "prov/provenance.h"
-#include "record/record.h"
-#include "report/report.h"
-#include "report/report_verbs.h"
 #include "util/strbuf.h"
+
+struct capture;
+struct events;
+struct files;
+struct hasher;
+struct measure;
+struct options;
+struct pollfd;
+struct provenance;
+struct record;
+struct report_server;
+struct run_state;
+struct sysmon;
 
 struct supervisor {
     const struct options *opt;

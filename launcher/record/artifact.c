@@ -1,5 +1,5 @@
 /* artifact.c: artifact names and copies. The rules keep every artifact inside the run
- * directory and away from run.json, config.json, cout.txt, metrics.json and info.json. */
+ * directory and away from the five Sacred files (sacred_files.h). */
 #include "record/artifact.h"
 
 #include <errno.h>
@@ -8,11 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "record/sacred_files.h"
 #include "util/error.h"
 #include "util/fs.h"
-
-static const char *const record_files[] = { "run.json", "config.json", "cout.txt", "metrics.json",
-                                            "info.json" };
 
 int artifact_name_check(const char *name, char *err, size_t errlen)
 {
@@ -29,8 +27,8 @@ int artifact_name_check(const char *name, char *err, size_t errlen)
         }
         p += n + (p[n] == '/');
     }
-    for (size_t i = 0; i < sizeof(record_files) / sizeof(*record_files); i++)
-        if (!strcmp(name, record_files[i])) {
+    for (size_t i = 0; i < SACRED_NFILES; i++)
+        if (!strcmp(name, sacred_files[i])) {
             snprintf(err, errlen, "artifact name '%s' would overwrite a record file; choose another",
                      name);
             return -1;

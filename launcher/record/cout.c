@@ -5,11 +5,12 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "record/sacred_files.h"
 #include "util/io.h"
 
 int cout_open(struct cout_file *c, int dirfd)
 {
-    c->fd = openat(dirfd, "cout.txt", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+    c->fd = openat(dirfd, COUT_TXT, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     c->committed = c->visible = 0;
     if (c->fd < 0)
         return -1;

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "json/json.h"
+#include "record/sacred_files.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/io.h"
@@ -172,7 +173,7 @@ int metrics_write_json(struct metrics *ms)
     if (metrics_flush(ms) < 0)
         return -1;
     struct atomic_file a;
-    if (atomic_open(&a, ms->dirfd, "metrics.json") < 0)
+    if (atomic_open(&a, ms->dirfd, METRICS_JSON) < 0)
         return -1;
     int out = a.fd;
     const struct metric **order = xcalloc(ms->n, sizeof(*order));

@@ -11,8 +11,12 @@
 
 #include "json/json.h"
 #include "record/runid.h"
+#include "record/sacred_files.h"
 #include "util/error.h"
 #include "util/fs.h"
+
+const char *const sacred_files[SACRED_NFILES] = { RUN_JSON, CONFIG_JSON, COUT_TXT, INFO_JSON,
+                                                  METRICS_JSON };
 
 static char *absolute_dir(const char *p)
 {
@@ -49,17 +53,17 @@ int record_claim(struct record *r, const char *storage, const char *forced_id)
 
 int record_start(struct record *r, cJSON *run, const cJSON *config)
 {
-    static const char *const empty[] = { "info.json", "metrics.json" };
+    static const char *const empty[] = { INFO_JSON, METRICS_JSON };
     r->run = run;
-    if (json_write_file(r->dirfd, "config.json", config) < 0)
-        return error("cannot write '%s/config.json': %s", r->dir, strerror(errno));
+    if (json_write_file(r->dirfd, CONFIG_JSON, config) < 0)
+        return error("cannot write '%s/" CONFIG_JSON "': %s", r->dir, strerror(errno));
     for (size_t i = 0; i < sizeof(empty) / sizeof(*empty); i++)
         if (write_file_atomic(r->dirfd, empty[i], "{}", 2) < 0)
             return error("cannot write '%s/%s': %s", r->dir, empty[i], strerror(errno));
     if (cout_open(&r->cout, r->dirfd) < 0)
-        return error("cannot create '%s/cout.txt': %s", r->dir, strerror(errno));
-    if (json_write_file(r->dirfd, "run.json", r->run) < 0)
-        return error("cannot write '%s/run.json': %s", r->dir, strerror(errno));
+        return error("cannot create '%s/" COUT_TXT "': %s", r->dir, strerror(errno));
+    if (json_write_file(r->dirfd, RUN_JSON, r->run) < 0)
+        return error("cannot write '%s/" RUN_JSON "': %s", r->dir, strerror(errno));
     return 0;
 }
 
@@ -73,18 +77,16 @@ void record_failed(struct record *r, const char *what)
 
 void record_write_run(struct record *r)
 {
-    if (json_write_file(r->dirfd, "run.json", r->run) < 0)
-        record_failed(r, "run.json");
+    if (json_write_file(r->dirfd, RUN_JSON, r->run) < 0)
+        record_failed(r, RUN_JSON);
 }
 
 void record_remove(struct record *r)
 {
-    static const char *const files[] = { "run.json", "config.json", "cout.txt", "info.json",
-                                         "metrics.json" };
     if (r->dirfd < 0)
         return;
-    for (size_t i = 0; i < sizeof(files) / sizeof(*files); i++)
-        unlinkat(r->dirfd, files[i], 0);
+    for (size_t i = 0; i < SACRED_NFILES; i++)
+        unlinkat(r->dirfd, sacred_files[i], 0);
     rmdir(r->dir);
 }
 
