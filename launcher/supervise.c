@@ -177,8 +177,7 @@ void supervise_beat(struct supervisor *s)
     if (metrics_due(st->ms, s->opt->beat) && metrics_write_json(st->ms) < 0)
         record_failed(s->rec, METRICS_JSON);
     if (st->info_dirty) {
-        if (json_write_file(s->rec->dirfd, INFO_JSON, st->info) < 0)
-            record_failed(s->rec, INFO_JSON);
+        record_write_info(s->rec, st->info);
         st->info_dirty = 0;
     }
 }

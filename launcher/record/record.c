@@ -81,6 +81,12 @@ void record_write_run(struct record *r)
         record_failed(r, RUN_JSON);
 }
 
+void record_write_info(struct record *r, const cJSON *info)
+{
+    if (json_write_file(r->dirfd, INFO_JSON, info) < 0)
+        record_failed(r, INFO_JSON);
+}
+
 void record_remove(struct record *r)
 {
     if (r->dirfd < 0)

@@ -26,6 +26,8 @@ int record_claim(struct record *r, const char *storage, const char *forced_id);
 int record_start(struct record *r, cJSON *run, const cJSON *config);
 /* Rewrites run.json; a failure is reported on stderr once per run. */
 void record_write_run(struct record *r);
+/* Rewrites info.json from info; a failure is reported as for run.json. */
+void record_write_info(struct record *r, const cJSON *info);
 /* Reports a write failure after start (once). */
 void record_failed(struct record *r, const char *what);
 /* Removes the run directory (only before the program started). */

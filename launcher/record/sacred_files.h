@@ -1,5 +1,5 @@
 /* sacred_files.h: the five files Sacred's FileStorageObserver keeps in a run directory,
- * named once. Written only by record/ (record.c, cout.c, metrics.c); others name them. */
+ * named once. Only record/ writes them (record.c, cout.c, metrics.c); others name them. */
 #ifndef SR_SACRED_FILES_H
 #define SR_SACRED_FILES_H
 
