@@ -12,6 +12,8 @@
 
 #include "json/numtext.h"
 #include "util/error.h"
+#include "util/strbuf.h"
+#include "util/subproc.h"
 #include "util/timefmt.h"
 
 struct pstat {
@@ -146,22 +148,28 @@ static void add_int(struct metrics *ms, const char *name, long long v)
     add_text(ms, name, buf);
 }
 
+/* One point per GPU and quantity; GPU i is line i of nvidia-smi's CSV answer. */
 static void sample_gpus(struct metrics *ms)
 {
-    FILE *p = popen("nvidia-smi --query-gpu=utilization.gpu,memory.used "
-                    "--format=csv,noheader,nounits 2>/dev/null", "re");
-    char line[256];
-    for (int i = 0; p && fgets(line, sizeof(line), p); i++) {
-        char util[64], mem[64], name[64];
-        if (sscanf(line, " %63[^,], %63s", util, mem) != 2)
-            continue;
-        snprintf(name, sizeof(name), "sys.gpu%d.utilization_percent", i);
-        add_text(ms, name, util);
-        snprintf(name, sizeof(name), "sys.gpu%d.memory_used_mib", i);
-        add_text(ms, name, mem);
+    char *argv[] = { "nvidia-smi", "--query-gpu=utilization.gpu,memory.used",
+                     "--format=csv,noheader,nounits", NULL };
+    struct strbuf csv = STRBUF_INIT;
+    subproc_output(argv, NULL, &csv);
+    strbuf_grow(&csv, 0); /* a string even when it printed nothing */
+    char *line = csv.buf, *end = csv.buf + csv.len;
+    for (int i = 0; line < end; i++) {
+        char *nl = memchr(line, '\n', (size_t)(end - line)), util[64], mem[64], name[64];
+        if (nl)
+            *nl = '\0';
+        if (sscanf(line, " %63[^,], %63s", util, mem) == 2) {
+            snprintf(name, sizeof(name), "sys.gpu%d.utilization_percent", i);
+            add_text(ms, name, util);
+            snprintf(name, sizeof(name), "sys.gpu%d.memory_used_mib", i);
+            add_text(ms, name, mem);
+        }
+        line = nl ? nl + 1 : end;
     }
-    if (p)
-        pclose(p);
+    strbuf_release(&csv);
 }
 
 void sysmon_sample(struct sysmon *m, struct metrics *ms)

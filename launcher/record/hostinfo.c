@@ -1,5 +1,6 @@
 /* hostinfo.c: facts about the machine for run.json's host object. Reads /proc and uname;
- * runs nvidia-smi only when it is on PATH. Failures leave a field null, never abort. */
+ * runs nvidia-smi (through subproc: argv, no shell) when it is on PATH. Failures leave a
+ * field null, never abort. */
 #include "record/hostinfo.h"
 
 #include <ctype.h>
@@ -13,6 +14,8 @@
 
 #include "json/json.h"
 #include "util/error.h"
+#include "util/strbuf.h"
+#include "util/subproc.h"
 
 void host_platform(char *buf, size_t len)
 {
@@ -84,36 +87,20 @@ static cJSON *memory_total(void)
     return kib ? json_int(kib * 1024) : cJSON_CreateNull();
 }
 
-static int on_path(const char *name)
-{
-    const char *path = getenv("PATH");
-    if (!path)
-        return 0;
-    char *copy = xstrdup(path), *save = NULL;
-    int found = 0;
-    for (char *dir = strtok_r(copy, ":", &save); dir && !found; dir = strtok_r(NULL, ":", &save)) {
-        char *full = xasprintf("%s/%s", *dir ? dir : ".", name);
-        found = access(full, X_OK) == 0;
-        free(full);
-    }
-    free(copy);
-    return found;
-}
-
-/* Sacred's gpus object from nvidia-smi's CSV query; NULL when there is no usable GPU. */
+/* Sacred's gpus object from nvidia-smi's CSV query; NULL when there is no usable GPU
+ * (no nvidia-smi on PATH, or it fails). */
 static cJSON *gpus(void)
 {
-    if (!on_path("nvidia-smi"))
-        return NULL;
-    FILE *p = popen("nvidia-smi --query-gpu=driver_version,name,persistence_mode,memory.total "
-                    "--format=csv,noheader,nounits 2>/dev/null", "re");
-    if (!p)
-        return NULL;
+    char *argv[] = { "nvidia-smi", "--query-gpu=driver_version,name,persistence_mode,memory.total",
+                     "--format=csv,noheader,nounits", NULL };
+    struct strbuf csv = STRBUF_INIT;
+    int status = subproc_output(argv, NULL, &csv);
     cJSON *list = cJSON_CreateArray(), *out = NULL;
-    char line[1024], driver[128] = "";
-    while (fgets(line, sizeof(line), p)) {
-        char *f[4] = { 0 }, *save = NULL, *t = strtok_r(line, ",\n", &save);
-        for (int i = 0; i < 4 && t; i++, t = strtok_r(NULL, ",\n", &save))
+    char driver[128] = "", *lines = NULL;
+    strbuf_grow(&csv, 0); /* a string even when it printed nothing */
+    for (char *line = strtok_r(csv.buf, "\n", &lines); line; line = strtok_r(NULL, "\n", &lines)) {
+        char *f[4] = { 0 }, *save = NULL, *t = strtok_r(line, ",", &save);
+        for (int i = 0; i < 4 && t; i++, t = strtok_r(NULL, ",", &save))
             f[i] = t + strspn(t, " ");
         if (!f[3])
             continue;
@@ -124,7 +111,8 @@ static cJSON *gpus(void)
         cJSON_AddItemToObject(g, "total_memory", json_int(atoll(f[3])));
         cJSON_AddItemToArray(list, g);
     }
-    if (pclose(p) == 0 && cJSON_GetArraySize(list) > 0) {
+    strbuf_release(&csv);
+    if (status == 0 && cJSON_GetArraySize(list) > 0) {
         out = cJSON_CreateObject();
         cJSON_AddStringToObject(out, "driver_version", driver);
         cJSON_AddItemToObject(out, "gpus", list);

@@ -1,5 +1,7 @@
-/* subproc.h: running a helper command (git, dpkg-query) from an argv vector, no shell,
- * collecting its standard output; its standard error is discarded. */
+/* subproc.h: running a helper command (git, dpkg-query, nvidia-smi) from an argv vector,
+ * no shell, collecting its standard output. Its stdin is /dev/null and its standard error
+ * is discarded; it inherits no other descriptor of the launcher (they are all close-on-exec).
+ * posix_spawn, so it may be called while other threads run. */
 #ifndef SR_SUBPROC_H
 #define SR_SUBPROC_H
 

@@ -25,6 +25,23 @@ SH
     chk logs/2 '"gpus" not in r["host"]'
 }
 
+t_nvidia_smi_does_not_read_stdin() {
+    # Once for the host info, then at every beat: none of them may take the program's input.
+    mkdir bin
+    cat > bin/nvidia-smi <<'SH'
+#!/bin/sh
+echo call >> "$0.calls"
+cat >> "$0.stdin"
+echo "550.54.15, NVIDIA H200, Enabled, 143771"
+SH
+    chmod +x bin/nvidia-smi
+    printf 'for the program\n' | PATH="$PWD/bin:$PATH" "$SR" -F logs -l ERROR -b 0.1 \
+        sh -c 'sleep 0.5; cat' > out || return
+    [ "$(cat out)" = "for the program" ] && [ ! -s bin/nvidia-smi.stdin ] \
+        && [ "$(wc -l < bin/nvidia-smi.calls)" -ge 2 ] \
+        || fail "program read '$(cat out)'; nvidia-smi read '$(cat bin/nvidia-smi.stdin)'"
+}
+
 t_environment_redacted() {
     MY_API_KEY=topsecret GITHUB_TOKEN=t2 XAUTHORITY=/x WANDB_ENTITY=me PLAIN=ok \
         "$SR" -F logs --env-allow XAUTHORITY --env-deny wandb -l ERROR true || return
