@@ -15,6 +15,7 @@
 #include "record/sacred_files.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/log.h"
 #include "util/path.h"
 
 const char *take_config_filename(struct options *opt)
@@ -42,8 +43,10 @@ int run_command(struct options *opt)
     if (file) {
         if (config_file_save(file, cfg.tree, err, sizeof(err)) < 0)
             rc = error("%s", err);
-        else
-            fprintf(stderr, "INFO - save_config - Saving config to \"%s\"\n", file);
+        else {
+            log_setup(opt->loglevel, "save_config");
+            log_msg(LOG_INFO, "Saving config to \"%s\"", file);
+        }
     } else
         config_print(stdout, &cfg, isatty(STDOUT_FILENO));
     config_release(&cfg);

@@ -129,8 +129,8 @@ static char **recorded_env(const cJSON *run, struct strbuf *diffs, const char *i
         out[k++] = xasprintf("%s=%s", e->string, v);
     }
     if (taken.len)
-        fprintf(stderr, "sacred-run: rerun %s: redacted variables taken from the current "
-                "environment:%s\n", id, taken.buf);
+        warning("rerun %s: redacted variables taken from the current environment:%s", id,
+                taken.buf);
     if (missing.len)
         strbuf_addf(diffs, "redacted variables not set now (left out):%s\n", missing.buf);
     strbuf_release(&taken);
@@ -194,7 +194,7 @@ int rerun_command(const struct options *opt)
     compare_host(&diffs, run);
     char **env = recorded_env(run, &diffs, opt->rerun_id);
     for (char *line = diffs.buf, *nl; line && (nl = strchr(line, '\n')); line = nl + 1)
-        fprintf(stderr, "sacred-run: rerun %s: %.*s\n", opt->rerun_id, (int)(nl - line), line);
+        warning("rerun %s: %.*s", opt->rerun_id, (int)(nl - line), line);
     if (opt->rerun_check) {
         printf("run %s: %s\n", opt->rerun_id, diffs.len ? "differences found (see above)" : "no differences found");
         for (char **e = env; *e; e++)

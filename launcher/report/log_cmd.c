@@ -102,7 +102,7 @@ static int read_replies(int fd)
                 done = 1;
             else if (!strncmp(line, "error ", 6)) {
                 char *msg = strchr(line, ':');
-                fprintf(stderr, "sacred-run log: %s\n", msg ? msg + 2 : line);
+                error("%s", msg ? msg + 2 : line);
                 errors++;
             }
             line = nl + 1;
@@ -117,6 +117,7 @@ static int read_replies(int fd)
 
 int log_command(int argc, char **argv)
 {
+    set_program_name("sacred-run log");
     struct strbuf line = STRBUF_INIT;
     if (argc < 2 || build_line(argc, argv, &line) < 0) {
         strbuf_release(&line);
@@ -124,14 +125,13 @@ int log_command(int argc, char **argv)
     }
     const char *path = getenv(REPORT_ENV);
     if (!path || !*path) {
-        fprintf(stderr, "sacred-run log: not inside a sacred-run run; nothing recorded\n");
+        warning("not inside a sacred-run run; nothing recorded");
         strbuf_release(&line);
         return 0;
     }
     int fd = unix_socket_connected(path, SOCK_STREAM | SOCK_CLOEXEC);
     if (fd < 0) {
-        fprintf(stderr, "sacred-run log: the run's launcher is gone (%s); nothing recorded\n",
-                strerror(errno));
+        warning("the run's launcher is gone (%s); nothing recorded", strerror(errno));
         strbuf_release(&line);
         return 0;
     }

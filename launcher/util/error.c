@@ -1,5 +1,6 @@
 /* error.c: message printing and allocation helpers for the launcher.
- * Messages are one line, lower case, "sacred-run: " first; nothing here may allocate to print. */
+ * Messages are one line, lower case, the program name ("sacred-run: ") first; nothing here
+ * may allocate to print. */
 #include "util/error.h"
 
 #include <errno.h>
@@ -10,13 +11,19 @@
 #include <unistd.h>
 
 static void (*die_cleanup)(void);
+static const char *program_name = "sacred-run";
+
+void set_program_name(const char *name)
+{
+    program_name = name;
+}
 
 static void vreport(const char *prefix, const char *fmt, va_list ap)
 {
     char msg[4096];
     int saved = errno;
     vsnprintf(msg, sizeof(msg), fmt, ap);
-    dprintf(STDERR_FILENO, "sacred-run: %s%s\n", prefix, msg);
+    dprintf(STDERR_FILENO, "%s: %s%s\n", program_name, prefix, msg);
     errno = saved;
 }
 
@@ -65,7 +72,7 @@ void warning(const char *fmt, ...)
 static void *check_alloc(void *p)
 {
     if (!p) {
-        dprintf(STDERR_FILENO, "sacred-run: out of memory\n");
+        dprintf(STDERR_FILENO, "%s: out of memory\n", program_name);
         abort();
     }
     return p;

@@ -22,6 +22,10 @@ void warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * into err[errlen] instead of printing it, and returns -1. */
 int error_text(char *err, size_t errlen, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* The name every message starts with, "sacred-run" until set; a subcommand that is a
+ * program of its own sets it once, first ("sacred-run log": "sacred-run log: ..."). */
+void set_program_name(const char *name);
+
 /* Hook run by die_status() before exiting (removes a half-made run directory). */
 void set_die_cleanup(void (*fn)(void));
 

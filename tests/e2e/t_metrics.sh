@@ -91,6 +91,14 @@ SH
         'not os.path.exists("escape.txt")'
 }
 
+t_log_client_messages_start_with_its_name() {
+    printf '#!/bin/sh\nsacred-run log scalar loss abc\n' > bad.sh && chmod +x bad.sh
+    PATH="$(dirname "$SR"):$PATH" "$SR" -F logs -l ERROR --no-sys-metrics ./bad.sh 2> err
+    [ $? -eq 1 ] && grep -qx "sacred-run log: value 'abc' is not a number" err || fail "$(cat err)" || return
+    env -u SACRED_REPORT_SOCKET "$SR" log scalar loss 1 2> err || fail "outside a run: status $?" || return
+    grep -qx 'sacred-run log: warning: not inside a sacred-run run; nothing recorded' err || fail "$(cat err)"
+}
+
 t_python_reports_with_socket_library() {
     cat > rep.py <<'PY'
 import os, socket
