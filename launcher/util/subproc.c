@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -38,9 +39,20 @@ int subproc_output(char *const argv[], char *const env[], struct strbuf *out)
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, p[1], 1);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    /* The launcher blocks the signals its signalfd reads and ignores SIGPIPE; a helper
+     * starts with neither, so Ctrl-C and a closed pipe end it as they would elsewhere. */
+    posix_spawnattr_t attr;
+    sigset_t none, all_signals;
+    sigemptyset(&none);
+    sigfillset(&all_signals);
+    posix_spawnattr_init(&attr);
+    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+    posix_spawnattr_setsigmask(&attr, &none);
+    posix_spawnattr_setsigdefault(&attr, &all_signals);
     char **all = with_env(env);
     pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, NULL, argv, all);
+    int rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, all);
+    posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
     free(all);
     close(p[1]);

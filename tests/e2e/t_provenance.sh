@@ -42,6 +42,19 @@ SH
         || fail "program read '$(cat out)'; nvidia-smi read '$(cat bin/nvidia-smi.stdin)'"
 }
 
+t_helper_commands_start_with_default_signals() {
+    # The launcher blocks the signals its signalfd reads; a helper must not inherit that.
+    mkdir bin
+    printf '#!/bin/sh\ngrep -E "^Sig(Blk|Ign)" /proc/self/status >> "$0.sig"\necho "550.54.15, NVIDIA H200, Enabled, 143771"\n' > bin/nvidia-smi
+    chmod +x bin/nvidia-smi
+    PATH="$PWD/bin:$PATH" "$SR" -F logs -l ERROR -b 0.1 sleep 0.3 || return
+    [ "$(grep -c SigBlk bin/nvidia-smi.sig)" -ge 2 ] || fail "nvidia-smi was not run at a beat" || return
+    # Signals 1-31 only: glibc's posix_spawn leaves its own internal signals (32, 33) ignored.
+    while read -r what mask; do
+        [ $((0x$mask & 0x7fffffff)) -eq 0 ] || fail "a helper started with $what $mask" || return
+    done < bin/nvidia-smi.sig
+}
+
 t_environment_redacted() {
     MY_API_KEY=topsecret GITHUB_TOKEN=t2 XAUTHORITY=/x WANDB_ENTITY=me PLAIN=ok \
         "$SR" -F logs --env-allow XAUTHORITY --env-deny wandb -l ERROR true || return
