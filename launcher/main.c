@@ -6,6 +6,7 @@
 #include "capture/measure.h"
 #include "cli.h"
 #include "commands.h"
+#include "json/json_alloc.h"
 #include "launch.h"
 #include "report/log_cmd.h"
 #include "rerun.h"
@@ -14,6 +15,7 @@ int main(int argc, char **argv)
 {
     struct options opt;
     struct capture cap;
+    json_init(); /* before any cJSON call: cJSON allocates with xmalloc */
     capture_check_fds(&cap);
     if (argc > 1 && !strcmp(argv[1], "log"))
         return log_command(argc - 1, argv + 1);

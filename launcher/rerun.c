@@ -34,6 +34,24 @@ static const char *str(const cJSON *o, const char *path)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
+/* Item i of a recorded [path, stored] pair, if it is a string (a record may be damaged). */
+static const char *pair_str(const cJSON *pair, int i)
+{
+    const cJSON *v = cJSON_GetArrayItem(pair, i);
+    return cJSON_IsString(v) ? v->valuestring : NULL;
+}
+
+/* A list of strings (program.argv must be one to be run again). */
+static int is_string_list(const cJSON *v)
+{
+    if (!cJSON_IsArray(v))
+        return 0;
+    for (const cJSON *e = v->child; e; e = e->next)
+        if (!cJSON_IsString(e))
+            return 0;
+    return 1;
+}
+
 static cJSON *load(const char *path)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -69,17 +87,22 @@ static void compare_files(struct strbuf *diffs, const cJSON *run, const char *st
     char want[33];
     if (exe && md5)
         compare_file(diffs, "executable", exe, md5);
-    for (const cJSON *s = item(run, "experiment.sources")->child; s; s = s->next) {
-        const char *rel = cJSON_GetArrayItem(s, 0)->valuestring, *stored = cJSON_GetArrayItem(s, 1)->valuestring;
-        char *path = rel[0] == '/' ? xstrdup(rel) : xasprintf("%s/%s", base, rel);
+    const cJSON *sources = item(run, "experiment.sources");
+    for (const cJSON *s = sources ? sources->child : NULL; s; s = s->next) {
+        const char *rel = pair_str(s, 0), *stored = pair_str(s, 1);
+        if (!rel || !stored)
+            continue;
+        char *path = rel[0] == '/' || !base ? xstrdup(rel) : xasprintf("%s/%s", base, rel);
         if (stored_md5(stored, want) == 0)
             compare_file(diffs, "source", path, want);
         free(path);
     }
     const cJSON *res = item(run, "resources");
-    for (const cJSON *r = res ? res->child : NULL; r; r = r->next)
-        if (stored_md5(cJSON_GetArrayItem(r, 1)->valuestring, want) == 0)
-            compare_file(diffs, "resource", cJSON_GetArrayItem(r, 0)->valuestring, want);
+    for (const cJSON *r = res ? res->child : NULL; r; r = r->next) {
+        const char *path = pair_str(r, 0), *stored = pair_str(r, 1);
+        if (path && stored && stored_md5(stored, want) == 0)
+            compare_file(diffs, "resource", path, want);
+    }
     (void)storage;
 }
 
@@ -90,6 +113,8 @@ static void compare_repositories(struct strbuf *diffs, const cJSON *run)
     cJSON *now = base ? git_repository(base) : NULL;
     for (const cJSON *r = repos ? repos->child : NULL; r; r = r->next) {
         const char *commit = str(r, "commit");
+        if (!commit || !str(r, "url"))
+            continue;
         if (!now)
             strbuf_addf(diffs, "repository '%s' is not found any more\n", str(r, "url"));
         else if (strcmp(commit, str(now, "commit")))
@@ -115,6 +140,8 @@ static void compare_host(struct strbuf *diffs, const cJSON *run)
 static char **recorded_env(const cJSON *run, struct strbuf *diffs, const char *id)
 {
     const cJSON *env = item(run, "host.ENV");
+    if (!cJSON_IsObject(env))
+        env = NULL;
     size_t n = (size_t)cJSON_GetArraySize(env), k = 0;
     char **out = xcalloc(n + 1, sizeof(*out));
     struct strbuf taken = STRBUF_INIT, missing = STRBUF_INIT;
@@ -175,6 +202,8 @@ static void recorded_options(const cJSON *opts, char ***v, size_t *n)
     for (size_t i = 0; i < sizeof(lists) / sizeof(*lists); i++) {
         const cJSON *l = cJSON_GetObjectItemCaseSensitive(opts, lists[i]);
         for (const cJSON *e = l ? l->child : NULL; e; e = e->next) {
+            if (!cJSON_IsString(e))
+                continue;
             push(v, n, lists[i]);
             push(v, n, e->valuestring);
         }
@@ -186,7 +215,7 @@ int rerun_command(const struct options *opt)
     char *dir = xasprintf("%s/%s", opt->storage_used, opt->rerun_id), *path = xasprintf("%s/" RUN_JSON, dir);
     cJSON *run = load(path);
     free(path);
-    if (!run || !item(run, "program.argv") || !str(run, "program.cwd"))
+    if (!run || !is_string_list(item(run, "program.argv")) || !str(run, "program.cwd"))
         die("cannot read the record of run '%s' in '%s'; check -F and the id", opt->rerun_id, opt->storage_used);
     struct strbuf diffs = STRBUF_INIT;
     compare_files(&diffs, run, opt->storage_used);

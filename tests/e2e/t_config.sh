@@ -168,3 +168,23 @@ t_rerun_reproduces_and_reports_changes() {
     "$SR" -F logs rerun 99 2> err
     [ $? -eq 125 ] && [ "$(wc -l < err)" -eq 1 ] || fail "$(cat err)"
 }
+
+# A run.json edited by hand or by another tool: entries of the wrong shape are passed over,
+# an argv that cannot be run again is refused in one line.
+t_rerun_takes_a_damaged_record() {
+    "$SR" -F logs -l ERROR --no-sys-metrics "$P/args" x > out1 || return
+    edit() { python3 -c 'import json, sys; r = json.load(open("logs/1/run.json")); exec(sys.argv[1]); json.dump(r, open("logs/1/run.json", "w"))' "$1"; }
+    edit 'e = r["experiment"]; e["sources"] = [["only-path"], [1, 2], "x"]; e["repositories"] = [{"url": "u"}, {"commit": "c"}, 3]
+r["resources"] = [[None, "s_0123456789abcdef0123456789abcdef"], []]; r["host"]["ENV"] = ["A=1"]
+r["meta"]["options"]["--metric"] = [1, None, "loss=loss (?<value>\\S+)"]' || return
+    "$SR" -F logs --check rerun 1 > out 2> err || fail "status $?: $(cat err)" || return
+    grep -q "^run 1: " out || fail "$(cat out err)" || return
+    "$SR" -F logs -l ERROR rerun 1 > out2 2> err || fail "rerun status $?: $(cat err)" || return
+    cmp -s out1 out2 || fail "different output: $(cat out1 out2)" || return
+    chk logs/2 'r["meta"]["options"]["--metric"] == ["loss=loss (?<value>\\S+)"]' || return
+    edit 'del r["experiment"]["sources"]' || return
+    "$SR" -F logs --check rerun 1 > out 2> err || fail "status $?: $(cat err)" || return
+    edit 'r["program"]["argv"].append(1)' || return
+    "$SR" -F logs --check rerun 1 2> err
+    [ $? -eq 125 ] && [ "$(wc -l < err)" -eq 1 ] || fail "argv with a number: $(cat err)"
+}

@@ -1,11 +1,15 @@
 /* check_json.c: the JSON printer must produce Python's json.dump(sort_keys=True, indent=2)
- * text byte for byte: layout, key order, ASCII escapes, float repr, surrogateescape. */
+ * text byte for byte: layout, key order, ASCII escapes, float repr, surrogateescape; and
+ * cJSON allocates through the launcher's hooks (json_alloc.c). */
 #include <check.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "json/json.h"
+#include "json/json_alloc.h"
+#include "json/json_parse.h"
 
 static void expect_print(cJSON *item, const char *want)
 {
@@ -84,6 +88,35 @@ START_TEST(test_key_order_by_code_point)
 }
 END_TEST
 
+/* tests/unit/main.c installs the hooks as the launcher's main() does; without them cJSON
+ * uses malloc and realloc directly and the count stays 0. Printing a large tree must grow
+ * cJSON's buffer through the hook too (cJSON has no realloc with our malloc_fn): the first
+ * buffer, at least one larger one and the final copy. The text then reads back equal. */
+START_TEST(test_alloc_hooks)
+{
+    unsigned long before = json_alloc_count();
+    cJSON *tree = cJSON_CreateObject();
+    ck_assert_uint_gt(json_alloc_count(), before);
+    for (int i = 0; i < 2000; i++) {
+        char key[16];
+        snprintf(key, sizeof(key), "k%04d", i);
+        cJSON *pair = cJSON_AddArrayToObject(tree, key);
+        cJSON_AddItemToArray(pair, cJSON_CreateString("a value of some length"));
+        cJSON_AddItemToArray(pair, json_int(i));
+    }
+    before = json_alloc_count();
+    char *text = cJSON_PrintUnformatted(tree);
+    ck_assert_uint_ge(json_alloc_count() - before, 3);
+    ck_assert_uint_gt(strlen(text), 64 * 1024);
+    cJSON *back = json_parse_typed(text);
+    ck_assert_ptr_nonnull(back);
+    ck_assert(cJSON_Compare(tree, back, 1));
+    cJSON_free(text);
+    cJSON_Delete(back);
+    cJSON_Delete(tree);
+}
+END_TEST
+
 Suite *json_suite(void);
 Suite *json_suite(void)
 {
@@ -93,6 +126,7 @@ Suite *json_suite(void)
     tcase_add_test(tc, test_layout_and_order);
     tcase_add_test(tc, test_string_escapes);
     tcase_add_test(tc, test_key_order_by_code_point);
+    tcase_add_test(tc, test_alloc_hooks);
     suite_add_tcase(s, tc);
     return s;
 }
