@@ -25,6 +25,7 @@
 #include "report/report_verbs.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/signame.h"
 #include "util/timefmt.h"
 
 enum { TAIL_BYTES = 4096, TAIL_LINES = 10 };
@@ -70,9 +71,9 @@ static char *describe_end(int st, const char *prog)
     if (WIFEXITED(st))
         return xasprintf("ProgramExited: '%s' exited with status %d\n", prog, WEXITSTATUS(st));
     int sig = WTERMSIG(st);
-    return xasprintf("ProgramKilled: '%s' was killed by signal %d (SIG%s: %s)%s\n", prog, sig,
-                     sigabbrev_np(sig) ? sigabbrev_np(sig) : "?", strsignal(sig),
-                     WCOREDUMP(st) ? ", core dumped" : "");
+    char name[SIGNAME_LEN];
+    return xasprintf("ProgramKilled: '%s' was killed by signal %d (%s: %s)%s\n", prog, sig,
+                     signal_name(sig, name), strsignal(sig), WCOREDUMP(st) ? ", core dumped" : "");
 }
 
 static const char *run_status(const struct supervisor *s)
@@ -89,26 +90,22 @@ static const char *run_status(const struct supervisor *s)
 static void add_exit_facts(cJSON *prog, const struct supervisor *s)
 {
     int st = s->status;
+    char name[SIGNAME_LEN];
     cJSON_AddItemToObject(prog, "pid", json_int(s->child));
     cJSON_AddBoolToObject(prog, "instrumented", events_instrumented(s->ev, s->child));
     cJSON_AddItemToObject(prog, "exit_code",
                           WIFEXITED(st) ? json_int(WEXITSTATUS(st)) : cJSON_CreateNull());
     if (WIFSIGNALED(st)) {
-        char *name = xasprintf("SIG%s", sigabbrev_np(WTERMSIG(st)) ? sigabbrev_np(WTERMSIG(st)) : "?");
-        cJSON_AddStringToObject(prog, "signal", name);
+        cJSON_AddStringToObject(prog, "signal", signal_name(WTERMSIG(st), name));
         cJSON_AddItemToObject(prog, "signal_number", json_int(WTERMSIG(st)));
         cJSON_AddBoolToObject(prog, "core_dumped", WCOREDUMP(st));
-        free(name);
     } else {
         cJSON_AddNullToObject(prog, "signal");
         cJSON_AddNullToObject(prog, "signal_number");
         cJSON_AddFalseToObject(prog, "core_dumped");
     }
-    if (s->interrupted) {
-        char *name = xasprintf("SIG%s", sigabbrev_np(s->interrupted));
-        cJSON_AddStringToObject(prog, "interrupted_by", name);
-        free(name);
-    }
+    if (s->interrupted)
+        cJSON_AddStringToObject(prog, "interrupted_by", signal_name(s->interrupted, name));
 }
 
 /* --result METRIC: the metric's last value becomes the run's result. */

@@ -27,6 +27,7 @@
 #include "report/report_verbs.h"
 #include "util/error.h"
 #include "util/log.h"
+#include "util/signame.h"
 #include "util/timefmt.h"
 
 enum {
@@ -143,8 +144,9 @@ static void on_signal(struct supervisor *s)
                 kill(0, SIGWINCH);
         }
         else {
+            char name[SIGNAME_LEN];
             if (!s->interrupted)
-                log_msg(LOG_DEBUG, "received %s", sigabbrev_np(sig));
+                log_msg(LOG_DEBUG, "received %s", signal_name(sig, name));
             s->interrupted = sig;
             /* A terminal's signal reached the program's process group already. */
             if (si.ssi_code != SI_KERNEL && !s->child_done)

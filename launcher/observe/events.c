@@ -18,6 +18,7 @@
 #include "observe/symbolize.h"
 #include "preload/sr_protocol.h"
 #include "util/error.h"
+#include "util/signame.h"
 #include "util/timefmt.h"
 #include "util/unixsock.h"
 
@@ -376,10 +377,9 @@ static void add_end(cJSON *o, const struct proc *p)
     if (WIFEXITED(p->status))
         cJSON_AddItemToObject(o, "exit_code", json_int(WEXITSTATUS(p->status)));
     else {
-        char *name = xasprintf("SIG%s", sigabbrev_np(WTERMSIG(p->status)) ? sigabbrev_np(WTERMSIG(p->status)) : "?");
-        cJSON_AddStringToObject(o, "signal", name);
+        char name[SIGNAME_LEN];
+        cJSON_AddStringToObject(o, "signal", signal_name(WTERMSIG(p->status), name));
         cJSON_AddBoolToObject(o, "core_dumped", WCOREDUMP(p->status));
-        free(name);
     }
 }
 
@@ -405,13 +405,12 @@ cJSON *events_processes(const struct events *ev)
             cJSON_AddTrueToObject(o, "forked");
         add_end(o, p);
         int sig;
+        char name[SIGNAME_LEN];
         cJSON *bt = events_backtrace(ev, p->pid, &sig);
         if (bt && &ev->procs[latest(ev, p->pid)] == p) {
             cJSON *crash = cJSON_AddObjectToObject(o, "crash");
-            char *name = xasprintf("SIG%s", sigabbrev_np(sig) ? sigabbrev_np(sig) : "?");
-            cJSON_AddStringToObject(crash, "signal", name);
+            cJSON_AddStringToObject(crash, "signal", signal_name(sig, name));
             cJSON_AddItemToObject(crash, "backtrace", bt);
-            free(name);
         } else
             cJSON_Delete(bt);
         cJSON_AddItemToArray(list, o);
