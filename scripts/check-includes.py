@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """check-includes.py: fails when a launcher file includes a header from a group above its
-own (ARCHITECTURE.md, "The include rule"), or a header by any path but its path from
-launcher/. Reads only the #include "..." lines; prints one line per offence."""
+own (ARCHITECTURE.md, "Folders, and the include rule"), or a header by any path but its
+path from launcher/. Reads only the #include "..." lines; prints one line per offence.
+Usage: check-includes.py [LAUNCHER_DIR] (default: this checkout's launcher/)."""
 import os
 import re
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-LAUNCHER = os.path.join(ROOT, "launcher")
+LAUNCHER = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "launcher")
 PROTOCOL = "preload/sr_protocol.h"
 
 # Each group and the groups its files may include besides its own. "app" is the top of
@@ -32,6 +33,11 @@ def group_of(rel):
     return head if rest else "app"
 
 
+def shown(rel):
+    """How a file is named in messages: its path from the current directory."""
+    return os.path.relpath(os.path.join(LAUNCHER, rel))
+
+
 def offences(rel):
     """Yields one message per forbidden #include of launcher/rel."""
     own = group_of(rel)
@@ -41,7 +47,7 @@ def offences(rel):
             if not m or m.group(1) == PROTOCOL:
                 continue
             inc = m.group(1)
-            where = "launcher/%s:%d: \"%s\"" % (rel, no, inc)
+            where = "%s:%d: \"%s\"" % (shown(rel), no, inc)
             if not os.path.isfile(os.path.join(LAUNCHER, inc)):
                 yield "%s: not a path from launcher/ (write \"GROUP/NAME.h\", or \"%s\")" % (where, PROTOCOL)
                 continue
@@ -59,7 +65,7 @@ def main():
                 continue
             rel = os.path.relpath(os.path.join(dirpath, name), LAUNCHER)
             if group_of(rel) not in MAY_INCLUDE:
-                print("launcher/%s: in no known group (add the folder to scripts/check-includes.py)" % rel)
+                print("%s: in no known group (add the folder to scripts/check-includes.py)" % shown(rel))
                 bad += 1
                 continue
             for msg in offences(rel):
