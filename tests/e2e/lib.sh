@@ -12,6 +12,8 @@ export XDG_CACHE_HOME=$WORK/cache # the library-version cache stays inside the t
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:verify_asan_link_order=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 unset SACRED_RUN_STORAGE
+# Tests that call make start their own, not a sub-make of the `make -j2 check` running them.
+unset MAKEFLAGS MFLAGS MAKELEVEL
 pass=0
 fail=0
 
