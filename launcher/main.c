@@ -1,11 +1,13 @@
 /* main.c: sacred-run's entry point: makes sure fds 0-2 are open, then dispatches: the
- * "log" client, "rerun", --metric-test, the commands that run nothing, or a run. */
+ * "log" client, the inspect commands (ls, show, ...), "rerun", --metric-test, the commands
+ * that run nothing, or a run. */
 #include <string.h>
 
 #include "capture/capture.h"
 #include "capture/measure.h"
 #include "cli.h"
 #include "commands.h"
+#include "inspect/inspect.h"
 #include "json/json_alloc.h"
 #include "launch.h"
 #include "report/log_cmd.h"
@@ -19,6 +21,9 @@ int main(int argc, char **argv)
     capture_check_fds(&cap);
     if (argc > 1 && !strcmp(argv[1], "log"))
         return log_command(argc - 1, argv + 1);
+    int at = inspect_wanted(argc, argv);
+    if (at)
+        return inspect_main(argc, argv, at);
     cli_parse(&opt, argc, argv);
     int status;
     if (opt.command && !strcmp(opt.command, "rerun"))

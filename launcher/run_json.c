@@ -4,12 +4,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "json/json.h"
 #include "record/hostinfo.h"
 #include "record/redact.h"
 #include "util/error.h"
 #include "util/path.h"
+#include "util/proc.h"
 #include "util/timefmt.h"
 
 cJSON *run_json_env(const struct options *o, char *const *env)
@@ -79,6 +81,22 @@ static cJSON *program(const struct options *o, const struct target *t, const cha
     return p;
 }
 
+/* Who keeps this record current, so a reader can tell a run whose launcher is gone
+ * (DIED) from one that is only slow: its pid, that process's start time, and the boot. */
+static cJSON *launcher_identity(void)
+{
+    cJSON *l = cJSON_CreateObject();
+    unsigned long long ticks = 0;
+    char boot[40];
+    proc_boot_id(boot);
+    cJSON_AddItemToObject(l, "pid", json_int(getpid()));
+    cJSON_AddItemToObject(l, "start_ticks",
+                          proc_start_ticks(getpid(), &ticks) == 0 ? json_int((long long)ticks)
+                                                                  : cJSON_CreateNull());
+    cJSON_AddStringToObject(l, "boot_id", boot);
+    return l;
+}
+
 cJSON *run_json_new(const struct options *o, const struct target *t, const char *base_dir,
                     const char *cwd, cJSON *sources, char *const *environ_)
 {
@@ -98,5 +116,6 @@ cJSON *run_json_new(const struct options *o, const struct target *t, const char 
     cJSON_AddStringToObject(run, "status", "RUNNING");
     cJSON_AddItemToObject(run, "program", program(o, t, cwd));
     cJSON_AddItemToObject(run, "processes", cJSON_CreateArray());
+    cJSON_AddItemToObject(run, "launcher", launcher_identity());
     return run;
 }

@@ -1,5 +1,6 @@
 /* run_json.h: the run.json tree of a starting run, with Sacred's keys and value types,
- * plus the keys we add (program, processes; host.ENV holds the redacted environment). */
+ * plus the keys we add (program, processes, launcher; host.ENV holds the redacted
+ * environment). */
 #ifndef SR_RUN_JSON_H
 #define SR_RUN_JSON_H
 

@@ -244,6 +244,26 @@ out:
     return rc;
 }
 
+const cJSON *json_get_dotted(const cJSON *obj, const char *path)
+{
+    const char *p = path;
+    while (obj && *p) {
+        /* A key may hold dots itself: the longest key that prefixes the rest wins. */
+        const cJSON *found = NULL;
+        size_t take = 0;
+        for (const cJSON *c = obj->child; c && cJSON_IsObject(obj); c = c->next) {
+            size_t k = c->string ? strlen(c->string) : 0;
+            if (k > take && !strncmp(p, c->string, k) && (p[k] == '.' || !p[k]))
+                found = c, take = k;
+        }
+        if (!found)
+            return NULL;
+        obj = found;
+        p += take + (p[take] == '.');
+    }
+    return *p ? NULL : obj;
+}
+
 void json_add_unique(cJSON *list, cJSON *item)
 {
     for (cJSON *c = list->child; c; c = c->next)

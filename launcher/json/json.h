@@ -36,6 +36,10 @@ void json_set(cJSON *obj, const char *key, cJSON *val);
  * path is not an object or the key is malformed. Takes val. */
 int json_set_dotted(cJSON *obj, const char *key, cJSON *val);
 
+/* The value at a dotted path ("host.cpu", "meta.options.--name"), or NULL. A key that
+ * holds dots itself ("training.loss") is found too: the longest matching key wins. */
+const cJSON *json_get_dotted(const cJSON *obj, const char *path);
+
 /* Appends item to the array list unless an equal item is there (then item is freed). */
 void json_add_unique(cJSON *list, cJSON *item);
 

@@ -1,0 +1,12 @@
+/* commands.h: the inspect commands, one function each (argv[0] is the command word; each
+ * parses its own options with getopt_long and INSPECT_LONG_OPTIONS). Exit status: 0, or
+ * 125 for bad input (die), as the README documents. */
+#ifndef SR_INSPECT_COMMANDS_H
+#define SR_INSPECT_COMMANDS_H
+
+struct inspect_ctx;
+
+/* The command table: word and function, in the order `sacred-run --help` lists them. */
+#define INSPECT_COMMANDS
+
+#endif

@@ -1,0 +1,93 @@
+/* inspect.c: dispatching the inspect commands and what they share: the storage option,
+ * --json, loading a run by id. The command words are reserved the way print_config is:
+ * a program of the same name is recorded as ./NAME or after "--". */
+#include "inspect/inspect.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "inspect/commands.h"
+#include "inspect/table.h"
+#include "json/json.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+
+static const struct {
+    const char *word;
+    int (*run)(struct inspect_ctx *cx, int argc, char **argv);
+} commands[] = {
+    INSPECT_COMMANDS { NULL, NULL }
+};
+
+static int find(const char *word)
+{
+    for (int i = 0; commands[i].word; i++)
+        if (!strcmp(word, commands[i].word))
+            return i;
+    return -1;
+}
+
+/* Length of a leading storage option at argv[i] (1 or 2 words), or 0. */
+static int storage_option(int argc, char **argv, int i)
+{
+    if (!strcmp(argv[i], "-F") || !strcmp(argv[i], "--file_storage"))
+        return i + 1 < argc ? 2 : 0;
+    return !strncmp(argv[i], "-F", 2) || !strncmp(argv[i], "--file_storage=", 15);
+}
+
+int inspect_wanted(int argc, char **argv)
+{
+    int i = 1, k;
+    while (i < argc && (k = storage_option(argc, argv, i)) > 0)
+        i += k;
+    return i < argc && find(argv[i]) >= 0 ? i : 0;
+}
+
+int inspect_common_option(struct inspect_ctx *cx, int c, const char *arg)
+{
+    if (c == 'F')
+        cx->storage = arg;
+    else if (c == INSPECT_OPT_JSON)
+        cx->json = 1;
+    else
+        return 0;
+    return 1;
+}
+
+int inspect_main(int argc, char **argv, int at)
+{
+    struct inspect_ctx cx = { 0 };
+    const char *env = getenv("SACRED_RUN_STORAGE");
+    cx.storage = env && *env ? env : "runs";
+    for (int i = 1; i < at; i += storage_option(argc, argv, i)) {
+        const char *v = !strcmp(argv[i], "-F") || !strcmp(argv[i], "--file_storage") ? argv[i + 1]
+                      : argv[i][1] == 'F' ? argv[i] + 2 : strchr(argv[i], '=') + 1;
+        cx.storage = v;
+    }
+    if (!*cx.storage)
+        die("empty storage directory; give -F DIR");
+    cx.tty = isatty(STDOUT_FILENO);
+    cx.width = terminal_width();
+    optind = 1;
+    return commands[find(argv[at])].run(&cx, argc - at, argv + at);
+}
+
+void inspect_load(const struct inspect_ctx *cx, const char *id, struct run_doc *d)
+{
+    if (!*id || strchr(id, '/') || id[0] == '.' || !storage_has_run(cx->storage, id))
+        die("no run '%s' in '%s'; 'sacred-run ls -F %s' lists the runs", id, cx->storage,
+            cx->storage);
+    run_doc_load(d, cx->storage, id);
+}
+
+void inspect_print_json(const cJSON *tree)
+{
+    struct strbuf sb = STRBUF_INIT;
+    json_print(&sb, tree);
+    strbuf_addstr(&sb, "\n");
+    fwrite(sb.buf, 1, sb.len, stdout);
+    strbuf_release(&sb);
+}

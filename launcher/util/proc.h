@@ -1,0 +1,15 @@
+/* proc.h: facts about processes on this host from /proc: whether a pid is still the
+ * process that was recorded (its start time), and this boot's id. Reads only. */
+#ifndef SR_PROC_H
+#define SR_PROC_H
+
+#include <sys/types.h>
+
+/* The start time of pid in clock ticks since boot (field 22 of /proc/PID/stat).
+ * 0, or -1 with errno (ENOENT: no such process). */
+int proc_start_ticks(pid_t pid, unsigned long long *ticks);
+
+/* This boot's id (/proc/sys/kernel/random/boot_id) into buf; "" when unknown. */
+void proc_boot_id(char buf[40]);
+
+#endif
