@@ -6,7 +6,9 @@
 
 struct inspect_ctx;
 
+int cmd_metrics(struct inspect_ctx *cx, int argc, char **argv);
+
 /* The command table: word and function, in the order `sacred-run --help` lists them. */
-#define INSPECT_COMMANDS
+#define INSPECT_COMMANDS { "metrics", cmd_metrics },
 
 #endif
