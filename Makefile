@@ -119,6 +119,7 @@ bench: all
 	$(Q)scripts/bench-core.py
 	$(Q)scripts/bench-measure.py
 	$(Q)scripts/bench-provenance.py
+	$(Q)scripts/bench-inspect.py
 	$(Q)scripts/bench-series.py
 
 # For editors and clang tools: the compiler command of every file, recorded by bear.

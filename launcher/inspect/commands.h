@@ -6,9 +6,12 @@
 
 struct inspect_ctx;
 
+int cmd_ls(struct inspect_ctx *cx, int argc, char **argv);
 int cmd_metrics(struct inspect_ctx *cx, int argc, char **argv);
 
 /* The command table: word and function, in the order `sacred-run --help` lists them. */
-#define INSPECT_COMMANDS { "metrics", cmd_metrics },
+#define INSPECT_COMMANDS \
+    { "ls", cmd_ls }, \
+    { "metrics", cmd_metrics },
 
 #endif
