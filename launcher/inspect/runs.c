@@ -572,31 +572,36 @@ static int by_text(const void *a, const void *b)
     return utf8_cmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-cJSON *runs_differing_config(const struct run_set *set)
+cJSON *runs_config_keys(const struct run_set *set)
 {
     cJSON *keys = cJSON_CreateObject(), *out = cJSON_CreateArray();
-    if (set->n < 2) {
-        cJSON_Delete(keys);
-        return out;
-    }
     for (size_t i = 0; i < set->n; i++)
         leaf_keys(set->rows[i].doc.config, "", keys);
     size_t n = (size_t)cJSON_GetArraySize(keys), k = 0;
     const char **names = xcalloc(n ? n : 1, sizeof(*names));
-    for (const cJSON *c = keys->child; c; c = c->next) {
-        const cJSON *first = json_get_dotted(set->rows[0].doc.config, c->string);
-        int differs = 0;
-        for (size_t i = 1; i < set->n && !differs; i++) {
-            const cJSON *v = json_get_dotted(set->rows[i].doc.config, c->string);
-            differs = !first || !v ? first != v : !cJSON_Compare(first, v, 1);
-        }
-        if (differs)
-            names[k++] = c->string;
-    }
+    for (const cJSON *c = keys->child; c; c = c->next)
+        names[k++] = c->string;
     qsort(names, k, sizeof(*names), by_text);
     for (size_t i = 0; i < k; i++)
         cJSON_AddItemToArray(out, cJSON_CreateString(names[i]));
     free(names);
+    cJSON_Delete(keys);
+    return out;
+}
+
+cJSON *runs_differing_config(const struct run_set *set)
+{
+    cJSON *keys = runs_config_keys(set), *out = cJSON_CreateArray();
+    for (const cJSON *c = set->n < 2 ? NULL : keys->child; c; c = c->next) {
+        const cJSON *first = json_get_dotted(set->rows[0].doc.config, c->valuestring);
+        int differs = 0;
+        for (size_t i = 1; i < set->n && !differs; i++) {
+            const cJSON *v = json_get_dotted(set->rows[i].doc.config, c->valuestring);
+            differs = !first || !v ? first != v : !cJSON_Compare(first, v, 1);
+        }
+        if (differs)
+            cJSON_AddItemToArray(out, cJSON_CreateString(c->valuestring));
+    }
     cJSON_Delete(keys);
     return out;
 }

@@ -81,6 +81,8 @@ int runs_sort(struct run_set *set, const char *key, char *err, size_t errlen);
 /* Keeps the last n rows (n > 0). */
 void runs_keep_last(struct run_set *set, size_t n);
 
+/* The dotted config keys of the rows, leaves only, each once (sorted). */
+cJSON *runs_config_keys(const struct run_set *set);
 /* The dotted config keys whose values are not the same in every row (sorted). */
 cJSON *runs_differing_config(const struct run_set *set);
 

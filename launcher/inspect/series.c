@@ -14,7 +14,7 @@
 #include "util/error.h"
 #include "util/utf8.h"
 
-static const char usage[] = "usage: sacred-run metrics [-F DIR] [--json] ID [NAME...]";
+static const char usage[] = "sacred-run metrics [-F DIR] [--json] ID [NAME...]";
 
 /* A point of a held series, its texts copied. */
 struct held {
@@ -248,9 +248,9 @@ int cmd_metrics(struct inspect_ctx *cx, int argc, char **argv)
     static const struct option options[] = { INSPECT_LONG_OPTIONS, { NULL, 0, NULL, 0 } };
     for (int c; (c = getopt_long(argc, argv, "F:", options, NULL)) != -1;)
         if (!inspect_common_option(cx, c, optarg))
-            die("%s", usage);
+            inspect_bad_option(argv, usage);
     if (optind >= argc)
-        die("metrics needs a run id; %s", usage);
+        die("metrics needs a run id; usage: %s", usage);
     const char *id = argv[optind];
     struct run_doc d;
     struct metrics_file mf;

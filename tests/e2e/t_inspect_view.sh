@@ -72,3 +72,109 @@ t_metrics_bad_input_125() {
     "$SR" metrics -F logs 1 2> err
     one_line_125 err $? "run 1: metrics.json is not valid JSON"
 }
+
+# Runs 1 and 2 of job.sh (--lr 0.1, then with lr=0.2, the script edited between them),
+# run 3 a program that fails with status 3.
+view_runs() {
+    cat > job.sh <<'SH'
+#!/bin/sh
+echo "lr is $2"
+for i in 1 2 3; do echo "loss: 0.$i"; done
+SH
+    chmod +x job.sh
+    "$SR" -F logs -l ERROR --no-sys-metrics ./job.sh --lr 0.1 with seed=1 > /dev/null || return
+    sed -i 's/^for i in 1 2 3/for i in 4 5 6/' job.sh
+    "$SR" -F logs -l ERROR --no-sys-metrics ./job.sh --lr 0.1 with lr=0.2 seed=1 > /dev/null || return
+    "$SR" -F logs -l ERROR --no-sys-metrics sh -c 'echo boom; exit 3' > /dev/null 2>&1
+    [ $? -eq 3 ] || fail "run 3 did not fail with 3"
+}
+
+# has FILE REGEX...: each extended regular expression matches a line of FILE.
+has() {
+    f=$1
+    shift
+    for re in "$@"; do
+        grep -qE -- "$re" "$f" || { echo "no line matches '$re' in:"; cat "$f"; return 1; }
+    done
+}
+
+t_show_sections_of_a_run() {
+    view_runs || return
+    "$SR" show -F logs 2 > out || fail "status $?" || return
+    has out '^Run 2  job$' '^  status +COMPLETED$' '^  command +\./job\.sh --lr 0\.2$' \
+        '^  as typed +\./job\.sh --lr 0\.1 with lr=0\.2 seed=1$' '^  ended +exit status 0$' \
+        '^  started +20[0-9-]+ [0-9:.]+ UTC$' '^  duration +0:00:0[0-9] \([0-9.]+ s\)$' \
+        '^Configuration$' '^  lr = 0\.2 +# update lr=0\.2$' '^  seed = 1 ' \
+        '^Host$' "^  hostname +$(hostname)\$" \
+        '^Sources$' '^  job\.sh +_sources/job_[0-9a-f]{32}\.sh +[0-9]+ B$' \
+        '^Metrics$' '^  metric +count +first +last +min +max$' '^  loss +3 +0\.4 +0\.6 +0\.4 +0\.6$' \
+        '^Processes$' '^  [0-9]+ +exit 0 +/bin/sh .*/job\.sh --lr 0\.2$' || return
+    ! grep -q $'\033' out || fail "colours when not on a terminal" || return
+    "$SR" show -F logs 3 > out || fail "status $?" || return
+    has out '^  status +FAILED$' "^  command +sh -c 'echo boom; exit 3'\$" '^  ended +exit status 3$' \
+        '^Fail trace$' '^    boom$' "^  ProgramExited: 'sh' exited with status 3\$" '^  [0-9]+ +exit 3 +sh -c'
+}
+
+t_show_json_document() {
+    view_runs || return
+    "$SR" show -F logs --json 2 > out.json || fail "status $?" || return
+    python3 - <<'PY' || fail "json: $(head -c 2000 out.json)" || return
+import json, os
+d, r = json.load(open("out.json")), json.load(open("logs/2/run.json"))
+assert d["id"] == "2" and d["status"] == "COMPLETED" and d["run"] == r, d.keys()
+assert d["config"] == {"lr": 0.2, "seed": 1} and d["duration"] > 0
+assert d["metrics"] == {"loss": {"count": 3, "first": 0.4, "last": 0.6, "min": 0.4, "max": 0.6}}
+src = d["files"]["sources"][0]
+assert src["name"] == "job.sh" and src["size"] == os.path.getsize("logs/" + src["stored"]), src
+assert src["md5"] in src["stored"] and d["files"]["artifacts"] == []
+PY
+}
+
+t_show_effective_status_and_damage() {
+    view_runs || return
+    # A run still marked RUNNING whose launcher is gone (another boot) is DIED.
+    python3 - <<'PY' || return
+import json
+r = json.load(open("logs/1/run.json"))
+r["status"], r["launcher"]["boot_id"] = "RUNNING", "another-boot"
+json.dump(r, open("logs/1/run.json", "w"))
+PY
+    "$SR" show -F logs 1 > out && has out '^  status +DIED$' || return
+    "$SR" show -F logs --json 1 | python3 -c 'import json,sys; assert json.load(sys.stdin)["status"] == "DIED"' ||
+        fail "json status" || return
+    printf '{"loss": {"steps": [0' > logs/2/metrics.json
+    "$SR" show -F logs 2 > out || fail "corrupt metrics.json: status $?" || return
+    has out '^Metrics$' '^  error: run 2: metrics\.json is not valid JSON' || return
+    head -c 100 logs/3/run.json > half && mv half logs/3/run.json
+    "$SR" show -F logs 3 > out 2> err
+    one_line_125 err $? "run 3: run.json is not valid JSON" || return
+    "$SR" show -F logs 9 2> err
+    one_line_125 err $? "no run '9'" || return
+    "$SR" show -F logs 1 2 2> err
+    one_line_125 err $? "show takes one run id"
+}
+
+t_show_colours_on_a_terminal() {
+    view_runs || return
+    python3 "$E/tty_run.py" 40 120 screen -- "$SR" show -F logs 3 > /dev/null || return
+    grep -q $'\033\\[1mRun 3' screen && grep -q $'status      \033\\[31mFAILED' screen ||
+        fail "no colours: $(cat -v screen | head -5)"
+}
+
+t_show_sacred_sample_runs() {
+    sacred_sample || return
+    for id in 1 2 3 4 5 6 7 8 9; do
+        "$SR" show -F sample $id > out.$id 2> err || fail "run $id: status $? $(cat err)" || return
+        "$SR" show -F sample --json $id | python3 -c 'import json,sys; json.load(sys.stdin)' ||
+            fail "run $id: --json" || return
+    done
+    has out.2 '^  command +exp_basic\.py with batch_size=256$' "^  result +\\{'batch_size': 256, 'score': 0\\.75\\}\$" &&
+    has out.3 '^  status +FAILED$' '^  ValueError: batch_size 32 is too large$' &&
+    has out.5 '^  /home/user/sacred-demo/data/train\.csv +/home/.*/_resources/train_[0-9a-f]+\.csv +12 B$' \
+        '^  model\.txt +15 B$' '^  weird +3 +NaN +7 +7 +Infinity$' '^  training\.loss +3 +1\.0 +0\.3333333333333333 ' \
+        '^Info$' "^    py/b64 = 'AP8='\$" &&
+    has out.8 '^  status +QUEUED$' '^  exp_basic\.py +8/exp_basic\.py +[0-9]+ B$' '^  comment +queued for later$' &&
+    has out.9 '^Run 9  renamed$' '^  comment +my comment$' &&
+    has out.1 '^Git$' '^  git://home/user/sacred-demo/exp +a399c3433b1beb92a2fcc54f95c69043a55cd1b7 +clean$' || return
+    [ "$(grep -c 'git://' out.1)" -eq 1 ] || fail "repository listed twice"
+}
