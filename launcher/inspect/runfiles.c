@@ -10,6 +10,7 @@
 
 #include "json/json.h"
 #include "util/error.h"
+#include "util/fs.h"
 
 /* The MD5 in a content-addressed name "<stem>_<md5><ext>", or "". */
 static void md5_of_name(const char *stored, char md5[33])
@@ -76,7 +77,10 @@ static void sources(const struct run_doc *d, const char *storage, struct run_fil
         if (!name || !second)
             continue;
         if (!tuple) {
-            find_stored(add(list, n, name, second), storage, "_sources");
+            struct run_file *f = add(list, n, name, second);
+            find_stored(f, storage, "_sources");
+            if (!*f->md5 && f->path && md5_file(f->path, f->md5) < 0)
+                f->md5[0] = '\0'; /* not content-addressed (Sacred without copies): hash it */
             continue;
         }
         char *copy = xasprintf("%s/%s", d->id, strrchr(name, '/') ? strrchr(name, '/') + 1 : name);

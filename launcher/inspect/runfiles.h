@@ -17,7 +17,7 @@ struct run_file {
     char *stored;    /* the stored copy as recorded, or NULL (artifacts; not stored) */
     char *path;      /* where the copy is now, or NULL when it is not there */
     long long size;  /* bytes: of the copy, or as recorded for a file not stored; -1: unknown */
-    char md5[33];    /* from the stored name or the record, "" when unknown */
+    char md5[33];    /* from the stored name or the record (a source: else of its copy), or "" */
 };
 
 /* The files of one kind that d's run.json lists, in its order. */

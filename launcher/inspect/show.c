@@ -13,6 +13,7 @@
 #include "inspect/inspect.h"
 #include "inspect/runfiles.h"
 #include "inspect/runs.h"
+#include "inspect/runtext.h"
 #include "inspect/table.h"
 #include "json/json.h"
 #include "util/error.h"
@@ -142,86 +143,9 @@ static void field(const struct show *sh, const char *key, const char *value, con
         printf("  %-11s %s\n", key, value);
 }
 
-static const char *text_of(const cJSON *obj, const char *path)
-{
-    const cJSON *v = json_get_dotted(obj, path);
-    return cJSON_IsString(v) ? v->valuestring : NULL;
-}
-
-/* A word as a shell reads it back: bare when safe, else in single quotes. */
-static void add_word(struct strbuf *sb, const char *w)
-{
-    static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./=:,+@%^";
-    if (sb->len)
-        strbuf_addch(sb, ' ');
-    if (*w && strspn(w, safe) == strlen(w)) {
-        strbuf_addstr(sb, w);
-        return;
-    }
-    strbuf_addch(sb, '\'');
-    for (; *w; w++)
-        if (*w == '\'')
-            strbuf_addstr(sb, "'\\''");
-        else
-            strbuf_addch(sb, *w);
-    strbuf_addch(sb, '\'');
-}
-
-static void add_words(struct strbuf *sb, const cJSON *list)
-{
-    for (const cJSON *w = cJSON_IsArray(list) ? list->child : NULL; w; w = w->next)
-        if (cJSON_IsString(w))
-            add_word(sb, w->valuestring);
-}
-
-/* "with UPDATE..." as typed, when there were updates. */
-static void add_updates(struct strbuf *sb, const cJSON *run)
-{
-    const cJSON *updates = json_get_dotted(run, "meta.options.UPDATE");
-    if (cJSON_IsTrue(json_get_dotted(run, "meta.options.with")) || cJSON_GetArraySize(updates) > 0) {
-        add_word(sb, "with");
-        add_words(sb, updates);
-    }
-}
-
-/* The command line: program.argv, or for a Python Sacred run its main file, command and
- * updates. */
-static char *command_line(const cJSON *run)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const cJSON *argv = json_get_dotted(run, "program.argv");
-    if (cJSON_IsArray(argv))
-        add_words(&sb, argv);
-    else {
-        const char *main = text_of(run, "experiment.mainfile"), *cmd = text_of(run, "meta.options.COMMAND");
-        if (main)
-            add_word(&sb, main);
-        if (cmd)
-            add_word(&sb, cmd);
-        add_updates(&sb, run);
-    }
-    return sb.len ? strbuf_detach(&sb) : xstrdup("");
-}
-
-/* The command as typed (argv_given and "with ..."), or NULL when it is the command. */
-static char *as_typed(const cJSON *run, const char *command)
-{
-    const cJSON *given = json_get_dotted(run, "program.argv_given");
-    if (!cJSON_IsArray(given))
-        return NULL;
-    struct strbuf sb = STRBUF_INIT;
-    add_words(&sb, given);
-    add_updates(&sb, run);
-    if (!sb.len || !strcmp(sb.buf, command)) {
-        strbuf_release(&sb);
-        return NULL;
-    }
-    return strbuf_detach(&sb);
-}
-
 static void time_field(const struct show *sh, const char *key, const char *path)
 {
-    const char *t = text_of(sh->run, path);
+    const char *t = run_text(sh->run, path);
     if (!t)
         return;
     char *shown = xasprintf("%s UTC", t);
@@ -252,7 +176,7 @@ static void size_text(long long bytes, char buf[32])
 static char *ending(const cJSON *prog)
 {
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(prog, "exit_code");
-    const char *sig = text_of(prog, "signal"), *by = text_of(prog, "interrupted_by");
+    const char *sig = run_text(prog, "signal"), *by = run_text(prog, "interrupted_by");
     struct strbuf sb = STRBUF_INIT;
     if (sig)
         strbuf_addf(&sb, "killed by %s%s", sig,
@@ -268,10 +192,10 @@ static char *ending(const cJSON *prog)
 
 static void print_overview(struct show *sh)
 {
-    const char *name = text_of(sh->run, "experiment.name"), *paint = status_colour(sh->row.status);
+    const char *name = run_text(sh->run, "experiment.name"), *paint = status_colour(sh->row.status);
     printf(colour(sh) ? "\033[1mRun %s\033[0m  %s\n" : "Run %s  %s\n", sh->row.doc.id, name ? name : "");
     field(sh, "status", sh->row.status, paint);
-    char *cmd = command_line(sh->run), *typed = as_typed(sh->run, cmd), *end = ending(json_get_dotted(sh->run, "program"));
+    char *cmd = run_command_line(sh->run), *typed = run_command_typed(sh->run, cmd), *end = ending(json_get_dotted(sh->run, "program"));
     field(sh, "command", cmd, NULL);
     if (typed)
         field(sh, "as typed", typed, NULL);
@@ -292,7 +216,7 @@ static void print_overview(struct show *sh)
         field(sh, !strcmp(sh->row.status, "RUNNING") ? "running for" : "duration", buf, NULL);
     }
     const cJSON *result = cJSON_GetObjectItemCaseSensitive(sh->run, "result");
-    const char *comment = text_of(sh->run, "meta.comment");
+    const char *comment = run_text(sh->run, "meta.comment");
     if (result) {
         struct strbuf sb = STRBUF_INIT;
         config_repr(&sb, result);
@@ -341,51 +265,30 @@ static void print_tree(const struct show *sh, const char *title, const cJSON *tr
     config_print_tree(stdout, tree, origins);
 }
 
-static char *gpu_text(const cJSON *gpus)
-{
-    struct strbuf sb = STRBUF_INIT;
-    const cJSON *list = cJSON_GetObjectItemCaseSensitive(gpus, "gpus");
-    for (const cJSON *g = cJSON_IsArray(list) ? list->child : NULL; g; g = g->next) {
-        const cJSON *mem = cJSON_GetObjectItemCaseSensitive(g, "total_memory");
-        strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", text_of(g, "model") ? text_of(g, "model") : "?");
-        if (cJSON_IsRaw(mem))
-            strbuf_addf(&sb, " (%s MiB)", mem->valuestring);
-    }
-    if (sb.len && text_of(gpus, "driver_version"))
-        strbuf_addf(&sb, "; driver %s", text_of(gpus, "driver_version"));
-    return strbuf_detach(&sb);
-}
-
 static void print_host(const struct show *sh)
 {
     const cJSON *host = cJSON_GetObjectItemCaseSensitive(sh->run, "host");
     if (!cJSON_IsObject(host))
         return;
-    const cJSON *os = cJSON_GetObjectItemCaseSensitive(host, "os");
-    const cJSON *cores = cJSON_GetObjectItemCaseSensitive(host, "cpu_count");
     const cJSON *mem = cJSON_GetObjectItemCaseSensitive(host, "memory_total");
-    char buf[64];
+    char buf[64], *cpu = run_host_cpu(host), *gpus = run_host_gpus(host);
     section(sh, "Host");
-    if (text_of(host, "hostname"))
-        field(sh, "hostname", text_of(host, "hostname"), NULL);
-    if (cJSON_IsArray(os) ? cJSON_IsString(cJSON_GetArrayItem(os, 1)) : cJSON_IsString(os))
-        field(sh, "os", cJSON_IsArray(os) ? cJSON_GetArrayItem(os, 1)->valuestring : os->valuestring, NULL);
-    if (text_of(host, "cpu")) {
-        char *cpu = cJSON_IsRaw(cores) ? xasprintf("%s (%s cores)", text_of(host, "cpu"), cores->valuestring)
-                                       : xstrdup(text_of(host, "cpu"));
+    if (run_text(host, "hostname"))
+        field(sh, "hostname", run_text(host, "hostname"), NULL);
+    if (run_host_os(host))
+        field(sh, "os", run_host_os(host), NULL);
+    if (cpu)
         field(sh, "cpu", cpu, NULL);
-        free(cpu);
-    }
     if (cJSON_IsRaw(mem)) {
         size_text(atoll(mem->valuestring), buf);
         field(sh, "memory", buf, NULL);
     }
-    char *gpus = gpu_text(cJSON_GetObjectItemCaseSensitive(host, "gpus"));
     if (*gpus)
         field(sh, "gpus", gpus, NULL);
+    if (run_text(host, "python_version"))
+        field(sh, "python", run_text(host, "python_version"), NULL);
+    free(cpu);
     free(gpus);
-    if (text_of(host, "python_version"))
-        field(sh, "python", text_of(host, "python_version"), NULL);
 }
 
 static void print_table(const struct show *sh, struct table *t)
@@ -407,8 +310,8 @@ static void print_git(const struct show *sh)
         if (seen)
             continue;
         table_add_row(&t);
-        table_set(&t, 0, text_of(r, "url"), NULL);
-        table_set(&t, 1, text_of(r, "commit"), NULL);
+        table_set(&t, 0, run_text(r, "url"), NULL);
+        table_set(&t, 1, run_text(r, "commit"), NULL);
         table_set(&t, 2, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(r, "dirty")) ? "dirty" : "clean", NULL);
     }
     if (t.nrows) {
@@ -480,7 +383,7 @@ static void print_metrics(const struct show *sh)
 static void print_omniboard(const struct show *sh)
 {
     const cJSON *tags = json_get_dotted(sh->run, "omniboard.tags");
-    const char *notes = text_of(sh->run, "omniboard.notes");
+    const char *notes = run_text(sh->run, "omniboard.notes");
     char *tag_text = cJSON_IsArray(tags) && tags->child ? run_value_text(tags) : NULL;
     if (!tag_text && !notes)
         return;
@@ -502,13 +405,13 @@ static long long number_at(const cJSON *obj, const char *key)
 static char *process_status(const cJSON *p, int running, int *bad)
 {
     const cJSON *code = cJSON_GetObjectItemCaseSensitive(p, "exit_code");
-    const char *sig = text_of(p, "signal");
+    const char *sig = run_text(p, "signal");
     *bad = sig || (cJSON_IsRaw(code) && strcmp(code->valuestring, "0"));
     if (sig)
         return xasprintf("%s%s", sig, cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p, "core_dumped")) ? " (core dumped)" : "");
     if (cJSON_IsRaw(code))
         return xasprintf("exit %s", code->valuestring);
-    return xstrdup(running && !text_of(p, "end_time") ? "running" : "-");
+    return xstrdup(running && !run_text(p, "end_time") ? "running" : "-");
 }
 
 /* The image each process image came from: the earlier image of its pid (it exec'd), else
@@ -539,7 +442,7 @@ static void process_rows(const struct show *sh, struct table *t, const cJSON **p
         struct strbuf words = STRBUF_INIT;
         char *status = process_status(p[i], !strcmp(sh->row.status, "RUNNING"), &bad), pid[32];
         snprintf(pid, sizeof(pid), "%lld", number_at(p[i], "pid"));
-        add_words(&words, cJSON_GetObjectItemCaseSensitive(p[i], "argv"));
+        run_add_words(&words, cJSON_GetObjectItemCaseSensitive(p[i], "argv"));
         char *cmd = xasprintf("%*s%s%s", 2 * depth, "",
                               cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(p[i], "forked")) ? "(fork) " : "",
                               words.buf ? words.buf : "");

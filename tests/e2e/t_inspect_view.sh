@@ -178,3 +178,86 @@ t_show_sacred_sample_runs() {
     has out.1 '^Git$' '^  git://home/user/sacred-demo/exp +a399c3433b1beb92a2fcc54f95c69043a55cd1b7 +clean$' || return
     [ "$(grep -c 'git://' out.1)" -eq 1 ] || fail "repository listed twice"
 }
+
+t_compare_config_metrics_and_source_diff() {
+    view_runs || return
+    "$SR" compare -F logs 1 2 > out || fail "status $?" || return
+    has out '^Configuration: 1 of 2 keys differs$' '^\*  lr +0\.1 +0\.2$' '^\(1 equal, not shown; --all shows them\)$' \
+        '^\*  last\(loss\) +0\.3 +0\.6$' '^\*  min\(loss\) +0\.1 +0\.4$' '^\*  max\(loss\) +0\.3 +0\.6$' \
+        '^job\.sh: differs \(in 1, 2\)$' '^\*  md5 +[0-9a-f]{32} +[0-9a-f]{32}$' '^   path +.*/job\.sh +.*/job\.sh$' \
+        '^the executables are different \(by MD5\)$' || return
+    ! grep -qE '^ +seed' out || fail "an equal key shown without --all" || return
+    cat > want <<'DIFF'
+--- 1/job.sh
++++ 2/job.sh
+@@ -1,3 +1,3 @@
+ #!/bin/sh
+ echo "lr is $2"
+-for i in 1 2 3; do echo "loss: 0.$i"; done
++for i in 4 5 6; do echo "loss: 0.$i"; done
+DIFF
+    sed -n '/^--- 1\/job\.sh$/,/^+for/p' out > got
+    cmp -s got want || fail "diff: $(cat got)" || return
+    "$SR" compare -F logs --all 1 2 > out && has out '^   seed +1 +1$' || return
+    "$SR" compare -F logs --json 1 2 > out.json || fail "json status $?" || return
+    python3 - <<'PY' || fail "json: $(head -c 3000 out.json)"
+import json
+d = json.load(open("out.json"))
+assert d["runs"] == ["1", "2"] and d["config"]["differing"] == ["lr"]
+assert d["config"]["values"]["lr"] == {"1": 0.1, "2": 0.2}
+assert d["metrics"]["values"]["last(loss)"] == {"1": 0.3, "2": 0.6} and d["metrics"]["errors"] == {}
+src = d["sources"][0]
+assert src["name"] == "job.sh" and src["state"] == "differs" and len(src["diffs"]) == 1
+assert src["diffs"][0]["diff"] == open("want").read(), src
+assert d["executable"]["same"] is False and d["executable"]["compared_by"] == "md5"
+assert d["host"]["differing"] == [] and d["dependencies"]["differing"] == []
+PY
+}
+
+t_compare_dependencies_git_host_executable() {
+    view_runs || return
+    cp -r logs/1 logs/11
+    python3 - <<'PY' || return
+import json
+for rd, commit, dirty in (("logs/1", "a" * 40, False), ("logs/11", "b" * 40, True)):
+    r = json.load(open(rd + "/run.json"))
+    r["experiment"]["repositories"] = [{"url": "file:///repo", "commit": commit, "dirty": dirty}]
+    if rd == "logs/11":
+        r["experiment"]["dependencies"] = [d.replace("libc.so.6==", "libc.so.6==9.99~") for d in
+                                           r["experiment"]["dependencies"]] + ["libnew.so.1==1.0"]
+        r["host"]["hostname"] = "elsewhere"
+    r["program"].pop("md5")
+    json.dump(r, open(rd + "/run.json", "w"))
+PY
+    "$SR" compare -F logs 1 11 > out || fail "status $?" || return
+    has out '^Dependencies: 2 of 3 versions differ$' '^\*  libc\.so\.6 +2\.[^ ]+ +9\.99~' '^\*  libnew\.so\.1 +- +1\.0$' \
+        '^\*  file:///repo commit +a{40} +b{40}$' '^\*  file:///repo dirty +false +true$' \
+        "^\\*  hostname +$(hostname) +elsewhere\$" '^the executables are the same \(by path; no MD5 recorded\)$'
+}
+
+t_compare_sacred_sample_runs() {
+    sacred_sample || return
+    "$SR" compare -F sample 1 2 9 > out || fail "status $?" || return
+    has out '^\*  batch_size +32 +256 +8$' '^\*  name +exp_basic +exp_basic +renamed$' \
+        '^Sources: 2 sources are the same in every run$' || return
+    "$SR" compare -F sample 1 3 8 > out || fail "status $?" || return
+    has out '^exp_basic\.py: only in some runs \(in 1, 8\)$' '^exp_fail\.py: only in some runs \(in 3\)$' \
+        '^\*  status +COMPLETED +FAILED +QUEUED$' || return
+    "$SR" compare -F sample --json 5 6 | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["metrics"]["values"]["max(weird)"] == {"5": float("inf")}, d["metrics"]' || fail "sample json"
+}
+
+t_compare_bad_input_125() {
+    view_runs || return
+    "$SR" compare -F logs 1 2> err
+    one_line_125 err $? "compare needs two run ids or more" || return
+    "$SR" compare -F logs 1 8 2> err
+    one_line_125 err $? "no run '8'" || return
+    "$SR" compare -F logs --nope 1 2 2> err
+    one_line_125 err $? "unknown or incomplete option '--nope'" || return
+    printf '{"status": ' > logs/2/run.json
+    "$SR" compare -F logs 1 2 2> err
+    one_line_125 err $? "run 2: run.json is not valid JSON"
+}
