@@ -10,12 +10,14 @@ int cmd_ls(struct inspect_ctx *cx, int argc, char **argv);
 int cmd_metrics(struct inspect_ctx *cx, int argc, char **argv);
 int cmd_show(struct inspect_ctx *cx, int argc, char **argv);
 int cmd_compare(struct inspect_ctx *cx, int argc, char **argv);
+int cmd_tail(struct inspect_ctx *cx, int argc, char **argv);
 
 /* The command table: word and function, in the order `sacred-run --help` lists them. */
 #define INSPECT_COMMANDS \
     { "ls", cmd_ls }, \
     { "show", cmd_show }, \
     { "compare", cmd_compare }, \
-    { "metrics", cmd_metrics },
+    { "metrics", cmd_metrics }, \
+    { "tail", cmd_tail },
 
 #endif

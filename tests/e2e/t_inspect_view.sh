@@ -261,3 +261,78 @@ t_compare_bad_input_125() {
     "$SR" compare -F logs 1 2 2> err
     one_line_125 err $? "run 2: run.json is not valid JSON"
 }
+
+# wait_for FILE: until FILE exists (at most 10 s).
+wait_for() {
+    for _ in $(seq 100); do
+        [ -e "$1" ] && return 0
+        sleep 0.1
+    done
+    fail "no $1 after 10 s"
+}
+
+t_tail_follows_until_the_run_ends() {
+    "$SR" -F logs -l ERROR -b 0.2 sh -c \
+        'for i in 1 2 3 4 5 6 7; do echo "line $i"; sleep 0.2; done; printf "step 1\r"; sleep 0.4; printf "no newline"' \
+        > /dev/null &
+    run=$!
+    wait_for logs/1/cout.txt || return
+    timeout 30 python3 - "$SR" <<'PY' || fail "tail -f" || return
+import subprocess, sys, time
+t0 = time.time()
+p = subprocess.Popen([sys.argv[1], "tail", "-f", "-F", "logs", "1"], stdout=subprocess.PIPE)
+first, data = None, b""
+while True:
+    chunk = p.stdout.read1(65536)
+    if not chunk:
+        break
+    first = time.time() - t0 if first is None else first
+    data += chunk
+rc, total = p.wait(), time.time() - t0
+want = b"".join(b"line %d\n" % i for i in range(1, 8)) + b"no newline"
+assert rc == 0, rc
+assert data == open("logs/1/cout.txt", "rb").read() == want, (data, want)
+assert first < total - 0.6, (first, total)  # lines came while the run went on
+PY
+    wait $run
+}
+
+t_tail_prints_cout_and_ends() {
+    sacred_sample || return
+    "$SR" tail -F sample 6 > out || fail "status $?" || return
+    cmp -s out sample/6/cout.txt || fail "run 6: $(cat -A out)" || return
+    "$SR" tail -f -F sample 6 > out || fail "-f on a finished run: status $?" || return
+    cmp -s out sample/6/cout.txt || fail "-f run 6: $(cat -A out)" || return
+    "$SR" tail -f -F sample 8 > out || fail "run 8 without cout.txt: status $?" || return
+    [ ! -s out ] || fail "run 8 printed $(cat out)" || return
+    view_runs || return
+    # A run still marked RUNNING whose launcher is gone: printed, then it stops (DIED).
+    python3 - <<'PY' || return
+import json
+r = json.load(open("logs/1/run.json"))
+r["status"], r["launcher"]["boot_id"] = "RUNNING", "another-boot"
+json.dump(r, open("logs/1/run.json", "w"))
+PY
+    timeout 10 "$SR" tail -f -F logs 1 > out 2> err || fail "DIED: status $?" || return
+    cmp -s out logs/1/cout.txt && grep -q "run 1 is DIED" err || fail "DIED: $(cat out err)" || return
+    "$SR" tail -F logs 1 2 2> err
+    one_line_125 err $? "tail takes one run id" || return
+    "$SR" tail -F logs 5 2> err
+    one_line_125 err $? "no run '5'"
+}
+
+t_tail_ctrl_c_ends_with_130() {
+    "$SR" -F logs -l ERROR sh -c 'echo started; sleep 30' > /dev/null &
+    run=$!
+    wait_for logs/1/cout.txt || return
+    "$SR" tail -f -F logs 1 > out &
+    tail=$!
+    sleep 0.6
+    kill -INT $tail
+    wait $tail
+    rc=$?
+    kill -TERM $run
+    wait $run
+    [ $rc -eq 130 ] || fail "status $rc" || return
+    [ "$(cat out)" = started ] || fail "printed: $(cat out)"
+}
