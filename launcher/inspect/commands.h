@@ -6,7 +6,10 @@
 
 struct inspect_ctx;
 
+int cmd_ls(struct inspect_ctx *cx, int argc, char **argv);
+
 /* The command table: word and function, in the order `sacred-run --help` lists them. */
-#define INSPECT_COMMANDS
+#define INSPECT_COMMANDS \
+    { "ls", cmd_ls },
 
 #endif

@@ -72,7 +72,13 @@ int inspect_main(int argc, char **argv, int at)
     cx.tty = isatty(STDOUT_FILENO);
     cx.width = terminal_width();
     optind = 1;
+    opterr = 0; /* inspect_bad_option says it in one line */
     return commands[find(argv[at])].run(&cx, argc - at, argv + at);
+}
+
+_Noreturn void inspect_bad_option(char **argv, const char *usage)
+{
+    die("unknown or incomplete option '%s'; usage: %s", argv[optind - 1], usage);
 }
 
 void inspect_load(const struct inspect_ctx *cx, const char *id, struct run_doc *d)

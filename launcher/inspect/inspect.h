@@ -26,6 +26,9 @@ enum { INSPECT_OPT_JSON = 1000 };
 /* Handles -F and --json; returns 1 when c was one of them. */
 int inspect_common_option(struct inspect_ctx *cx, int c, const char *arg);
 
+/* For getopt_long's '?': dies naming the option that was not understood and the usage. */
+_Noreturn void inspect_bad_option(char **argv, const char *usage);
+
 /* Loads run id of the storage, or dies (125) naming the id and how to list the runs. */
 void inspect_load(const struct inspect_ctx *cx, const char *id, struct run_doc *d);
 

@@ -42,6 +42,9 @@ void runs_release(struct run_set *set);
  * The value stays owned by the row. err is set (and NULL returned) only when the key
  * itself is malformed ("min(" without ")"), or metrics.json is corrupt. */
 const cJSON *run_value(struct run_row *row, const char *key, char *err, size_t errlen);
+/* 1 when key is one of the fixed columns (id name status ... notes), which a config key of
+ * the same name is not: that one is "config.KEY". */
+int run_column_fixed(const char *key);
 /* The value as text for a table cell ("" for none); a string is shown without quotes. */
 char *run_value_text(const cJSON *v);
 /* Compares two values: numbers by value, strings by code points, others by kind. */

@@ -11,7 +11,7 @@
 #include "util/error.h"
 #include "util/utf8.h"
 
-enum { MIN_WIDTH = 6, GAP = 2 };
+enum { LONG_TEXT = 26, SHORT_TEXT = 13, GAP = 2 };
 
 void table_init(struct table *t, size_t ncols, const char *const *header)
 {
@@ -78,15 +78,20 @@ static size_t *fit_widths(const struct table *t, int width)
         }
     for (size_t c = 0; c < t->ncols; c++)
         total += w[c] + (c ? GAP : 0);
-    while (width > 0 && total > (size_t)width) {
-        size_t widest = 0;
-        for (size_t c = 1; c < t->ncols; c++)
-            if (w[c] > w[widest])
-                widest = c;
-        if (w[widest] <= MIN_WIDTH)
-            break;
-        w[widest]--;
-        total--;
+    /* Long texts (names, results, comments) give way first, then anything longer than a
+     * status; a table that still does not fit runs over rather than cut ids and statuses. */
+    static const size_t floors[] = { LONG_TEXT, SHORT_TEXT };
+    for (size_t f = 0; f < 2 && width > 0 && total > (size_t)width; f++) {
+        size_t widest = 0, floor = floors[f];
+        while (total > (size_t)width) {
+            for (size_t c = 1; c < t->ncols; c++)
+                if (w[c] > w[widest])
+                    widest = c;
+            if (w[widest] <= floor)
+                break;
+            w[widest]--;
+            total--;
+        }
     }
     return w;
 }

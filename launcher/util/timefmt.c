@@ -2,6 +2,7 @@
 #include "util/timefmt.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 void time_iso(const struct timespec *ts, char buf[TIME_ISO_LEN])
@@ -30,4 +31,35 @@ void time_iso_now(char buf[TIME_ISO_LEN])
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     time_iso(&ts, buf);
+}
+
+int time_iso_parse(const char *s, double *t)
+{
+    struct tm tm = { 0 };
+    int n = 0;
+    double frac = 0;
+    if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &n) != 3)
+        return -1;
+    const char *p = s + n;
+    if (*p == 'T' || *p == ' ') {
+        n = 0;
+        if (sscanf(p + 1, "%2d:%2d%n", &tm.tm_hour, &tm.tm_min, &n) != 2)
+            return -1;
+        p += 1 + n;
+        if (*p == ':') {
+            char *end;
+            double sec = strtod(p + 1, &end);
+            if (end == p + 1 || sec < 0 || sec >= 61)
+                return -1;
+            tm.tm_sec = (int)sec;
+            frac = sec - tm.tm_sec;
+            p = end;
+        }
+    }
+    if (*p || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31)
+        return -1;
+    tm.tm_year -= 1900;
+    tm.tm_mon -= 1;
+    *t = (double)timegm(&tm) + frac;
+    return 0;
 }

@@ -11,5 +11,8 @@
 void time_iso(const struct timespec *ts, char buf[TIME_ISO_LEN]);
 /* The same for now. */
 void time_iso_now(char buf[TIME_ISO_LEN]);
+/* Reads a naive UTC "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.ffffff]]" (or with ' ' for 'T')
+ * into seconds since the epoch. 0, or -1 when s is not such a time. */
+int time_iso_parse(const char *s, double *t);
 
 #endif

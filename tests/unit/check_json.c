@@ -92,6 +92,20 @@ END_TEST
  * uses malloc and realloc directly and the count stays 0. Printing a large tree must grow
  * cJSON's buffer through the hook too (cJSON has no realloc with our malloc_fn): the first
  * buffer, at least one larger one and the final copy. The text then reads back equal. */
+/* Python writes NaN and Infinity; they read back as such, and only outside strings. */
+START_TEST(test_parse_python_specials)
+{
+    cJSON *j = json_parse_typed("{\"a\": [NaN, Infinity, -Infinity, 0, 1.5], \"NaN\": \"-Infinity\"}");
+    ck_assert_ptr_nonnull(j);
+    struct strbuf sb = STRBUF_INIT;
+    json_print_compact(&sb, j);
+    ck_assert_str_eq(sb.buf, "{\"a\": [NaN, Infinity, -Infinity, 0, 1.5], \"NaN\": \"-Infinity\"}");
+    strbuf_release(&sb);
+    cJSON_Delete(j);
+    ck_assert_ptr_null(json_parse_typed("[Nan]"));
+}
+END_TEST
+
 START_TEST(test_alloc_hooks)
 {
     unsigned long before = json_alloc_count();
@@ -127,6 +141,7 @@ Suite *json_suite(void)
     tcase_add_test(tc, test_string_escapes);
     tcase_add_test(tc, test_key_order_by_code_point);
     tcase_add_test(tc, test_alloc_hooks);
+    tcase_add_test(tc, test_parse_python_specials);
     suite_add_tcase(s, tc);
     return s;
 }
