@@ -7,9 +7,13 @@
 struct inspect_ctx;
 
 int cmd_ls(struct inspect_ctx *cx, int argc, char **argv);
+int cmd_tag(struct inspect_ctx *cx, int argc, char **argv);
+int cmd_note(struct inspect_ctx *cx, int argc, char **argv);
+int cmd_rm(struct inspect_ctx *cx, int argc, char **argv);
+int cmd_gc(struct inspect_ctx *cx, int argc, char **argv);
 
 /* The command table: word and function, in the order `sacred-run --help` lists them. */
 #define INSPECT_COMMANDS \
-    { "ls", cmd_ls },
+    { "ls", cmd_ls }, { "tag", cmd_tag }, { "note", cmd_note }, { "rm", cmd_rm }, { "gc", cmd_gc },
 
 #endif
