@@ -133,11 +133,12 @@ static const char **metric_names(struct compare *c, cJSON *errors, size_t *n)
     for (size_t i = 0; i < c->set.n; i++) {
         struct run_row *r = &c->set.rows[i];
         char err[512];
-        if (!(r->metrics = run_doc_metrics(&r->doc, err, sizeof(err)))) {
+        const cJSON *all = run_metric_summaries(r, err, sizeof(err));
+        if (!all) {
             cJSON_AddStringToObject(errors, r->doc.id, err);
             continue;
         }
-        for (const cJSON *m = r->metrics->child; m; m = m->next) {
+        for (const cJSON *m = all->child; m; m = m->next) {
             size_t k = 0;
             while (k < *n && strcmp(names[k], m->string))
                 k++;

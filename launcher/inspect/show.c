@@ -29,7 +29,7 @@ struct show {
     const cJSON *run;
     struct run_file *files[3];
     size_t nfiles[3];
-    cJSON *metrics;          /* name -> {count, first, last, min, max} */
+    const cJSON *metrics;    /* name -> {count, first, last, min, max} (the row's), or NULL */
     char metrics_error[512]; /* why metrics.json could not be read, or "" */
 };
 
@@ -54,27 +54,6 @@ static const char **metric_names(const cJSON *metrics, size_t *n)
     return names;
 }
 
-static void summarise_metrics(struct show *sh)
-{
-    static const char *const fns[] = { "count", "first", "last", "min", "max" };
-    sh->metrics = cJSON_CreateObject();
-    sh->row.metrics = run_doc_metrics(&sh->row.doc, sh->metrics_error, sizeof(sh->metrics_error));
-    if (!sh->row.metrics)
-        return;
-    size_t n;
-    const char **names = metric_names(sh->row.metrics, &n);
-    for (size_t i = 0; i < n; i++) {
-        cJSON *s = cJSON_AddObjectToObject(sh->metrics, names[i]);
-        for (size_t k = 0; k < sizeof(fns) / sizeof(*fns); k++) {
-            char err[256] = "", *key = xasprintf("%s(%s)", fns[k], names[i]);
-            const cJSON *v = run_value(&sh->row, key, err, sizeof(err));
-            cJSON_AddItemToObject(s, fns[k], v ? cJSON_Duplicate(v, 1) : cJSON_CreateNull());
-            free(key);
-        }
-    }
-    free(names);
-}
-
 static void gather(struct show *sh, const struct inspect_ctx *cx, const char *id)
 {
     memset(sh, 0, sizeof(*sh));
@@ -85,14 +64,13 @@ static void gather(struct show *sh, const struct inspect_ctx *cx, const char *id
     sh->run = sh->row.doc.run;
     for (int k = 0; k < 3; k++)
         sh->files[k] = run_files(&sh->row.doc, cx->storage, (enum run_file_kind)k, &sh->nfiles[k]);
-    summarise_metrics(sh);
+    sh->metrics = run_metric_summaries(&sh->row, sh->metrics_error, sizeof(sh->metrics_error));
 }
 
 static void release(struct show *sh)
 {
     for (int k = 0; k < 3; k++)
         run_files_free(sh->files[k], sh->nfiles[k]);
-    cJSON_Delete(sh->metrics);
     run_row_release(&sh->row);
 }
 
@@ -116,7 +94,7 @@ static void print_json(struct show *sh)
     for (int k = 0; k < 3; k++)
         cJSON_AddItemToObject(files, file_kinds[k], run_files_json(sh->files[k], sh->nfiles[k]));
     cJSON_AddItemToObject(doc, "files", files);
-    cJSON_AddItemToObject(doc, "metrics", cJSON_Duplicate(sh->metrics, 1));
+    cJSON_AddItemToObject(doc, "metrics", sh->metrics ? cJSON_Duplicate(sh->metrics, 1) : cJSON_CreateObject());
     if (*sh->metrics_error)
         cJSON_AddStringToObject(doc, "metrics_error", sh->metrics_error);
     inspect_print_json(doc);
@@ -358,26 +336,31 @@ static void print_dependencies(const struct show *sh)
 static void print_metrics(const struct show *sh)
 {
     static const char *const head[] = { "metric", "count", "first", "last", "min", "max" };
-    if (*sh->metrics_error) {
+    if (!sh->metrics) {
         section(sh, "Metrics");
         printf(colour(sh) ? "  \033[31merror: %s\033[0m\n" : "  error: %s\n", sh->metrics_error);
         return;
     }
-    if (!sh->metrics->child)
-        return;
+    size_t n;
+    const char **names = metric_names(sh->metrics, &n);
     struct table t;
     table_init(&t, 6, head);
-    for (const cJSON *m = sh->metrics->child; m; m = m->next) {
+    for (size_t i = 0; i < n; i++) {
+        const cJSON *m = cJSON_GetObjectItemCaseSensitive(sh->metrics, names[i]);
         table_add_row(&t);
-        table_set(&t, 0, m->string, NULL);
+        table_set(&t, 0, names[i], NULL);
         for (int k = 1; k < 6; k++) {
             char *text = run_value_text(cJSON_GetObjectItemCaseSensitive(m, head[k]));
             table_set(&t, (size_t)k, text, NULL);
             free(text);
         }
     }
-    section(sh, "Metrics");
-    print_table(sh, &t);
+    free(names);
+    if (n) {
+        section(sh, "Metrics");
+        print_table(sh, &t);
+    } else
+        table_release(&t);
 }
 
 static void print_omniboard(const struct show *sh)

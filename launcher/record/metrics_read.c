@@ -5,11 +5,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "json/json.h"
+#include "json/json_parse.h"
 #include "record/sacred_files.h"
 #include "util/error.h"
 
@@ -67,6 +70,8 @@ static int read_list(struct indexer *x, struct series_info *si, int which, size_
     struct json_scan *s = &x->s;
     struct series_step prev = { 0 }, st = { 0 };
     enum json_token t = json_scan_next(s);
+    if (t == JSON_END || t == JSON_ERROR)
+        return bad(x, t, "expected a list");
     if (t != JSON_OPEN_ARRAY)
         return error_text(x->err, x->errlen, METRICS_JSON ": metric '%s': '%s' is not a list",
                           si->name, list_names[which]);
@@ -101,9 +106,10 @@ static int read_series(struct indexer *x, struct series_info *si)
     size_t count[SERIES_LISTS] = { 0 };
     int seen[SERIES_LISTS] = { 0 };
     enum json_token t = json_scan_next(s);
+    if (t == JSON_END || t == JSON_ERROR)
+        return bad(x, t, "expected an object");
     if (t != JSON_OPEN_OBJECT)
-        return t == JSON_ERROR ? bad(x, t, "") : error_text(x->err, x->errlen,
-                   METRICS_JSON ": metric '%s' is not an object", si->name);
+        return error_text(x->err, x->errlen, METRICS_JSON ": metric '%s' is not an object", si->name);
     for (t = json_scan_next(s); t != JSON_CLOSE_OBJECT; t = json_scan_next(s)) {
         int which = SERIES_LISTS;
         for (int i = 0; t == JSON_STRING && i < SERIES_LISTS; i++)
@@ -226,4 +232,86 @@ void series_close(struct series_cursor *c)
 {
     for (int i = 0; i < SERIES_LISTS; i++)
         json_scan_close(&c->scan[i]);
+}
+
+/* A value token as a number (Python's NaN and infinities too); 0 when it is none. */
+static int number_of(enum json_token kind, const char *text, size_t n, double *d)
+{
+    char small[64];
+    if (kind == JSON_LITERAL) {
+        int nan = n == 3 && !memcmp(text, "NaN", 3), inf = n == 8 && !memcmp(text, "Infinity", 8);
+        int minus_inf = n == 9 && !memcmp(text, "-Infinity", 9);
+        *d = nan ? NAN : inf ? INFINITY : -INFINITY;
+        return nan || inf || minus_inf;
+    }
+    if (kind != JSON_NUMBER || n >= sizeof(small))
+        return 0;
+    memcpy(small, text, n);
+    small[n] = '\0';
+    *d = strtod(small, NULL);
+    return 1;
+}
+
+static void keep(struct strbuf *sb, const char *text, size_t n)
+{
+    strbuf_reset(sb);
+    strbuf_add(sb, text, n);
+}
+
+/* The JSON value of a kept token, or null when there is none. */
+static cJSON *kept_value(const struct strbuf *sb)
+{
+    cJSON *v = sb->len ? json_parse_typed(sb->buf) : NULL;
+    return v ? v : cJSON_CreateNull();
+}
+
+static int summarise(const struct metrics_file *mf, const struct series_info *si, cJSON *out,
+                     char *err, size_t errlen)
+{
+    enum { FIRST, LAST, MIN, MAX };
+    static const char *const names[] = { "first", "last", "min", "max" };
+    struct strbuf kept[4] = { STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT };
+    struct series_cursor c;
+    struct series_point p;
+    double d, lo = 0, hi = 0;
+    int r;
+    series_open(&c, mf, si, 1 << SERIES_VALUES);
+    while ((r = series_next(&c, &p, err, errlen)) > 0) {
+        const char *t = p.text[SERIES_VALUES];
+        size_t n = p.n[SERIES_VALUES];
+        if (c.done == 1)
+            keep(&kept[FIRST], t, n);
+        keep(&kept[LAST], t, n);
+        if (!number_of(p.kind[SERIES_VALUES], t, n, &d) || isnan(d))
+            continue;
+        if (!kept[MIN].len || d < lo)
+            keep(&kept[MIN], t, n), lo = d;
+        if (!kept[MAX].len || d > hi)
+            keep(&kept[MAX], t, n), hi = d;
+    }
+    series_close(&c);
+    cJSON *s = r < 0 ? NULL : cJSON_AddObjectToObject(out, si->name);
+    if (s)
+        cJSON_AddItemToObject(s, "count", json_int((long long)si->count));
+    for (int k = 0; k < 4; k++) {
+        if (s)
+            cJSON_AddItemToObject(s, names[k], kept_value(&kept[k]));
+        strbuf_release(&kept[k]);
+    }
+    return r < 0 ? -1 : 0;
+}
+
+cJSON *metrics_file_summaries(const char *dir, char *err, size_t errlen)
+{
+    struct metrics_file mf;
+    if (metrics_file_open(&mf, dir, err, errlen) < 0)
+        return NULL;
+    cJSON *out = cJSON_CreateObject();
+    for (size_t i = 0; i < mf.n && out; i++)
+        if (summarise(&mf, &mf.series[i], out, err, errlen) < 0) {
+            cJSON_Delete(out);
+            out = NULL;
+        }
+    metrics_file_close(&mf);
+    return out;
 }

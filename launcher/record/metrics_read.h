@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <cjson/cJSON.h>
+
 #include "json/json_scan.h"
 
 /* A step: an integer exactly, else a float. */
@@ -37,6 +39,11 @@ struct metrics_file {
 /* Opens and indexes dir/metrics.json, checking all of it: 0 (an absent file has no
  * series), or -1 with the reason in err (not JSON, or not Sacred's layout). */
 int metrics_file_open(struct metrics_file *mf, const char *dir, char *err, size_t errlen);
+/* count, first, last, min and max of the values of every series of dir/metrics.json, one
+ * pass over each: {name: {"count", "first", "last", "min", "max"}}, values as written (min
+ * and max over the numbers, NaN left out; null where there is none); {} without the file.
+ * NULL with the reason in err when it is damaged. */
+cJSON *metrics_file_summaries(const char *dir, char *err, size_t errlen);
 /* The series named name, or NULL. */
 const struct series_info *metrics_file_find(const struct metrics_file *mf, const char *name);
 void metrics_file_close(struct metrics_file *mf);

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "json/json.h"
 #include "record/metrics_read.h"
 
 static char dir[64];
@@ -67,6 +68,27 @@ START_TEST(test_index_and_points)
 }
 END_TEST
 
+START_TEST(test_summaries)
+{
+    struct metrics_file mf;
+    ck_assert_int_eq(open_with(&mf, "{\"a\": {\"steps\": [0, 1, 2, 3, 4], \"timestamps\": [1, 2, 3, 4, 5],"
+                                    " \"values\": [1.5, NaN, 7, \"x\", -Infinity]},"
+                                    " \"e\": {\"steps\": [], \"timestamps\": [], \"values\": []}}"), 0);
+    metrics_file_close(&mf);
+    cJSON *s = metrics_file_summaries(dir, err, sizeof(err));
+    struct strbuf text = STRBUF_INIT;
+    json_print_compact(&text, s);
+    ck_assert_str_eq(text.buf, "{\"a\": {\"count\": 5, \"first\": 1.5, \"last\": -Infinity, \"min\": -Infinity,"
+                               " \"max\": 7}, \"e\": {\"count\": 0, \"first\": null, \"last\": null, \"min\": null,"
+                               " \"max\": null}}");
+    strbuf_release(&text);
+    cJSON_Delete(s);
+    ck_assert_int_eq(open_with(&mf, "{\"a\": "), -1);
+    ck_assert_ptr_null(metrics_file_summaries(dir, err, sizeof(err)));
+    ck_assert_ptr_nonnull(strstr(err, "not valid JSON"));
+}
+END_TEST
+
 START_TEST(test_absent_file)
 {
     struct metrics_file mf;
@@ -114,6 +136,7 @@ Suite *metrics_read_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_index_and_points);
+    tcase_add_test(tc, test_summaries);
     tcase_add_test(tc, test_absent_file);
     tcase_add_test(tc, test_steps_compare_by_value);
     tcase_add_test(tc, test_damage);
