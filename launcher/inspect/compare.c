@@ -1,7 +1,6 @@
-/* compare.c: `sacred-run compare ID ID [ID...]`: runs side by side: the configuration
- * (the keys that differ; --all: every key), metric summaries, and what differs in sources
- * (unified diffs of the stored copies), dependencies, the executable, git and host. One
- * model is built (the --json document), then printed. Reads only. */
+/* compare.c: `sacred-run compare ID ID...`: runs side by side (config, metrics) and what
+ * differs in sources (unified diffs), dependencies, executable, git and host. Builds one
+ * model (the --json document), then prints it; reads only, never runs diff. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -206,6 +205,18 @@ static const struct run_file *source_named(const struct run_sources *s, const ch
     return NULL;
 }
 
+static void add_diff(cJSON *diffs, const struct run_file *a, const char *ida, const struct run_file *b,
+                     const char *idb)
+{
+    cJSON *d = cJSON_CreateObject();
+    char *text = diff_copies(a, ida, b, idb);
+    cJSON_AddStringToObject(d, "from", ida);
+    cJSON_AddStringToObject(d, "to", idb);
+    cJSON_AddStringToObject(d, "diff", text);
+    cJSON_AddItemToArray(diffs, d);
+    free(text);
+}
+
 /* One source: which runs have it with which MD5, and the diffs of each other version
  * against the first run's. */
 static cJSON *compare_source(const struct compare *c, const struct run_sources *src, const char *name)
@@ -231,15 +242,8 @@ static cJSON *compare_source(const struct compare *c, const struct run_sources *
         for (size_t k = 0; k < i && !seen; k++) /* each version once */
             seen = source_named(&src[k], name) && !strcmp(source_named(&src[k], name)->md5, f->md5);
         differs |= strcmp(f->md5, base->md5) != 0;
-        if (!seen) {
-            cJSON *d = cJSON_CreateObject();
-            char *text = diff_copies(base, base_id, f, id);
-            cJSON_AddStringToObject(d, "from", base_id);
-            cJSON_AddStringToObject(d, "to", id);
-            cJSON_AddStringToObject(d, "diff", text);
-            cJSON_AddItemToArray(diffs, d);
-            free(text);
-        }
+        if (!seen)
+            add_diff(diffs, base, base_id, f, id);
     }
     cJSON_AddStringToObject(e, "name", name);
     cJSON_AddStringToObject(e, "state", differs ? "differs" : everywhere ? "same" : "only in some runs");

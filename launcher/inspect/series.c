@@ -1,7 +1,6 @@
-/* series.c: `sacred-run metrics ID [NAME...]`: a run's metric series as CSV, one row per
- * step and a column per metric, or with --json as {name: {steps, timestamps, values}}.
- * Streams from metrics.json: memory does not grow with the points (but for a series whose
- * steps go back, which is held and sorted). Never writes into the storage. */
+/* series.c: `sacred-run metrics ID [NAME...]`: a run's series as CSV (a row per step, a
+ * column per metric) or --json. Streams from metrics.json: memory must not grow with the
+ * points (only a series whose steps go back is held, to sort it). Reads only. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,7 +1,6 @@
-/* show.c: `sacred-run show ID`: everything about one run, in sections: the command,
- * status and times, fail trace, configuration, host, git, files with sizes, dependencies,
- * metric summaries, info, tags and notes, the process tree. --json: one document of the
- * record plus what is computed. Reads only; a damaged run.json is one line and 125. */
+/* show.c: `sacred-run show ID`: one run in sections (command, status, times, fail trace,
+ * config, host, git, files with sizes, dependencies, metrics, info, tags, processes), or
+ * --json. Reads only; a damaged run.json is one line and 125, never a partial page. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>

@@ -1,7 +1,6 @@
-/* tail.c: `sacred-run tail [-f] ID`: a run's cout.txt; with -f it follows the run while
- * its effective status is RUNNING. The launcher rewrites the pending last line in place,
- * so only text up to the last newline is final: that is what is printed while following,
- * the rest once the run has ended. Never writes into the storage. */
+/* tail.c: `sacred-run tail [-f] ID`: cout.txt, and with -f the run followed while it is
+ * RUNNING. The launcher rewrites the unfinished last line in place, so text after the last
+ * newline is never printed until the run ends. Never writes into the storage. */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>

@@ -1,7 +1,6 @@
-/* metrics_read.h: a run's metrics.json read as a stream, for files too large to parse
- * into a tree (10 metrics of 1,000,000 points): an index of its series (where each list
- * starts, its length, whether the steps ascend), then cursors over one series' points.
- * Never writes; memory does not grow with the number of points. */
+/* metrics_read.h: a run's metrics.json read as a stream (10 metrics of 1,000,000 points):
+ * an index of its series, cursors over one series' points, and every series' roll-ups.
+ * Never writes; memory must not grow with the number of points. */
 #ifndef SR_METRICS_READ_H
 #define SR_METRICS_READ_H
 

@@ -91,7 +91,7 @@ SH
 
 # has FILE REGEX...: each extended regular expression matches a line of FILE.
 has() {
-    f=$1
+    local f=$1 re
     shift
     for re in "$@"; do
         grep -qE -- "$re" "$f" || { echo "no line matches '$re' in:"; cat "$f"; return 1; }
