@@ -78,8 +78,15 @@ t_metrics_bad_input_125() {
 view_runs() {
     cat > job.sh <<'SH'
 #!/bin/sh
+# job.sh --lr LR: prints its learning rate and three losses.
+# The loop below is what changes between runs 1 and 2;
+# the diff of compare shows three lines around it.
 echo "lr is $2"
 for i in 1 2 3; do echo "loss: 0.$i"; done
+# one
+# two
+# three
+# four
 SH
     chmod +x job.sh
     "$SR" -F logs -l ERROR --no-sys-metrics ./job.sh --lr 0.1 with seed=1 > /dev/null || return
@@ -190,13 +197,17 @@ t_compare_config_metrics_and_source_diff() {
     cat > want <<'DIFF'
 --- 1/job.sh
 +++ 2/job.sh
-@@ -1,3 +1,3 @@
- #!/bin/sh
+@@ -3,7 +3,7 @@
+ # The loop below is what changes between runs 1 and 2;
+ # the diff of compare shows three lines around it.
  echo "lr is $2"
 -for i in 1 2 3; do echo "loss: 0.$i"; done
 +for i in 4 5 6; do echo "loss: 0.$i"; done
+ # one
+ # two
+ # three
 DIFF
-    sed -n '/^--- 1\/job\.sh$/,/^+for/p' out > got
+    sed -n '/^--- 1\/job\.sh$/,/^$/p' out | sed '$d' > got
     cmp -s got want || fail "diff: $(cat got)" || return
     "$SR" compare -F logs --all 1 2 > out && has out '^   seed +1 +1$' || return
     "$SR" compare -F logs --json 1 2 > out.json || fail "json status $?" || return
