@@ -116,7 +116,7 @@ static const char *colour_of(const cJSON *now, const cJSON *before)
 
 struct printer {
     FILE *out;
-    const struct config *c;
+    const cJSON *origins; /* dotted key -> where it came from, or NULL */
     int colour;
 };
 
@@ -150,7 +150,7 @@ static void walk(struct printer *pr, const cJSON *obj, const cJSON *base, const 
                 continue;
             const cJSON *b = base ? cJSON_GetObjectItemCaseSensitive(base, v->string) : NULL;
             char *path = *prefix ? xasprintf("%s.%s", prefix, v->string) : xstrdup(v->string);
-            const cJSON *doc = cJSON_GetObjectItemCaseSensitive(pr->c->origins, path);
+            const cJSON *doc = cJSON_GetObjectItemCaseSensitive(pr->origins, path);
             struct strbuf line = STRBUF_INIT;
             strbuf_addf(&line, "%*s%s", 2 + 2 * depth, "", v->string);
             if (is_block) {
@@ -171,11 +171,17 @@ static void walk(struct printer *pr, const cJSON *obj, const cJSON *base, const 
 
 void config_print(FILE *out, const struct config *c, int colour)
 {
-    struct printer pr = { out, c, colour };
+    struct printer pr = { out, c->origins, colour };
     if (colour)
         fprintf(out, "Configuration (" BLUE "modified" RESET ", " GREEN "added" RESET ", " RED
                      "typechanged" RESET ", " DIM "doc" RESET "):\n");
     else
         fprintf(out, "Configuration (modified, added, typechanged, doc):\n");
     walk(&pr, c->tree, c->base, "", 0);
+}
+
+void config_print_tree(FILE *out, const cJSON *tree, const cJSON *origins)
+{
+    struct printer pr = { out, origins, 0 };
+    walk(&pr, tree, NULL, "", 0);
 }

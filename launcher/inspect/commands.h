@@ -7,6 +7,10 @@
 struct inspect_ctx;
 
 int cmd_ls(struct inspect_ctx *cx, int argc, char **argv);
+int cmd_show(struct inspect_ctx *cx, int argc, char **argv);
+int cmd_compare(struct inspect_ctx *cx, int argc, char **argv);
+int cmd_metrics(struct inspect_ctx *cx, int argc, char **argv);
+int cmd_tail(struct inspect_ctx *cx, int argc, char **argv);
 int cmd_tag(struct inspect_ctx *cx, int argc, char **argv);
 int cmd_note(struct inspect_ctx *cx, int argc, char **argv);
 int cmd_rm(struct inspect_ctx *cx, int argc, char **argv);
@@ -14,6 +18,7 @@ int cmd_gc(struct inspect_ctx *cx, int argc, char **argv);
 
 /* The command table: word and function, in the order `sacred-run --help` lists them. */
 #define INSPECT_COMMANDS \
-    { "ls", cmd_ls }, { "tag", cmd_tag }, { "note", cmd_note }, { "rm", cmd_rm }, { "gc", cmd_gc },
+    { "ls", cmd_ls }, { "show", cmd_show }, { "compare", cmd_compare }, { "metrics", cmd_metrics }, \
+    { "tail", cmd_tail }, { "tag", cmd_tag }, { "note", cmd_note }, { "rm", cmd_rm }, { "gc", cmd_gc },
 
 #endif

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "inspect/commands.h"
+#include "inspect/runs.h"
 #include "inspect/table.h"
 #include "json/json.h"
 #include "util/error.h"
@@ -81,12 +82,23 @@ _Noreturn void inspect_bad_option(char **argv, const char *usage)
     die("unknown or incomplete option '%s'; usage: %s", argv[optind - 1], usage);
 }
 
-void inspect_load(const struct inspect_ctx *cx, const char *id, struct run_doc *d)
+static void check_id(const struct inspect_ctx *cx, const char *id)
 {
     if (!*id || strchr(id, '/') || id[0] == '.' || !storage_has_run(cx->storage, id))
         die("no run '%s' in '%s'; 'sacred-run ls -F %s' lists the runs", id, cx->storage,
             cx->storage);
+}
+
+void inspect_load(const struct inspect_ctx *cx, const char *id, struct run_doc *d)
+{
+    check_id(cx, id);
     run_doc_load(d, cx->storage, id);
+}
+
+void inspect_load_row(const struct inspect_ctx *cx, const char *id, struct run_row *row)
+{
+    check_id(cx, id);
+    run_row_load(row, cx->storage, id);
 }
 
 void inspect_print_json(const cJSON *tree)

@@ -6,6 +6,8 @@
 
 #include "record/runread.h"
 
+struct run_row;
+
 struct inspect_ctx {
     const char *storage; /* -F DIR, else $SACRED_RUN_STORAGE, else ./runs */
     int json;            /* --json: one JSON document on stdout */
@@ -31,6 +33,8 @@ _Noreturn void inspect_bad_option(char **argv, const char *usage);
 
 /* Loads run id of the storage, or dies (125) naming the id and how to list the runs. */
 void inspect_load(const struct inspect_ctx *cx, const char *id, struct run_doc *d);
+/* The same, as a row of runs.h (the effective status, times, column values). */
+void inspect_load_row(const struct inspect_ctx *cx, const char *id, struct run_row *row);
 
 /* Prints tree on stdout as one JSON document (Python's layout) and a newline. */
 void inspect_print_json(const cJSON *tree);

@@ -16,6 +16,7 @@
 
 #include "config/pyliteral.h"
 #include "json/json.h"
+#include "record/metrics_read.h"
 #include "record/runedit.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -235,47 +236,20 @@ const cJSON *run_value(struct run_row *row, const char *key, char *err, size_t e
 
 /* --- metric roll-ups ------------------------------------------------------------------ */
 
-/* Fills s with count, first, last, min and max of a Sacred metric {steps, timestamps, values}. */
-static cJSON *summarise(const cJSON *metric)
+const cJSON *run_metric_summaries(struct run_row *row, char *err, size_t errlen)
 {
-    const cJSON *values = cJSON_GetObjectItemCaseSensitive(metric, "values");
-    cJSON *s = cJSON_CreateObject();
-    const cJSON *min = NULL, *max = NULL, *last = NULL;
-    long long count = 0;
-    double d, lo = 0, hi = 0;
-    for (const cJSON *v = cJSON_IsArray(values) ? values->child : NULL; v; v = v->next) {
-        count++;
-        last = v;
-        if (!number_of(v, &d) || isnan(d))
-            continue;
-        if (!min || d < lo)
-            min = v, lo = d;
-        if (!max || d > hi)
-            max = v, hi = d;
-    }
-    cJSON_AddItemToObject(s, "count", json_int(count));
-    cJSON_AddItemToObject(s, "first", count ? cJSON_Duplicate(values->child, 1) : cJSON_CreateNull());
-    cJSON_AddItemToObject(s, "last", last ? cJSON_Duplicate(last, 1) : cJSON_CreateNull());
-    cJSON_AddItemToObject(s, "min", min ? cJSON_Duplicate(min, 1) : cJSON_CreateNull());
-    cJSON_AddItemToObject(s, "max", max ? cJSON_Duplicate(max, 1) : cJSON_CreateNull());
-    return s;
+    char why[512];
+    if (!row->metrics && !(row->metrics = metrics_file_summaries(row->doc.dir, why, sizeof(why))))
+        snprintf(err, errlen, "run %s: %s", row->doc.id, why);
+    return row->metrics;
 }
 
 static const cJSON *metric_rollup(struct run_row *row, const char *name, const char *what,
                                   char *err, size_t errlen)
 {
-    if (!row->metrics && !(row->metrics = run_doc_metrics(&row->doc, err, errlen)))
-        return NULL;
-    const cJSON *metric = cJSON_GetObjectItemCaseSensitive(row->metrics, name);
-    if (!cJSON_IsObject(metric))
-        return NULL;
-    char *key = xasprintf("%s(%s)", what, name);
-    cJSON *s = summarise(metric);
-    cJSON *v = cJSON_DetachItemFromObjectCaseSensitive(s, what);
-    cJSON_Delete(s);
-    const cJSON *kept = cJSON_IsNull(v) ? (cJSON_Delete(v), NULL) : remember(row, key, v);
-    free(key);
-    return kept;
+    const cJSON *all = run_metric_summaries(row, err, errlen);
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(all, name), what);
+    return cJSON_IsNull(v) ? NULL : v;
 }
 
 /* --- value text and order --------------------------------------------------------------- */
@@ -549,31 +523,36 @@ static int by_text(const void *a, const void *b)
     return utf8_cmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-cJSON *runs_differing_config(const struct run_set *set)
+cJSON *runs_config_keys(const struct run_set *set)
 {
     cJSON *keys = cJSON_CreateObject(), *out = cJSON_CreateArray();
-    if (set->n < 2) {
-        cJSON_Delete(keys);
-        return out;
-    }
     for (size_t i = 0; i < set->n; i++)
         leaf_keys(set->rows[i].doc.config, "", keys);
     size_t n = (size_t)cJSON_GetArraySize(keys), k = 0;
     const char **names = xcalloc(n ? n : 1, sizeof(*names));
-    for (const cJSON *c = keys->child; c; c = c->next) {
-        const cJSON *first = json_get_dotted(set->rows[0].doc.config, c->string);
-        int differs = 0;
-        for (size_t i = 1; i < set->n && !differs; i++) {
-            const cJSON *v = json_get_dotted(set->rows[i].doc.config, c->string);
-            differs = !first || !v ? first != v : !cJSON_Compare(first, v, 1);
-        }
-        if (differs)
-            names[k++] = c->string;
-    }
+    for (const cJSON *c = keys->child; c; c = c->next)
+        names[k++] = c->string;
     qsort(names, k, sizeof(*names), by_text);
     for (size_t i = 0; i < k; i++)
         cJSON_AddItemToArray(out, cJSON_CreateString(names[i]));
     free(names);
+    cJSON_Delete(keys);
+    return out;
+}
+
+cJSON *runs_differing_config(const struct run_set *set)
+{
+    cJSON *keys = runs_config_keys(set), *out = cJSON_CreateArray();
+    for (const cJSON *c = set->n < 2 ? NULL : keys->child; c; c = c->next) {
+        const cJSON *first = json_get_dotted(set->rows[0].doc.config, c->valuestring);
+        int differs = 0;
+        for (size_t i = 1; i < set->n && !differs; i++) {
+            const cJSON *v = json_get_dotted(set->rows[i].doc.config, c->valuestring);
+            differs = !first || !v ? first != v : !cJSON_Compare(first, v, 1);
+        }
+        if (differs)
+            cJSON_AddItemToArray(out, cJSON_CreateString(c->valuestring));
+    }
     cJSON_Delete(keys);
     return out;
 }

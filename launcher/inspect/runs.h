@@ -17,7 +17,7 @@ struct run_row {
     double stop;      /* stop_time, else NAN */
     double heartbeat; /* heartbeat, else NAN */
     cJSON *derived;   /* values computed for columns (duration, roll-ups), owned */
-    cJSON *metrics;   /* metrics.json once a roll-up needed it (NULL before), owned */
+    cJSON *metrics;   /* the metrics' roll-ups once one was needed (run_metric_summaries), owned */
 };
 
 struct run_set {
@@ -45,6 +45,10 @@ const cJSON *run_value(struct run_row *row, const char *key, char *err, size_t e
 /* 1 when key is one of the fixed columns (id name status ... notes), which a config key of
  * the same name is not: that one is "config.KEY". */
 int run_column_fixed(const char *key);
+/* The roll-ups of every metric of the row, {name: {count, first, last, min, max}} (null
+ * where there is none), read once from metrics.json as a stream (memory does not grow with
+ * the points). NULL with err ("run ID: ...") when metrics.json is damaged. */
+const cJSON *run_metric_summaries(struct run_row *row, char *err, size_t errlen);
 /* The value as text for a table cell ("" for none); a string is shown without quotes. */
 char *run_value_text(const cJSON *v);
 /* Compares two values: numbers by value, strings by code points, others by kind. */
@@ -81,6 +85,8 @@ int runs_sort(struct run_set *set, const char *key, char *err, size_t errlen);
 /* Keeps the last n rows (n > 0). */
 void runs_keep_last(struct run_set *set, size_t n);
 
+/* The dotted config keys of the rows, leaves only, each once (sorted). */
+cJSON *runs_config_keys(const struct run_set *set);
 /* The dotted config keys whose values are not the same in every row (sorted). */
 cJSON *runs_differing_config(const struct run_set *set);
 

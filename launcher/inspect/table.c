@@ -112,21 +112,30 @@ static void print_cell(FILE *out, const char *s, const char *colour, size_t widt
         fprintf(out, "%*s", (int)(width - (cut ? width : n) + GAP), "");
 }
 
-void table_print(const struct table *t, FILE *out, int tty, int width)
+void table_print_aligned(const struct table *t, FILE *out, int flags, int width, const char *indent)
 {
-    size_t *w = tty ? fit_widths(t, width) : NULL;
-    for (size_t r = 0; r <= t->nrows; r++) {
+    int room = width > 0 ? width - (int)strlen(indent) : 0;
+    size_t *w = fit_widths(t, room > 0 ? room : 0);
+    for (size_t r = (flags & TABLE_NO_HEADER) ? 1 : 0; r <= t->nrows; r++) {
+        fputs(indent, out);
         for (size_t c = 0; c < t->ncols; c++) {
-            size_t i = r * t->ncols + c;
-            if (!tty) {
-                fprintf(out, "%s%s", c ? "\t" : "", t->cells[i]);
-                continue;
-            }
-            print_cell(out, t->cells[i], r ? t->colour[i] : "1", w[c], c + 1 == t->ncols);
+            const char *colour = !(flags & TABLE_COLOUR) ? NULL : r ? t->colour[r * t->ncols + c] : "1";
+            print_cell(out, t->cells[r * t->ncols + c], colour, w[c], c + 1 == t->ncols);
         }
         fputc('\n', out);
     }
     free(w);
+}
+
+void table_print(const struct table *t, FILE *out, int tty, int width)
+{
+    if (tty) {
+        table_print_aligned(t, out, TABLE_COLOUR, width, "");
+        return;
+    }
+    for (size_t r = 0; r <= t->nrows; r++)
+        for (size_t c = 0; c < t->ncols; c++)
+            fprintf(out, "%s%s%s", c ? "\t" : "", t->cells[r * t->ncols + c], c + 1 == t->ncols ? "\n" : "");
 }
 
 void table_release(struct table *t)

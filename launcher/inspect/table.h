@@ -21,6 +21,10 @@ void table_set(struct table *t, size_t col, const char *text, const char *colour
 /* Prints the header and the rows: aligned and coloured when tty (width: the terminal's
  * columns, 0 for no limit), tab-separated otherwise. */
 void table_print(const struct table *t, FILE *out, int tty, int width);
+enum { TABLE_COLOUR = 1, TABLE_NO_HEADER = 2 };
+/* Prints the rows aligned, each line after indent, fitted to width (0: no limit); with
+ * TABLE_COLOUR in colours (the header bold), with TABLE_NO_HEADER without the header. */
+void table_print_aligned(const struct table *t, FILE *out, int flags, int width, const char *indent);
 void table_release(struct table *t);
 
 /* The colour a run status is shown in on a terminal. */
