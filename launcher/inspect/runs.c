@@ -572,13 +572,22 @@ static int by_text(const void *a, const void *b)
     return utf8_cmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* names[0..k) sorted, as a list of strings; frees names. */
+static cJSON *sorted_strings(const char **names, size_t k)
+{
+    cJSON *out = cJSON_CreateArray();
+    qsort(names, k, sizeof(*names), by_text);
+    for (size_t i = 0; i < k; i++)
+        cJSON_AddItemToArray(out, cJSON_CreateString(names[i]));
+    free(names);
+    return out;
+}
+
 cJSON *runs_differing_config(const struct run_set *set)
 {
-    cJSON *keys = cJSON_CreateObject(), *out = cJSON_CreateArray();
-    if (set->n < 2) {
-        cJSON_Delete(keys);
-        return out;
-    }
+    if (set->n < 2)
+        return cJSON_CreateArray();
+    cJSON *keys = cJSON_CreateObject();
     for (size_t i = 0; i < set->n; i++)
         leaf_keys(set->rows[i].doc.config, "", keys);
     size_t n = (size_t)cJSON_GetArraySize(keys), k = 0;
@@ -593,10 +602,21 @@ cJSON *runs_differing_config(const struct run_set *set)
         if (differs)
             names[k++] = c->string;
     }
-    qsort(names, k, sizeof(*names), by_text);
-    for (size_t i = 0; i < k; i++)
-        cJSON_AddItemToArray(out, cJSON_CreateString(names[i]));
-    free(names);
+    cJSON *out = sorted_strings(names, k);
+    cJSON_Delete(keys);
+    return out;
+}
+
+cJSON *runs_config_keys(const struct run_set *set)
+{
+    cJSON *keys = cJSON_CreateObject();
+    for (size_t i = 0; i < set->n; i++)
+        leaf_keys(set->rows[i].doc.config, "", keys);
+    size_t n = (size_t)cJSON_GetArraySize(keys), k = 0;
+    const char **names = xcalloc(n ? n : 1, sizeof(*names));
+    for (const cJSON *c = keys->child; c; c = c->next)
+        names[k++] = c->string;
+    cJSON *out = sorted_strings(names, k);
     cJSON_Delete(keys);
     return out;
 }

@@ -83,6 +83,8 @@ void runs_keep_last(struct run_set *set, size_t n);
 
 /* The dotted config keys whose values are not the same in every row (sorted). */
 cJSON *runs_differing_config(const struct run_set *set);
+/* Every dotted config key of the rows (sorted). */
+cJSON *runs_config_keys(const struct run_set *set);
 
 /* Parses a time bound: an ISO date or date-time (UTC), or an age ("30m", "2h", "7d")
  * before now. 0, or -1 with err. */
