@@ -7,9 +7,12 @@
 struct inspect_ctx;
 
 int cmd_ls(struct inspect_ctx *cx, int argc, char **argv);
+/* dashboard/serve.c: the live dashboard. */
+int cmd_serve(struct inspect_ctx *cx, int argc, char **argv);
 
 /* The command table: word and function, in the order `sacred-run --help` lists them. */
 #define INSPECT_COMMANDS \
-    { "ls", cmd_ls },
+    { "ls", cmd_ls }, \
+    { "serve", cmd_serve },
 
 #endif
