@@ -4,6 +4,7 @@
 #include "dashboard/series.h"
 
 #include <errno.h>
+#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -139,6 +140,8 @@ static void entry_load(struct entry *e)
     }
     qsort(e->set.s, e->set.n, sizeof(struct series), by_name);
     cJSON_Delete(j);
+    if (e->points > 100000)
+        malloc_trim(0); /* a large tree's many small blocks go back to the system */
 }
 
 /* Drops least recently used entries other than keep while over the point budget. */
