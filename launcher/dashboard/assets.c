@@ -2,8 +2,11 @@
  * Run files are never given an active type (HTML, SVG with scripts run only sandboxed). */
 #include "dashboard/assets.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#define CHARTJS_DEBIAN "/usr/share/javascript/chart.js/chart.min.js"
 
 const struct asset *asset_find(const char *name)
 {
@@ -33,4 +36,10 @@ const char *content_type(const char *name)
             if (!strcasecmp(dot + 1, types[i].ext))
                 return types[i].type;
     return "application/octet-stream";
+}
+
+const char *chartjs_path(void)
+{
+    const char *env = getenv("SACRED_RUN_CHARTJS");
+    return env && *env ? env : CHARTJS_DEBIAN;
 }

@@ -23,4 +23,7 @@ const struct asset *asset_find(const char *name);
  * application/octet-stream otherwise. */
 const char *content_type(const char *name);
 
+/* The Chart.js file the page uses: $SACRED_RUN_CHARTJS, else Debian's libjs-chart.js. */
+const char *chartjs_path(void);
+
 #endif

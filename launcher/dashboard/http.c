@@ -40,33 +40,35 @@ struct pending {
 
 const char *req_arg(const struct request *rq, const char *name)
 {
-    return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+    for (size_t i = 0; i < rq->nargs; i++)
+        if (!strcmp(rq->args[i].key, name))
+            return rq->args[i].value;
+    return NULL;
 }
 
-struct arg_walk {
-    const char *name;
-    const char **v;
+const char **req_args(const struct request *rq, const char *name, size_t *n)
+{
+    const char **v = xcalloc(rq->nargs + 1, sizeof(*v));
+    *n = 0;
+    for (size_t i = 0; i < rq->nargs; i++)
+        if (!strcmp(rq->args[i].key, name))
+            v[(*n)++] = rq->args[i].value;
+    return v;
+}
+
+struct arg_list {
+    struct query_arg *v;
     size_t n;
 };
 
 static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
                                    const char *value)
 {
-    struct arg_walk *w = cls;
+    struct arg_list *l = cls;
     (void)kind;
-    if (value && !strcmp(key, w->name)) {
-        w->v = xrealloc(w->v, (w->n + 1) * sizeof(*w->v));
-        w->v[w->n++] = value;
-    }
+    l->v = xrealloc(l->v, (l->n + 1) * sizeof(*l->v));
+    l->v[l->n++] = (struct query_arg){ key, value ? value : "" };
     return MHD_YES;
-}
-
-const char **req_args(const struct request *rq, const char *name, size_t *n)
-{
-    struct arg_walk w = { name, NULL, 0 };
-    MHD_get_connection_values(rq->conn, MHD_GET_ARGUMENT_KIND, collect_arg, &w);
-    *n = w.n;
-    return w.v;
 }
 
 /* JavaScript's JSON.parse refuses NaN and Infinity: they travel as strings. */
@@ -321,7 +323,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         *upload_size = 0;
         return MHD_YES;
     }
-    struct request rq = { conn, cls, method, url, p->body.buf, p->body.len };
+    struct arg_list args = { NULL, 0 };
+    MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &args);
+    struct request rq = { conn, cls, method, url, p->body.buf, p->body.len, args.v, args.n };
     struct reply rp = { .status = MHD_HTTP_OK, .fd = -1 };
     int set_cookie = 0;
     if (allowed(&rq, &rp, &set_cookie)) {
@@ -333,6 +337,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     enum MHD_Result ok = send_reply(conn, &rp, cls, set_cookie);
     strbuf_release(&rp.body);
     free(rp.attachment);
+    free(args.v);
     return ok;
 }
 

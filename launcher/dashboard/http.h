@@ -15,13 +15,19 @@ struct dash;
 struct MHD_Connection;
 struct MHD_Daemon;
 
+struct query_arg {
+    const char *key, *value;
+};
+
 struct request {
-    struct MHD_Connection *conn;
+    struct MHD_Connection *conn; /* for the HTTP layer's own checks; NULL in a report */
     const struct dash *dash;
     const char *method;
     const char *path;  /* the URL path, percent-decoded by MHD */
     const char *body;  /* a POST's body (NUL-terminated), or NULL */
     size_t body_len;
+    const struct query_arg *args; /* the query, decoded, in order */
+    size_t nargs;
 };
 
 struct reply {

@@ -17,6 +17,8 @@ static const char *const TAIL[] = { "result", "comment", "tags", "notes" };
 
 struct list_query {
     struct run_filter filter;
+    const char **ids; /* ?id=ID: only these runs */
+    size_t nids;
     const char **cols; /* ?col=KEY, in order */
     size_t ncols;
     const char *sort, *text;
@@ -30,9 +32,10 @@ static void query_release(struct list_query *q)
     free(q->filter.status);
     free(q->filter.tag);
     free(q->cols);
+    free(q->ids);
 }
 
-/* The query from ?status=S&tag=T&where=COND&col=KEY&sort=KEY&q=TEXT. 0, or -1 with err. */
+/* The query from ?id=ID&status=S&tag=T&where=COND&col=KEY&sort=KEY&q=TEXT. 0, or -1 with err. */
 static int query_parse(const struct request *rq, struct list_query *q, char *err, size_t errlen)
 {
     size_t n;
@@ -41,6 +44,7 @@ static int query_parse(const struct request *rq, struct list_query *q, char *err
     q->filter.status = req_args(rq, "status", &q->filter.nstatus);
     q->filter.tag = req_args(rq, "tag", &q->filter.ntag);
     q->cols = req_args(rq, "col", &q->ncols);
+    q->ids = req_args(rq, "id", &q->nids);
     q->sort = req_arg(rq, "sort");
     q->text = req_arg(rq, "q");
     const char **where = req_args(rq, "where", &n);
@@ -109,6 +113,22 @@ static cJSON *row_json(struct run_row *row, const cJSON *cols, const char *text)
     return out;
 }
 
+/* Keeps the rows whose id is one of ids (when any are given). */
+static void keep_ids(struct run_set *set, const char **ids, size_t nids)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < set->n; i++) {
+        size_t j = 0;
+        while (j < nids && strcmp(ids[j], set->rows[i].doc.id))
+            j++;
+        if (!nids || j < nids)
+            set->rows[k++] = set->rows[i];
+        else
+            run_row_release(&set->rows[i]);
+    }
+    set->n = k;
+}
+
 void api_runs(const struct request *rq, struct reply *rp)
 {
     struct list_query q;
@@ -120,7 +140,7 @@ void api_runs(const struct request *rq, struct reply *rp)
         return;
     }
     if (runs_load(rq->dash->storage, &set, err, sizeof(err)) < 0
-        || runs_filter(&set, &q.filter, err, sizeof(err)) < 0
+        || (keep_ids(&set, q.ids, q.nids), runs_filter(&set, &q.filter, err, sizeof(err)) < 0)
         || (q.sort && *q.sort && runs_sort(&set, q.sort, err, sizeof(err)) < 0)) {
         reply_error(rp, MHD_HTTP_BAD_REQUEST, "%s", err);
     } else {

@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dashboard/assets.h"
 #include "dashboard/dash.h"
 #include "dashboard/http.h"
 #include "dashboard/series.h"
@@ -21,7 +22,6 @@
 #include "inspect/inspect.h"
 #include "util/error.h"
 
-#define CHARTJS_PATH "/usr/share/javascript/chart.js/chart.min.js"
 enum { OPT_PORT = 2000, OPT_HOST, OPT_TOKEN, CACHE_POINTS = 16 << 20 };
 
 static int loopback(const struct sockaddr *sa)
@@ -100,7 +100,7 @@ int cmd_serve(struct inspect_ctx *cx, int argc, char **argv)
         { NULL, 0, NULL, 0 },
     };
     struct dash d = { .host = "127.0.0.1", .port = 8080 };
-    const char *token = NULL, *chartjs = getenv("SACRED_RUN_CHARTJS");
+    const char *token = NULL;
     for (int c; (c = getopt_long(argc, argv, "F:", longopts, NULL)) != -1;) {
         if (c == OPT_PORT)
             d.port = parse_port(optarg);
@@ -117,7 +117,7 @@ int cmd_serve(struct inspect_ctx *cx, int argc, char **argv)
     d.storage = cx->storage;
     if (!(d.storage_real = realpath(d.storage, NULL)))
         die("serve: cannot open the storage '%s': %m; give -F DIR", d.storage);
-    d.chartjs = chartjs && *chartjs ? chartjs : CHARTJS_PATH;
+    d.chartjs = chartjs_path();
     if (access(d.chartjs, R_OK) < 0)
         die("serve: cannot read Chart.js at '%s' (install Debian's libjs-chart.js, or set "
             "SACRED_RUN_CHARTJS)", d.chartjs);

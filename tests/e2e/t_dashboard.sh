@@ -24,6 +24,12 @@ serve_stop() {
 # The HTTP status of GET URL (curl sends the path as given).
 status_of() { curl -s -o /dev/null -w '%{http_code}' --path-as-is "$@"; }
 
+# npm ci in tests/browser unless playwright-core is there.
+browser_driver() {
+    [ -f "$BROWSER/node_modules/playwright-core/package.json" ] && return
+    (cd "$BROWSER" && npm ci --no-audit --no-fund --loglevel=error) > npm.log 2>&1 || fail "npm ci: $(tail -5 npm.log)"
+}
+
 # A storage made with sacred-run: every status, two configs, metrics, an XSS run, a
 # corrupt run. Prints nothing; the ids are fixed (see EXPECT below).
 make_dash_storage() {
@@ -56,9 +62,7 @@ PY
 
 t_dashboard_in_chromium() {
     [ -d "$SAMPLE" ] || fail "no Sacred sample at $SAMPLE" || return
-    if [ ! -f "$BROWSER/node_modules/playwright-core/package.json" ]; then
-        (cd "$BROWSER" && npm ci --no-audit --no-fund --loglevel=error) > npm.log 2>&1 || fail "npm ci: $(tail -5 npm.log)" || return
-    fi
+    browser_driver || return
     make_dash_storage || return
     cp -r "$SAMPLE" sample && chmod -R u+w sample
     trap 'kill $SERVE_A $SERVE_B 2>/dev/null' EXIT
@@ -210,4 +214,20 @@ PY
     [ "$(status_of "${URL}api/runs/1/metrics?name=lost")" = 200 ] && [ "$(status_of "${URL}api/runs/1/metrics?name=loss")" = 404 ] \
         || fail "a changed metrics.json was not read again" || return
     serve_stop $SERVE_PID
+}
+
+t_dashboard_report_opens_offline() {
+    browser_driver || return
+    printf '#!/bin/sh\nfor i in 1 2 3; do echo "loss: 0.$i$1"; done\necho "<script>alert(1)</script>"\n' > job.sh && chmod +x job.sh
+    for i in 1 2 3; do "$SR" -F st -l ERROR --no-sys-metrics ./job.sh $i > /dev/null || return; done
+    if "$SR" report -F st 1 -o out/report.html 2> err; then fail "wrote into a missing folder"; return; fi
+    mkdir out && "$SR" report -F st 1 3 -o out/report.html || fail "report: $?" || return
+    ! grep -q 'src="/static\|href="/static\|src="http\|href="http' out/report.html || fail "asks the network: $(grep -o 'src="[^"]*"' out/report.html | head -3)" || return
+    REPORT=$PWD/out/report.html REPORT_IDS='1 3' RUN_ID=3 METRIC=loss COMPARE_IDS=1,3 SHOTS=$ROOT/build/screenshots \
+        node "$BROWSER/report.js" > browser.log 2>&1
+    local rc=$?
+    cat browser.log
+    [ $rc -eq 0 ] || fail "the report test failed" || return
+    "$SR" report -F st 99 -o r.html 2> err
+    [ $? -eq 125 ] && grep -q "no run '99'" err || fail "unknown id: $(cat err)"
 }

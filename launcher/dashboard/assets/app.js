@@ -10,6 +10,11 @@ const COLOURS = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bf8700', '#0a7b83
 const IMAGE = /\.(png|jpe?g|gif|webp|svg)$/i;
 const main = document.getElementById('main');
 let view = null;
+/* A report (sacred-run report) carries the API's answers in the page and asks no server. */
+const REPORT = (() => {
+  const e = document.getElementById('report-data');
+  return e ? JSON.parse(e.textContent) : null;
+})();
 
 /* --- small helpers ---------------------------------------------------------------------- */
 
@@ -30,14 +35,49 @@ function el(tag, props, ...kids) {
   return e;
 }
 
+/* The report's answer for an API path: the runs list filtered and sorted here. */
+function reportApi(path) {
+  const [p, query] = path.split('?'), q = new URLSearchParams(query);
+  let m;
+  if (p === '/api/runs') {
+    const d = JSON.parse(JSON.stringify(REPORT.runs)), text = (q.get('q') || '').toLowerCase();
+    const statuses = q.getAll('status'), key = (q.get('sort') || '').replace(/^-/, '');
+    d.runs = d.runs.filter(r => (!statuses.length || statuses.includes(r.status))
+      && (!text || d.columns.some(c => fmt(r.values[c]).toLowerCase().includes(text))));
+    if (key) {
+      const sign = q.get('sort').startsWith('-') ? -1 : 1, v = r => r.values[key];
+      d.runs.sort((a, b) => (v(a) === null) - (v(b) === null) || sign * (v(a) < v(b) ? -1 : v(a) > v(b) ? 1 : 0));
+    }
+    return d;
+  }
+  if ((m = p.match(/^\/api\/runs\/([^/]+)(\/\w+)?$/))) {
+    const id = decodeURIComponent(m[1]);
+    const answer = !m[2] ? REPORT.run[id] : m[2] === '/cout' ? (+q.get('offset') ? { size: 0, text: '', tail: '', next: +q.get('offset'), more: false } : REPORT.cout[id])
+      : m[2] === '/metrics' ? REPORT.series[id + '\n' + q.get('name') + '\n' + (q.get('x') || 'step')] : undefined;
+    if (answer) return answer;
+  }
+  throw new Error('not in this report');
+}
+
 async function api(path, opts) {
+  if (REPORT) return reportApi(path);
   const r = await fetch(path, Object.assign({ cache: 'no-store' }, opts));
   const j = await r.json().catch(() => ({ error: r.status + ' ' + r.statusText }));
   if (!r.ok) throw new Error(j.error || r.statusText);
   return j;
 }
 
-function filePath(rel) { return '/files/' + rel.split('/').map(encodeURIComponent).join('/'); }
+function filePath(rel) {
+  if (REPORT) return (REPORT.files[rel] || {}).data || '#';
+  return '/files/' + rel.split('/').map(encodeURIComponent).join('/');
+}
+
+/* A stored file's text, or null. */
+async function storedText(rel) {
+  if (REPORT) return rel in REPORT.files && 'text' in REPORT.files[rel] ? REPORT.files[rel].text : null;
+  const r = await fetch(filePath(rel));
+  return r.ok ? r.text() : null;
+}
 function runPath(id) { return '/api/runs/' + encodeURIComponent(id); }
 
 function fmt(v) {
@@ -88,7 +128,7 @@ function poller(fn) {
   let timer = null, stopped = false;
   const run = async () => {
     try { await fn(); } catch (e) { banner(e.message); }
-    if (!stopped) timer = setTimeout(run, POLL_MS);
+    if (!stopped && !REPORT) timer = setTimeout(run, POLL_MS);
   };
   return {
     now() { clearTimeout(timer); if (!stopped) run(); },
@@ -221,7 +261,8 @@ function runsPage() {
     return el('label', null, c, statusBadge(s));
   }));
   const colsButton = el('button', { id: 'columns', text: 'Columns\u2026', onclick: () => toggleChooser() });
-  main.append(el('h1', { text: 'Runs' }), el('div', { class: 'toolbar' }, text, where, colsButton, compare),
+  where.hidden = colsButton.hidden = !!REPORT;
+  main.append(el('h1', { text: REPORT ? 'Runs (report)' : 'Runs' }), el('div', { class: 'toolbar' }, text, where, colsButton, compare),
     el('div', { class: 'toolbar' }, statuses), chooser, error, el('div', { class: 'table-box' }, table));
 
   function changed() { saveRunsState(); poll.now(); }
@@ -281,7 +322,7 @@ function runsPage() {
     else if (col === 'tags' || col === 'notes') {
       const span = el('span', { class: 'editable', title: 'click to edit' },
         col === 'tags' ? (Array.isArray(v) ? v : []).map(t => el('span', { class: 'tag', text: fmt(t) })) : fmt(v));
-      span.addEventListener('click', () => editor(td, row.id, col, v));
+      if (!REPORT) span.addEventListener('click', () => editor(td, row.id, col, v));
       td.append(span);
     } else if (col === 'comment' && row.error) td.append(el('span', { class: 'error-text', text: row.error }));
     else { td.append(fmt(v)); td.title = fmt(v); }
@@ -336,6 +377,7 @@ function consoleFollower(id, pre) {
   let next = -1;
   return async function follow() {
     for (let i = 0; i < 16; i++) {
+      if (next < 0 && REPORT) next = 0;
       if (next < 0) {
         const head = await api(runPath(id) + '/cout?offset=0&probe=1');
         next = head.size > (2 << 20) ? head.size - (1 << 20) : 0;
@@ -358,10 +400,10 @@ function filesList(files, emptyText) {
   return el('ul', { class: 'files' }, files.map(f => {
     const shown = el('div');
     const li = el('li', null, f.name, f.size !== undefined ? ' (' + fmtSize(f.size) + ') ' : ' ');
-    if (f.path) {
-      li.append(el('a', { href: filePath(f.path) + '?download=1', text: 'download' }), ' ',
-        el('button', { text: 'show', onclick: () => showFile(f.path, shown) }));
-    } else li.append(el('span', { class: 'meta', text: 'not in the storage' }));
+    const href = !f.path ? null : REPORT ? (REPORT.files[f.path] || {}).data : filePath(f.path) + '?download=1';
+    if (href) li.append(el('a', { href, download: f.name.split('/').pop(), text: 'download' }), ' ');
+    if (f.path) li.append(el('button', { text: 'show', onclick: () => showFile(f.path, shown) }));
+    else li.append(el('span', { class: 'meta', text: 'not in the storage' }));
     li.append(shown);
     return li;
   }));
@@ -370,8 +412,8 @@ function filesList(files, emptyText) {
 /* Shows a stored file inline: an image, or its text. */
 async function showFile(path, into) {
   if (IMAGE.test(path)) { into.replaceChildren(el('img', { class: 'inline', src: filePath(path), alt: path })); return; }
-  const r = await fetch(filePath(path));
-  into.replaceChildren(el('pre', { text: r.ok ? await r.text() : 'cannot read: ' + r.status }));
+  const text = await storedText(path);
+  into.replaceChildren(el('pre', { text: text === null ? (REPORT ? 'not in this report' : 'cannot read') : text }));
 }
 
 function sourcesView(d) {
@@ -453,7 +495,7 @@ function runPage(id) {
     pane('Metrics', el('div', null, plotControls(opts, () => plots.forEach(p => p.load())), combineBox, plotsBox,
       d.metrics_error ? el('p', { class: 'error-text', text: d.metrics_error }) : '',
       !d.metrics.length ? el('p', { class: 'meta', text: 'no metrics' }) : ''));
-    pane('Console', el('div', null, pre, el('a', { href: filePath(id + '/cout.txt') + '?download=1', text: 'download cout.txt' })));
+    pane('Console', el('div', null, pre, REPORT ? '' : el('a', { href: filePath(id + '/cout.txt') + '?download=1', text: 'download cout.txt' })));
     pane('Config', kvTable(flatten(d.config, '')));
     pane('Info', el('pre', { text: JSON.stringify(d.info, null, 2) }));
     pane('Sources', sourcesView(d));
@@ -475,7 +517,7 @@ function runPage(id) {
     const now = d.metrics.map(m => m.name).join('\n');
     if (now !== names) { names = now; drawPlots(); } else if (d.status === 'RUNNING') plots.forEach(p => p.load());
     await follow();
-    banner(d.status === 'RUNNING' ? 'live: following run ' + id : '');
+    banner(d.status === 'RUNNING' && !REPORT ? 'live: following run ' + id : '');
   });
   poll.now();
   return { stop() { poll.stop(); plots.forEach(p => p.destroy()); banner(''); } };
@@ -537,10 +579,7 @@ async function wholeCout(id) {
   }
 }
 
-async function fileText(path) {
-  const r = await fetch(filePath(path));
-  return r.ok ? r.text() : '';
-}
+async function fileText(path) { return (await storedText(path)) || ''; }
 
 function comparePage(ids) {
   main.append(el('h1', null, 'Compare runs ', ids.map((id, i) => [i ? ', ' : '', el('a', { href: '#/run/' + encodeURIComponent(id), text: id })])));
