@@ -136,6 +136,7 @@ bench: all
 	$(Q)scripts/bench-core.py
 	$(Q)scripts/bench-measure.py
 	$(Q)scripts/bench-provenance.py
+	$(Q)scripts/bench-inspect.py
 
 # For editors and clang tools: the compiler command of every file, recorded by bear.
 compile_commands.json: $(LAUNCHER_SRC) $(PRELOAD_SRC) $(UNIT_SRC) $(PROG_SRC)

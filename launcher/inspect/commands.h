@@ -7,14 +7,17 @@
 struct inspect_ctx;
 
 int cmd_ls(struct inspect_ctx *cx, int argc, char **argv);
+int cmd_tag(struct inspect_ctx *cx, int argc, char **argv);
+int cmd_note(struct inspect_ctx *cx, int argc, char **argv);
+int cmd_rm(struct inspect_ctx *cx, int argc, char **argv);
+int cmd_gc(struct inspect_ctx *cx, int argc, char **argv);
 /* dashboard/serve.c: the live dashboard; dashboard/report.c: its views as one HTML file. */
 int cmd_serve(struct inspect_ctx *cx, int argc, char **argv);
 int cmd_report(struct inspect_ctx *cx, int argc, char **argv);
 
 /* The command table: word and function, in the order `sacred-run --help` lists them. */
 #define INSPECT_COMMANDS \
-    { "ls", cmd_ls }, \
-    { "serve", cmd_serve }, \
-    { "report", cmd_report },
+    { "ls", cmd_ls }, { "tag", cmd_tag }, { "note", cmd_note }, { "rm", cmd_rm }, { "gc", cmd_gc }, \
+    { "serve", cmd_serve }, { "report", cmd_report },
 
 #endif

@@ -10,15 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
 #include "config/pyliteral.h"
 #include "json/json.h"
+#include "record/runedit.h"
 #include "util/error.h"
-#include "util/proc.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
 #include "util/utf8.h"
@@ -67,28 +66,6 @@ static double beat_interval(const cJSON *run)
     return number_of(b, &d) ? d : DEFAULT_BEAT;
 }
 
-/* 1 when the run's recorded launcher is known to be gone from this host. */
-static int launcher_gone(const cJSON *run)
-{
-    const cJSON *l = cJSON_GetObjectItemCaseSensitive(run, "launcher");
-    const cJSON *host = json_get_dotted(run, "host.hostname");
-    const cJSON *boot = cJSON_GetObjectItemCaseSensitive(l, "boot_id");
-    double pid, ticks;
-    char here[256], our_boot[40];
-    if (!number_of(cJSON_GetObjectItemCaseSensitive(l, "pid"), &pid)
-        || !number_of(cJSON_GetObjectItemCaseSensitive(l, "start_ticks"), &ticks)
-        || !cJSON_IsString(host) || !cJSON_IsString(boot) || gethostname(here, sizeof(here)) < 0
-        || strcmp(here, host->valuestring))
-        return 0;
-    proc_boot_id(our_boot);
-    if (*our_boot && strcmp(our_boot, boot->valuestring))
-        return 1; /* the machine restarted since */
-    unsigned long long now_ticks;
-    if (proc_start_ticks((pid_t)pid, &now_ticks) < 0)
-        return errno == ENOENT;
-    return (double)now_ticks != ticks;
-}
-
 static void effective_status(struct run_row *row)
 {
     const cJSON *run = row->doc.run;
@@ -96,7 +73,7 @@ static void effective_status(struct run_row *row)
     const char *status = !run ? "ERROR" : cJSON_IsString(s) ? s->valuestring : "UNKNOWN";
     if (!strcmp(status, "RUNNING")) {
         double beat = beat_interval(run), last = isnan(row->heartbeat) ? row->start : row->heartbeat;
-        if (launcher_gone(run))
+        if (run_launcher_alive(run) == 0) /* known to be gone from this host */
             status = "DIED";
         else if (beat > 0 && !isnan(last) && now_seconds() - last > 2 * beat + LATE_MARGIN)
             status = "PROBABLY_DEAD";

@@ -30,7 +30,7 @@ int record_claim(struct record *r, const char *storage, const char *forced_id)
 {
     char id[64];
     memset(r, 0, sizeof(*r));
-    r->dirfd = r->cout.fd = -1;
+    r->dirfd = r->cout.fd = r->lockfd = -1;
     if (mkdir_p(storage, 0777) < 0)
         return error("cannot create storage directory '%s': %s; choose another with -F", storage,
                      strerror(errno));
@@ -62,7 +62,10 @@ int record_start(struct record *r, cJSON *run, const cJSON *config)
             return error("cannot write '%s/%s': %s", r->dir, empty[i], strerror(errno));
     if (cout_open(&r->cout, r->dirfd) < 0)
         return error("cannot create '%s/" COUT_TXT "': %s", r->dir, strerror(errno));
-    if (json_write_file(r->dirfd, RUN_JSON, r->run) < 0)
+    r->lockfd = openat(r->dirfd, RUN_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (r->lockfd < 0)
+        return error("cannot create '%s/" RUN_LOCK "': %s", r->dir, strerror(errno));
+    if (run_write_merged(r->dirfd, r->dir, r->lockfd, r->run, &r->written) < 0)
         return error("cannot write '%s/" RUN_JSON "': %s", r->dir, strerror(errno));
     return 0;
 }
@@ -77,7 +80,7 @@ void record_failed(struct record *r, const char *what)
 
 void record_write_run(struct record *r)
 {
-    if (json_write_file(r->dirfd, RUN_JSON, r->run) < 0)
+    if (run_write_merged(r->dirfd, r->dir, r->lockfd, r->run, &r->written) < 0)
         record_failed(r, RUN_JSON);
 }
 
@@ -93,6 +96,7 @@ void record_remove(struct record *r)
         return;
     for (size_t i = 0; i < SACRED_NFILES; i++)
         unlinkat(r->dirfd, sacred_files[i], 0);
+    unlinkat(r->dirfd, RUN_LOCK, 0);
     rmdir(r->dir);
 }
 
@@ -101,10 +105,12 @@ void record_release(struct record *r)
     cout_close(&r->cout);
     if (r->dirfd >= 0)
         close(r->dirfd);
+    if (r->lockfd >= 0)
+        close(r->lockfd);
     cJSON_Delete(r->run);
     free(r->basedir);
     free(r->id);
     free(r->dir);
     memset(r, 0, sizeof(*r));
-    r->dirfd = r->cout.fd = -1;
+    r->dirfd = r->cout.fd = r->lockfd = -1;
 }

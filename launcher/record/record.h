@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "record/cout.h"
+#include "record/runedit.h"
 
 struct record {
     char *basedir; /* absolute path of the storage */
@@ -14,6 +15,8 @@ struct record {
     char *dir;     /* absolute path of the run directory */
     int dirfd;
     cJSON *run;    /* run.json as it stands */
+    int lockfd;    /* RUN_LOCK, held around each write of run.json */
+    struct run_stamp written; /* the run.json this launcher wrote last */
     struct cout_file cout;
     int warned;
 };
@@ -24,7 +27,8 @@ int record_claim(struct record *r, const char *storage, const char *forced_id);
 /* Writes run.json (taking run over), config.json (from config), cout.txt, info.json and
  * metrics.json. Returns 0, or -1 after printing an error. */
 int record_start(struct record *r, cJSON *run, const cJSON *config);
-/* Rewrites run.json; a failure is reported on stderr once per run. */
+/* Rewrites run.json, keeping what users edited in it meanwhile (record/runedit.h); a
+ * failure is reported on stderr once per run. */
 void record_write_run(struct record *r);
 /* Rewrites info.json from info; a failure is reported as for run.json. */
 void record_write_info(struct record *r, const cJSON *info);

@@ -5,9 +5,14 @@
 
 #include <stddef.h>
 
-/* Stores path under basedir/subdir; writes "subdir/<stem>_<md5><ext>" to stored.
- * 0 or -1 with errno. */
+/* Stores path under basedir/subdir; writes "subdir/<stem>_<md5><ext>" to stored. A file
+ * already stored gets its mtime refreshed: `sacred-run gc` keeps files newer than the
+ * start of a run still being recorded. 0 or -1 with errno. */
 int store_file(const char *basedir, const char *subdir, const char *path, char *stored,
                size_t storedlen);
+
+/* The stored name "subdir/<stem>_<md5><ext>" of a file named path with content md5. */
+void store_name(const char *subdir, const char *path, const char *md5, char *stored,
+                size_t storedlen);
 
 #endif

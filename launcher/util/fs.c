@@ -1,7 +1,8 @@
-/* fs.c: mkdir -p, copying, MD5 (libmd) and atomic replacement of files. Every function
+/* fs.c: mkdir -p, rm -r, copying, MD5 (libmd) and atomic replacement of files. Every function
  * reports failure as -1 with errno and never prints. */
 #include "util/fs.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <md5.h>
@@ -41,6 +42,33 @@ int mkdir_p(const char *path, int mode)
         return -1;
     }
     return 0;
+}
+
+int remove_tree(int dirfd, const char *name)
+{
+    if (unlinkat(dirfd, name, 0) == 0 || errno == ENOENT)
+        return 0;
+    if (errno != EISDIR && errno != EPERM) /* a directory: EISDIR on Linux, EPERM in POSIX */
+        return -1;
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd < 0 ? NULL : fdopendir(fd);
+    if (!d) {
+        if (fd >= 0)
+            close(fd);
+        return -1;
+    }
+    int rc = 0;
+    for (struct dirent *e; (e = readdir(d));)
+        if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && remove_tree(fd, e->d_name) < 0)
+            rc = -1;
+    int saved = errno;
+    closedir(d);
+    if (rc == 0 && unlinkat(dirfd, name, AT_REMOVEDIR) == 0)
+        return 0;
+    if (rc == 0)
+        saved = errno;
+    errno = saved;
+    return -1;
 }
 
 int md5_file(const char *path, char hex[33])

@@ -8,6 +8,9 @@
 /* mkdir -p. 0 or -1 with errno. */
 int mkdir_p(const char *path, int mode);
 
+/* rm -r of dirfd/name (symlinks removed, never followed). 0 or -1 with errno. */
+int remove_tree(int dirfd, const char *name);
+
 /* Lowercase hex MD5 of a file's content. 0 or -1 with errno. */
 int md5_file(const char *path, char hex[33]);
 

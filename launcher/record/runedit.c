@@ -1,0 +1,180 @@
+/* runedit.c: the lock and the two writers of run.json (the launcher, a user's edit). The
+ * launcher never loses an edit made while it runs, and never stalls on a stuck editor;
+ * nothing here prints, and run.json is only ever replaced atomically. */
+#include "record/runedit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "json/json.h"
+#include "json/json_parse.h"
+#include "record/sacred_files.h"
+#include "util/error.h"
+#include "util/fs.h"
+#include "util/io.h"
+#include "util/proc.h"
+#include "util/strbuf.h"
+
+static const char *const editable[] = { RUN_EDITABLE };
+
+void run_take_edits(cJSON *ours, const cJSON *theirs)
+{
+    for (size_t i = 0; i < sizeof(editable) / sizeof(*editable); i++) {
+        const cJSON *v = cJSON_GetObjectItemCaseSensitive(theirs, editable[i]);
+        if (v)
+            json_set(ours, editable[i], cJSON_Duplicate(v, 1));
+        else
+            cJSON_DeleteItemFromObjectCaseSensitive(ours, editable[i]);
+    }
+}
+
+static void stamp_of(const struct stat *st, struct run_stamp *s)
+{
+    s->dev = st->st_dev;
+    s->ino = st->st_ino;
+    s->size = st->st_size;
+    s->mtime = st->st_mtim;
+}
+
+/* 1 when dirfd/run.json exists and is not the file stamp describes. */
+static int replaced(int dirfd, const struct run_stamp *stamp)
+{
+    struct stat st;
+    struct run_stamp now;
+    if (fstatat(dirfd, RUN_JSON, &st, 0) < 0)
+        return 0;
+    stamp_of(&st, &now);
+    return now.dev != stamp->dev || now.ino != stamp->ino || now.size != stamp->size
+        || now.mtime.tv_sec != stamp->mtime.tv_sec || now.mtime.tv_nsec != stamp->mtime.tv_nsec;
+}
+
+/* run.json of dir parsed, or NULL with errno (EINVAL: not a JSON object). */
+static cJSON *read_run(const char *dir)
+{
+    struct strbuf sb = STRBUF_INIT;
+    char *path = xasprintf("%s/" RUN_JSON, dir);
+    cJSON *run = NULL;
+    if (strbuf_read_file(&sb, path) == 0 && !cJSON_IsObject(run = json_parse_typed(sb.buf))) {
+        cJSON_Delete(run);
+        run = NULL;
+        errno = EINVAL;
+    }
+    strbuf_release(&sb);
+    free(path);
+    return run;
+}
+
+/* Writes run atomically; stamp gets the new file's identity (taken before the rename,
+ * which keeps inode, size and mtime). */
+static int write_stamped(int dirfd, const cJSON *run, struct run_stamp *stamp)
+{
+    struct strbuf sb = STRBUF_INIT;
+    struct atomic_file a;
+    struct stat st;
+    json_print(&sb, run);
+    int rc = atomic_open(&a, dirfd, RUN_JSON);
+    if (rc == 0) {
+        rc = write_full(a.fd, sb.buf, sb.len);
+        if (rc == 0 && (rc = fstat(a.fd, &st)) == 0 && stamp)
+            stamp_of(&st, stamp);
+        rc = atomic_commit(&a, rc);
+    }
+    strbuf_release(&sb);
+    return rc;
+}
+
+/* Tries to lock lockfd for up to ms milliseconds. 1 when locked, 0 when not. */
+static int lock_within(int lockfd, int ms)
+{
+    for (int i = 0; i <= ms; i++) {
+        if (flock(lockfd, LOCK_EX | LOCK_NB) == 0)
+            return 1;
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return 0;
+        nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+    }
+    return 0;
+}
+
+int run_write_merged(int dirfd, const char *dir, int lockfd, cJSON *run, struct run_stamp *stamp)
+{
+    int locked = lockfd >= 0 && lock_within(lockfd, 1000);
+    if (replaced(dirfd, stamp)) {
+        cJSON *theirs = read_run(dir);
+        if (theirs)
+            run_take_edits(run, theirs);
+        cJSON_Delete(theirs);
+    }
+    int rc = write_stamped(dirfd, run, stamp);
+    int saved = errno;
+    if (locked)
+        flock(lockfd, LOCK_UN);
+    errno = saved;
+    return rc;
+}
+
+int run_lock(int dirfd)
+{
+    int fd = openat(dirfd, RUN_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    int rc;
+    while ((rc = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
+        ;
+    if (rc < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+int run_edit(const char *dir, run_edit_fn edit, void *arg, char *err, size_t errlen)
+{
+    int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), lockfd = -1, rc = -1;
+    cJSON *run = NULL;
+    if (dirfd < 0 || (lockfd = run_lock(dirfd)) < 0)
+        error_text(err, errlen, "cannot lock '%s/" RUN_LOCK "': %s", dir, strerror(errno));
+    else if (!(run = read_run(dir)))
+        error_text(err, errlen, "cannot read '%s/" RUN_JSON "': %s", dir,
+                   errno == EINVAL ? "not a JSON object" : strerror(errno));
+    else if ((rc = edit(run, arg, err, errlen)) > 0 && (rc = write_stamped(dirfd, run, NULL)) < 0)
+        error_text(err, errlen, "cannot write '%s/" RUN_JSON "': %s", dir, strerror(errno));
+    cJSON_Delete(run);
+    if (lockfd >= 0)
+        close(lockfd);
+    if (dirfd >= 0)
+        close(dirfd);
+    return rc < 0 ? -1 : 0;
+}
+
+static long long int_of(const cJSON *v)
+{
+    return cJSON_IsRaw(v) ? strtoll(v->valuestring, NULL, 10) : -1;
+}
+
+int run_launcher_alive(const cJSON *run)
+{
+    const cJSON *l = cJSON_GetObjectItemCaseSensitive(run, "launcher");
+    const cJSON *host = json_get_dotted(run, "host.hostname");
+    const cJSON *boot = cJSON_GetObjectItemCaseSensitive(l, "boot_id");
+    long long pid = int_of(cJSON_GetObjectItemCaseSensitive(l, "pid"));
+    long long ticks = int_of(cJSON_GetObjectItemCaseSensitive(l, "start_ticks"));
+    char here[256], our_boot[40];
+    unsigned long long now_ticks;
+    if (pid <= 0 || ticks < 0 || !cJSON_IsString(host) || !cJSON_IsString(boot)
+        || gethostname(here, sizeof(here)) < 0 || strcmp(here, host->valuestring))
+        return -1; /* nothing recorded, or another host's process */
+    proc_boot_id(our_boot);
+    if (*our_boot && strcmp(our_boot, boot->valuestring))
+        return 0; /* the machine restarted since */
+    if (proc_start_ticks((pid_t)pid, &now_ticks) < 0)
+        return errno == ENOENT ? 0 : -1;
+    return now_ticks == (unsigned long long)ticks;
+}
