@@ -1,6 +1,7 @@
 /* api.c: the per-run endpoints: /api/runs/ID (everything the run page shows but the
  * series), /cout?offset=N (console text to follow live), /metrics?name=... (a reduced
- * series), and POST /omniboard (tags and notes). A corrupt run is an answer, not a failure. */
+ * series), and POST /omniboard (tags and notes, through record/runedit's lock). A corrupt
+ * run is an answer, not a failure. */
 #include "dashboard/api.h"
 
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include "inspect/runs.h"
 #include "json/json.h"
 #include "json/json_parse.h"
+#include "record/runedit.h"
 #include "record/runread.h"
 #include "record/sacred_files.h"
 #include "util/error.h"
@@ -209,34 +211,24 @@ static void api_metrics(const struct request *rq, const char *dir, struct reply 
         reply_json(rp, MHD_HTTP_OK, q.out);
 }
 
-/* Until record/runedit lands: replaces run.json's omniboard tags and notes. */
-static int omniboard_write(const char *dir, const cJSON *tags, const cJSON *notes, char *err,
-                           size_t errlen)
+struct omniboard_edit {
+    const cJSON *tags, *notes; /* the new values, or NULL to keep */
+};
+
+/* run_edit's step: replaces omniboard.tags and/or omniboard.notes. */
+static int set_omniboard(cJSON *run, void *arg, char *err, size_t errlen)
 {
-    struct strbuf sb = STRBUF_INIT;
-    char *path = xasprintf("%s/" RUN_JSON, dir);
-    cJSON *run = strbuf_read_file(&sb, path) == 0 ? json_parse_typed(sb.buf) : NULL;
-    strbuf_release(&sb);
-    free(path);
-    if (!cJSON_IsObject(run)) {
-        cJSON_Delete(run);
-        return error_text(err, errlen, RUN_JSON " is unreadable");
-    }
-    if (!cJSON_IsObject(cJSON_GetObjectItemCaseSensitive(run, "omniboard")))
-        json_set(run, "omniboard", cJSON_CreateObject());
-    cJSON *ob = cJSON_GetObjectItemCaseSensitive(run, "omniboard");
-    if (tags)
-        json_set(ob, "tags", cJSON_Duplicate(tags, 1));
-    if (notes)
-        json_set(ob, "notes", cJSON_Duplicate(notes, 1));
-    int dfd = open(dir, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
-    int rc = dfd >= 0 ? json_write_file(dfd, RUN_JSON, run) : -1;
-    if (rc < 0)
-        error_text(err, errlen, "cannot write " RUN_JSON ": %s", strerror(errno));
-    if (dfd >= 0)
-        close(dfd);
-    cJSON_Delete(run);
-    return rc;
+    const struct omniboard_edit *e = arg;
+    cJSON *ob = cJSON_GetObjectItemCaseSensitive(run, RUN_EDITABLE);
+    if (ob && !cJSON_IsObject(ob))
+        return error_text(err, errlen, "its '" RUN_EDITABLE "' is not a JSON object; fix run.json by hand");
+    if (!ob)
+        cJSON_AddItemToObject(run, RUN_EDITABLE, ob = cJSON_CreateObject());
+    if (e->tags)
+        json_set(ob, "tags", cJSON_Duplicate(e->tags, 1));
+    if (e->notes)
+        json_set(ob, "notes", cJSON_Duplicate(e->notes, 1));
+    return 1;
 }
 
 /* A list of strings, each non-empty. */
@@ -255,13 +247,14 @@ static void api_edit(const struct request *rq, const char *dir, struct reply *rp
     cJSON *body = rq->body ? json_parse_typed(rq->body) : NULL;
     const cJSON *tags = cJSON_GetObjectItemCaseSensitive(body, "tags");
     const cJSON *notes = cJSON_GetObjectItemCaseSensitive(body, "notes");
+    struct omniboard_edit e = { tags, notes };
     char err[512];
     if (!cJSON_IsObject(body) || (!tags && !notes) || (tags && !tag_list(tags))
         || (notes && !cJSON_IsString(notes)))
         reply_error(rp, MHD_HTTP_BAD_REQUEST,
                     "send a JSON object with \"tags\" (a list of strings) and/or \"notes\" (a string)");
-    else if (omniboard_write(dir, tags, notes, err, sizeof(err)) < 0)
-        reply_error(rp, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err);
+    else if (run_edit(dir, set_omniboard, &e, err, sizeof(err)) < 0)
+        reply_error(rp, MHD_HTTP_CONFLICT, "%s", err);
     else
         reply_json(rp, MHD_HTTP_OK, cJSON_CreateTrue());
     cJSON_Delete(body);

@@ -3,38 +3,16 @@
 // Debian's Chromium headless with playwright-core; prints one line per check, exits 1 if any failed.
 'use strict';
 const { chromium } = require('playwright-core');
+const { check, until, inked, launch, failures } = require('./lib');
 const { spawn } = require('child_process');
 const fs = require('fs');
 
 const env = process.env;
 const expect = JSON.parse(env.EXPECT_STATUS);
 const expectSample = JSON.parse(env.EXPECT_SAMPLE);
-let failed = 0;
-
-function check(ok, what) {
-  console.log((ok ? 'ok: ' : 'FAIL: ') + what);
-  if (!ok) failed++;
-}
-
-async function until(fn, ms = 10000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v || Date.now() > end) return v;
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
-
 const rowsOf = page => page.$$eval('#runs-table tbody tr', trs => trs.map(t => [t.dataset.id, t.dataset.status]));
 const ids = async page => (await rowsOf(page)).map(r => r[0]).join(' ');
 
-/* Non-transparent pixels of the first canvas of the plot of metric in the page. */
-const inked = (page, metric) => page.$eval(`.plot[data-metric="${metric}"] canvas`, c => {
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 3; i < d.length; i += 4) if (d[i]) n++;
-  return n;
-});
 const plotData = (page, metric) => page.$eval(`.plot[data-metric="${metric}"]`, b => ({
   points: +(b.dataset.points || 0), total: +(b.dataset.total || 0), series: +(b.dataset.series || 0) }));
 
@@ -48,8 +26,9 @@ async function runsTable(page) {
 
   const before = await ids(page);
   await page.click('#runs-table th[data-col="id"]');
-  await until(async () => (await ids(page)) !== before);
+  await until(async () => page.$('#runs-table th.sorted-asc[data-col="id"]'));
   await page.click('#runs-table th[data-col="id"]');
+  await until(async () => page.$('#runs-table th.sorted-desc[data-col="id"]'));
   const desc = await until(async () => { const s = await ids(page); return s.startsWith(String(Math.max(...Object.keys(expect).map(Number)))) && s; });
   check(desc && desc === before.split(' ').sort((a, b) => b - a).join(' '), `sorting by id descending (${desc})`);
 
@@ -136,7 +115,7 @@ async function sample(page) {
 }
 
 (async () => {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const browser = await launch(chromium);
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = [], dialogs = [];
   page.on('console', m => { if (m.type() === 'error') errors.push(m.text()); });
@@ -155,5 +134,5 @@ async function sample(page) {
   }
   check(errors.length === 0, `no console errors (${errors.join(' | ')})`);
   await browser.close();
-  process.exit(failed ? 1 : 0);
+  process.exit(failures() ? 1 : 0);
 })();

@@ -3,32 +3,12 @@
 // METRIC plot, compare overlays COMPARE_IDS, no console error. Exits 1 if a check failed.
 'use strict';
 const { chromium } = require('playwright-core');
+const { check, until, inked, launch, failures } = require('./lib');
 
 const env = process.env;
-let failed = 0;
-function check(ok, what) {
-  console.log((ok ? 'ok: ' : 'FAIL: ') + what);
-  if (!ok) failed++;
-}
-
-async function until(fn, ms = 10000) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn().catch(() => null);
-    if (v || Date.now() > end) return v;
-    await new Promise(r => setTimeout(r, 100));
-  }
-}
-
-const inked = (page, metric) => page.$eval(`.plot[data-metric="${metric}"] canvas`, c => {
-  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-  let n = 0;
-  for (let i = 3; i < d.length; i += 4) if (d[i]) n++;
-  return n;
-});
 
 (async () => {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  const browser = await launch(chromium);
   const context = await browser.newContext({ offline: true, viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
   const errors = [], asked = [];
@@ -55,5 +35,5 @@ const inked = (page, metric) => page.$eval(`.plot[data-metric="${metric}"] canva
   check(asked.length === 0, `nothing asked from the network (${asked.join(' ')})`);
   check(errors.length === 0, `no console errors (${errors.join(' | ')})`);
   await browser.close();
-  process.exit(failed ? 1 : 0);
+  process.exit(failures() ? 1 : 0);
 })();

@@ -231,3 +231,18 @@ t_dashboard_report_opens_offline() {
     "$SR" report -F st 99 -o r.html 2> err
     [ $? -eq 125 ] && grep -q "no run '99'" err || fail "unknown id: $(cat err)"
 }
+
+t_dashboard_tags_of_a_running_run_survive_its_heartbeats() {
+    mkdir st
+    trap 'kill $SERVE_PID $bg 2>/dev/null' EXIT
+    "$SR" -F st -l ERROR -b 0.2 --no-sys-metrics sleep 2 &
+    local bg=$!
+    for _ in $(seq 50); do [ -f st/1/run.json ] && break; sleep 0.1; done
+    serve_start st || return
+    local origin=${URL%/}
+    curl -sf -o /dev/null -X POST -H "Origin: $origin" -d '{"tags": ["live"], "notes": "while running"}' \
+        "${URL}api/runs/1/omniboard" || fail "POST: $?" || return
+    wait $bg || fail "the run failed: $?" || return
+    chk st/1 'r["status"] == "COMPLETED"' 'r["omniboard"] == {"tags": ["live"], "notes": "while running"}' || return
+    serve_stop $SERVE_PID
+}

@@ -244,7 +244,7 @@ function runsPage() {
   const compare = el('button', { id: 'compare', onclick: () => {
     if (selected.size) location.hash = '#/compare/' + [...selected].map(encodeURIComponent).join(',');
   } });
-  let editing = false, seq = 0;
+  let editing = false, seq = 0, shown = '';
 
   const text = el('input', { type: 'text', id: 'filter-text', placeholder: 'filter text', value: st.q });
   let debounce = null;
@@ -329,18 +329,26 @@ function runsPage() {
     return td;
   }
 
+  /* The header is made again only when the columns or the sort change, the body only when
+   * the rows do: a click is not lost to a redraw. */
+  let headKey = '', thead = el('thead'), tbody = el('tbody');
+  table.append(thead, tbody);
   function render(data) {
-    const head = el('tr', null, el('th', { text: '' }), data.columns.map(c => el('th', {
-      text: c, 'data-col': c, onclick: () => sortBy(c),
-      class: st.sort === c ? 'sorted-asc' : st.sort === '-' + c ? 'sorted-desc' : null,
-    })));
+    const key = JSON.stringify([data.columns, st.sort]);
+    if (key !== headKey) {
+      headKey = key;
+      thead.replaceChildren(el('tr', null, el('th', { text: '' }), data.columns.map(c => el('th', {
+        text: c, 'data-col': c, onclick: () => sortBy(c),
+        class: st.sort === c ? 'sorted-asc' : st.sort === '-' + c ? 'sorted-desc' : null,
+      }))));
+    }
     const rows = data.runs.map(r => {
       const box = el('input', { type: 'checkbox', checked: selected.has(r.id) });
       box.addEventListener('change', () => { if (box.checked) selected.add(r.id); else selected.delete(r.id); label(); });
       return el('tr', { 'data-id': r.id, 'data-status': r.status, class: r.status === 'ERROR' ? 'error-row' : null },
         el('td', null, box), data.columns.map(c => cell(r, c)));
     });
-    table.replaceChildren(el('thead', null, head), el('tbody', null, rows));
+    tbody.replaceChildren(...rows);
     table.dataset.rows = String(rows.length);
   }
 
@@ -360,7 +368,9 @@ function runsPage() {
       const data = await api('/api/runs?' + q);
       if (mine !== seq || editing) return;
       error.textContent = '';
-      render(data);
+      const text = JSON.stringify([data, st.sort]);
+      if (text !== shown) render(data);
+      shown = text;
     } catch (e) { error.textContent = e.message; }
   });
   poll.now();
