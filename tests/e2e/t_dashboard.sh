@@ -170,17 +170,25 @@ t_dashboard_non_loopback_bind_needs_a_token() {
     "$SR" serve -F st --host 0.0.0.0 --token '' > out 2> err
     [ $? -eq 125 ] && [ ! -s out ] && [ "$(wc -l < err)" -eq 1 ] || fail "status $?: $(cat out err)" || return
     grep -q "not a loopback address, so it needs a token" err || fail "$(cat err)" || return
+    # Any address: a token is made and printed (requests here go to the loopback only).
+    trap 'kill $SERVE_PID 2>/dev/null' EXIT
+    serve_start st --host 0.0.0.0 || return
+    [[ $URL =~ ^http://0\.0\.0\.0:([0-9]+)/\?token=([0-9a-f]{48})$ ]] || fail "URL: $URL" || return
+    local local_url=http://127.0.0.1:${BASH_REMATCH[1]}/ token=${BASH_REMATCH[2]}
+    [ "$(status_of "${local_url}api/runs")" = 403 ] && [ "$(status_of "${local_url}api/runs?token=$token")" = 200 ] \
+        || fail "the made token is not in force" || return
+    serve_stop $SERVE_PID || return
     "$SR" serve -F nowhere > out 2> err
     [ $? -eq 125 ] && grep -q "cannot open the storage 'nowhere'" err || fail "$(cat err)" || return
     "$SR" serve -F st --port 99999 2> err
     [ $? -eq 125 ] && grep -q "is not a port number" err || fail "$(cat err)"
 }
 
-t_dashboard_stops_on_sigint_with_status_0() {
+t_dashboard_shows_an_empty_storage_and_stops_on_sigint() {
     mkdir st
     trap 'kill $SERVE_PID 2>/dev/null' EXIT
     serve_start st || return
-    [ "$(status_of "$URL")" = 200 ] || fail "page" || return
+    [ "$(status_of "$URL")" = 200 ] && [ "$(status_of "${URL}api/runs?sort=-id")" = 200 ] || fail "an empty storage" || return
     kill -INT $SERVE_PID && wait $SERVE_PID || fail "status $? after SIGINT"
 }
 
