@@ -1,9 +1,10 @@
 /* dash.h: the state of one `sacred-run serve`: the storage it shows, the access rules in
- * force, where Chart.js is, and the metric cache. Set up before the server starts and
- * read-only afterwards, except the cache (which has its own lock). */
+ * force, where Chart.js is, and the caches. Set up before the server starts and read-only
+ * afterwards, except the caches (each has its own lock). */
 #ifndef SR_DASH_H
 #define SR_DASH_H
 
+struct row_cache;
 struct series_cache;
 
 struct dash {
@@ -15,6 +16,7 @@ struct dash {
     unsigned port;           /* the bound port */
     const char *chartjs;     /* the Chart.js file served at /static/chart.js */
     struct series_cache *cache;
+    struct row_cache *rows;  /* the runs list's parsed runs */
 };
 
 #endif

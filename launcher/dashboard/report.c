@@ -11,6 +11,7 @@
 #include "dashboard/api.h"
 #include "dashboard/assets.h"
 #include "dashboard/dash.h"
+#include "dashboard/rowcache.h"
 #include "dashboard/series.h"
 #include "dashboard/storefile.h"
 #include "inspect/commands.h"
@@ -219,6 +220,7 @@ int cmd_report(struct inspect_ctx *cx, int argc, char **argv)
         ids[n++] = xstrdup(argv[i]);
     }
     d.cache = series_cache_new(CACHE_POINTS);
+    d.rows = row_cache_new();
     cJSON *data = cJSON_CreateObject();
     struct query_arg *only = xcalloc(n + 1, sizeof(*only));
     for (size_t i = 0; i < n; i++)
@@ -239,6 +241,7 @@ int cmd_report(struct inspect_ctx *cx, int argc, char **argv)
     cJSON_Delete(data);
     run_ids_free(ids, n);
     series_cache_free(d.cache);
+    row_cache_free(d.rows);
     free(d.storage_real);
     return 0;
 }

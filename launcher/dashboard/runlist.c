@@ -1,6 +1,7 @@
 /* runlist.c: GET /api/runs, the `ls` table for the page (filters, sort, the columns asked
  * for, each cell a JSON value), and GET /api/keys, what the column chooser offers. Built on
- * inspect/runs.h; a run that cannot be read is a row with its error, never a failed answer. */
+ * inspect/runs.h over the row cache; a run that cannot be read is a row with its error,
+ * never a failed answer. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,7 @@
 
 #include "dashboard/api.h"
 #include "dashboard/dash.h"
+#include "dashboard/rowcache.h"
 #include "inspect/runs.h"
 #include "util/error.h"
 
@@ -113,6 +115,28 @@ static cJSON *row_json(struct run_row *row, const cJSON *cols, const char *text)
     return out;
 }
 
+/* The query as one text, the key of a kept reply. */
+static char *query_key(const struct request *rq)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addstr(&sb, "?");
+    for (size_t i = 0; i < rq->nargs; i++)
+        strbuf_addf(&sb, "%s=%s\n", rq->args[i].key, rq->args[i].value);
+    return strbuf_detach(&sb);
+}
+
+/* Whether a run is recorded as running: its duration and effective status change with
+ * time, so a reply that lists it cannot be kept. */
+static int any_running(const struct run_set *set)
+{
+    for (size_t i = 0; i < set->n; i++) {
+        const char *st = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(set->rows[i].doc.run, "status"));
+        if (st && !strcmp(st, "RUNNING"))
+            return 1;
+    }
+    return 0;
+}
+
 /* Keeps the rows whose id is one of ids (when any are given). */
 static void keep_ids(struct run_set *set, const char **ids, size_t nids)
 {
@@ -139,8 +163,19 @@ void api_runs(const struct request *rq, struct reply *rp)
         query_release(&q);
         return;
     }
-    if (runs_load(rq->dash->storage, &set, err, sizeof(err)) < 0
-        || (keep_ids(&set, q.ids, q.nids), runs_filter(&set, &q.filter, err, sizeof(err)) < 0)
+    if (row_cache_rows(rq->dash->rows, rq->dash->storage, &set, err, sizeof(err)) < 0) {
+        reply_error(rp, MHD_HTTP_INTERNAL_SERVER_ERROR, "%s", err);
+        query_release(&q);
+        return;
+    }
+    char *key = query_key(rq);
+    const char *memo = row_cache_memo(rq->dash->rows, key);
+    int timeless = !any_running(&set);
+    keep_ids(&set, q.ids, q.nids);
+    if (memo) {
+        rp->type = "application/json";
+        strbuf_addstr(&rp->body, memo);
+    } else if (runs_filter(&set, &q.filter, err, sizeof(err)) < 0
         || (q.sort && *q.sort && runs_sort(&set, q.sort, err, sizeof(err)) < 0)) {
         reply_error(rp, MHD_HTTP_BAD_REQUEST, "%s", err);
     } else {
@@ -155,8 +190,12 @@ void api_runs(const struct request *rq, struct reply *rp)
         cJSON_AddItemToObject(out, "differing", differing);
         cJSON_AddItemToObject(out, "runs", rows);
         reply_json(rp, MHD_HTTP_OK, out);
+        if (timeless)
+            row_cache_memo_keep(rq->dash->rows, key, rp->body.buf);
     }
+    free(key);
     runs_release(&set);
+    row_cache_done(rq->dash->rows);
     query_release(&q);
 }
 

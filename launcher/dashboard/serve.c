@@ -17,6 +17,7 @@
 #include "dashboard/assets.h"
 #include "dashboard/dash.h"
 #include "dashboard/http.h"
+#include "dashboard/rowcache.h"
 #include "dashboard/series.h"
 #include "inspect/commands.h"
 #include "inspect/inspect.h"
@@ -131,6 +132,7 @@ int cmd_serve(struct inspect_ctx *cx, int argc, char **argv)
     d.token = token && *token ? xstrdup(token) : is_loopback ? NULL : new_token();
     d.cookie = xasprintf("sacred_run_token_%u", d.port);
     d.cache = series_cache_new(CACHE_POINTS);
+    d.rows = row_cache_new();
     sigset_t stop;
     block_stop_signals(&stop);
     struct MHD_Daemon *daemon = http_start(&d, fd, family);
@@ -145,6 +147,7 @@ int cmd_serve(struct inspect_ctx *cx, int argc, char **argv)
         ;
     http_stop(daemon);
     series_cache_free(d.cache);
+    row_cache_free(d.rows);
     free(d.storage_real);
     free(d.token);
     free(d.cookie);

@@ -254,3 +254,19 @@ t_dashboard_tags_of_a_running_run_survive_its_heartbeats() {
     chk st/1 'r["status"] == "COMPLETED"' 'r["omniboard"] == {"tags": ["live"], "notes": "while running"}' || return
     serve_stop $SERVE_PID
 }
+
+t_dashboard_runs_list_follows_the_storage() {
+    printf '#!/bin/sh\necho "loss: 0.5"\n' > one.sh && chmod +x one.sh
+    "$SR" -F st -l ERROR --no-sys-metrics ./one.sh > /dev/null || return
+    trap 'kill $SERVE_PID 2>/dev/null' EXIT
+    serve_start st || return
+    listed() { curl -sf "${URL}api/runs" | python3 -c 'import json,sys; print(" ".join("%s:%s" % (r["id"], r["values"]["tags"]) for r in json.load(sys.stdin)["runs"]))'; }
+    [ "$(listed)" = "1:None" ] && [ "$(listed)" = "1:None" ] || fail "first: $(listed)" || return
+    "$SR" tag -F st 1 kept > /dev/null || return
+    [ "$(listed)" = "1:['kept']" ] || fail "after a tag: $(listed)" || return
+    "$SR" -F st -l ERROR --no-sys-metrics ./one.sh > /dev/null || return
+    [ "$(listed)" = "1:['kept'] 2:None" ] || fail "after a new run: $(listed)" || return
+    rm -r st/1
+    [ "$(listed)" = "2:None" ] || fail "after rm: $(listed)" || return
+    serve_stop $SERVE_PID
+}
