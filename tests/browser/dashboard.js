@@ -50,6 +50,10 @@ async function runsTable(page) {
   check(saved, 'a tag edit is stored in run.json (omniboard.tags)');
   const chips = await until(async () => (await page.$$eval(`#runs-table tr[data-id="${env.TAG_ID}"] .tag`, t => t.map(x => x.textContent))).join() === 'best,keep');
   check(chips, 'the edited tags show in the table');
+  await page.click('#columns');
+  await page.click('.chooser label:has-text("max(loss)") input');
+  const col = await until(async () => (await page.$$eval('#runs-table tr[data-id="1"] td[data-col="max(loss)"]', t => t.map(x => x.textContent))).join() === '0.51');
+  check(col, 'the column chooser adds max(loss) (0.51 for run 1)');
   await page.screenshot({ path: `${env.SHOTS}/runs.png`, fullPage: true });
 }
 
@@ -75,6 +79,14 @@ async function runPage(page) {
   const text = await until(async () => (await page.textContent('#console')).includes(env.CONSOLE_TEXT));
   check(text, `run ${env.RUN_ID}'s console shows '${env.CONSOLE_TEXT}'`);
   await page.click('.tabs button[data-tab="Metrics"]');
+  await page.goto(env.DASH_URL + `#/run/${env.COMBINE_RUN}`);
+  await page.waitForSelector('.plot[data-metric="loss"]');
+  for (const m of env.COMBINE.split(',')) await page.check(`.toolbar input[value="${m}"]`);
+  await page.click('text=plot together');
+  await page.check('.toolbar label:has-text("log scale") input');
+  const together = env.COMBINE.split(',').join(' + ');
+  const both = await until(async () => (await plotData(page, together)).series === 2 && (await inked(page, together)) > 200);
+  check(both, `two metrics on one plot (${together}), log scale`);
   await page.screenshot({ path: `${env.SHOTS}/run.png`, fullPage: true });
 }
 

@@ -114,7 +114,8 @@ function flatten(obj, prefix, out) {
 
 function kvTable(pairs) {
   return el('table', { class: 'kv' }, pairs.map(([k, v]) => el('tr', null, el('td', { text: k }),
-    el('td', null, typeof v === 'object' && v !== null ? el('code', { text: JSON.stringify(v) }) : fmt(v)))));
+    el('td', null, typeof v === 'object' && v !== null && !(Array.isArray(v) && v.every(x => typeof x === 'string'))
+      ? el('code', { text: JSON.stringify(v) }) : fmt(v)))));
 }
 
 function banner(text) {
@@ -396,7 +397,7 @@ function consoleFollower(id, pre) {
       const c = await api(runPath(id) + '/cout?offset=' + next);
       if (c.reset) { done.data = ''; next = 0; continue; }
       if (c.text) done.appendData(c.text);
-      pending.textContent = c.tail;
+      pending.textContent = c.tail || (done.data ? '' : c.absent ? '(no cout.txt)' : '(no output yet)');
       next = c.next;
       if (!c.more) break;
     }
