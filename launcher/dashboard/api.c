@@ -4,7 +4,6 @@
  * run is an answer, not a failure. */
 #include "dashboard/api.h"
 
-#include <errno.h>
 #include <fcntl.h>
 #include <math.h>
 #include <stdio.h>

@@ -223,6 +223,12 @@ static void reply_asset(struct reply *rp, const char *name)
     rp->cache = 1;
 }
 
+static void reply_chartjs(const struct request *rq, struct reply *rp)
+{
+    reply_file(rp, rq->dash->chartjs, "text/javascript; charset=utf-8");
+    rp->cache = 1;
+}
+
 /* /files/REL: a file of the storage, shown sandboxed, or downloaded with ?download=1. */
 static void reply_store_file(const struct request *rq, struct reply *rp, const char *rel)
 {
@@ -256,7 +262,7 @@ static void route(const struct request *rq, struct reply *rp)
     else if (!strcmp(p, "/favicon.ico"))
         rp->status = MHD_HTTP_NO_CONTENT;
     else if (!strcmp(p, "/static/chart.js"))
-        reply_file(rp, rq->dash->chartjs, "text/javascript; charset=utf-8"), rp->cache = 1;
+        reply_chartjs(rq, rp);
     else if (!strncmp(p, "/static/", 8) && !strchr(p + 8, '/'))
         reply_asset(rp, p + 8);
     else if (!strncmp(p, "/files/", 7))

@@ -3,7 +3,6 @@
  * the dashboard until SIGINT or SIGTERM. It reads the storage and edits only tags and notes. */
 #include <arpa/inet.h>
 #include <getopt.h>
-#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <signal.h>
