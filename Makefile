@@ -23,10 +23,13 @@ LAUNCHER_LIB_SRC := $(filter-out launcher/main.c,$(LAUNCHER_SRC))
 PRELOAD_SRC  := $(wildcard preload/*.c)
 UNIT_SRC     := $(wildcard tests/unit/check_*.c)
 PROG_SRC     := $(wildcard tests/e2e/progs/*.c)
+# The dashboard's page assets are compiled into the launcher (scripts/embed-assets.sh).
+ASSETS       := $(sort $(wildcard launcher/dashboard/assets/*))
+ASSETS_C     := $(B)/gen/dashboard_assets.c
 
-LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/%.o)
-ASAN_OBJ     := $(LAUNCHER_SRC:%.c=$(B)/asan/%.o)
-ASAN_LIB_OBJ := $(LAUNCHER_LIB_SRC:%.c=$(B)/asan/%.o)
+LAUNCHER_OBJ := $(LAUNCHER_SRC:%.c=$(B)/%.o) $(B)/gen/dashboard_assets.o
+ASAN_OBJ     := $(LAUNCHER_SRC:%.c=$(B)/asan/%.o) $(B)/asan/gen/dashboard_assets.o
+ASAN_LIB_OBJ := $(LAUNCHER_LIB_SRC:%.c=$(B)/asan/%.o) $(B)/asan/gen/dashboard_assets.o
 PRELOAD_OBJ  := $(PRELOAD_SRC:%.c=$(B)/%.o)
 UNIT_BIN     := $(B)/tests/unit
 SUITES_H     := $(B)/tests/suites.h
@@ -55,8 +58,8 @@ $(error missing Debian packages: $(MISSING); install them with 'make deps' (or s
 endif
 endif
 
-LAUNCHER_LIBS = $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 libdw libelf) -lm -lpthread
-LAUNCHER_CFLAGS = $(shell pkg-config --cflags libcjson)
+LAUNCHER_LIBS = $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 libdw libelf libmicrohttpd) -lm -lpthread
+LAUNCHER_CFLAGS = $(shell pkg-config --cflags libcjson libmicrohttpd)
 CHECK_LIBS = $(shell pkg-config --libs check)
 
 deps:
@@ -84,6 +87,20 @@ $(B)/asan/launcher/%.o: launcher/%.c
 	$(call msg,CC-SAN,$<)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(BASE) $(CPPFLAGS) -g -O1 $(SAN) $(LAUNCHER_INC) $(LAUNCHER_CFLAGS) -c -o $@ $<
+
+$(ASSETS_C): $(ASSETS) scripts/embed-assets.sh
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)scripts/embed-assets.sh $@ $(ASSETS)
+
+$(B)/gen/%.o: $(B)/gen/%.c
+	$(call msg,CC,$<)
+	$(Q)$(CC) $(BASE) $(CPPFLAGS) $(CFLAGS) $(LAUNCHER_INC) -c -o $@ $<
+
+$(B)/asan/gen/%.o: $(B)/gen/%.c
+	$(call msg,CC-SAN,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BASE) $(CPPFLAGS) -g -O1 $(SAN) $(LAUNCHER_INC) -c -o $@ $<
 
 $(B)/preload/%.o: preload/%.c
 	$(call msg,CC,$<)

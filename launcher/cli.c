@@ -68,7 +68,7 @@ static const char usage_text[] =
     "usage: sacred-run [options] [COMMAND] [--] PROGRAM [ARGS...] [with UPDATE...]\n"
     "       sacred-run log VERB ARGS...     (report from inside a run; see 'sacred-run log')\n"
     "       sacred-run [metric options] --metric-test FILE\n"
-    "       sacred-run [-F DIR] ls|show|compare|metrics|tail|tag|note|rm|gc|serve ...\n"
+    "       sacred-run [-F DIR] ls|show|compare|metrics|tail|tag|note|rm|gc|serve|report ...\n"
     "\n"
     "Looking at runs (nothing runs; a program of such a name: ./NAME or -- NAME):\n"
     "  ls [--status S] [--where 'KEY OP VALUE'] [--metric NAME] [--sort KEY] [--last N] ...\n"

@@ -6,12 +6,14 @@
 #                                           or all) on one line, install nothing (make uses it)
 set -eu
 
-# Each need: how to tell it is there (pkg-config module, or command), and its package.
+# Each need: how to tell it is there (pkg-config module, command, or file), and its package.
+# Chart.js is what `sacred-run serve` draws its plots with (read from that path at run time).
 BUILD="cmd:cc:gcc cmd:make:make cmd:pkg-config:pkg-config pkg:libcjson:libcjson-dev
 pkg:libelf:libelf-dev pkg:libdw:libdw-dev pkg:libmd:libmd-dev pkg:libpcre2-8:libpcre2-dev
-pkg:yaml-0.1:libyaml-dev"
+pkg:yaml-0.1:libyaml-dev pkg:libmicrohttpd:libmicrohttpd-dev"
 TEST="pkg:check:check cmd:python3:python3 cmd:valgrind:valgrind cmd:script:util-linux
-cmd:git:git"
+cmd:git:git cmd:chromium:chromium cmd:node:nodejs cmd:npm:npm
+file:/usr/share/javascript/chart.js/chart.min.js:libjs-chart.js"
 
 # Prints the packages of the given needs that are not there, one line.
 missing() {
@@ -21,6 +23,7 @@ missing() {
         case $kind in
         pkg) command -v pkg-config >/dev/null 2>&1 && pkg-config --exists "$what" && continue ;;
         cmd) command -v "$what" >/dev/null 2>&1 && continue ;;
+        file) [ -e "$what" ] && continue ;;
         esac
         case " $out " in *" $pkg "*) ;; *) out="$out $pkg" ;; esac
     done

@@ -82,10 +82,9 @@ static void effective_status(struct run_row *row)
     snprintf(row->status, sizeof(row->status), "%s", status);
 }
 
-void run_row_load(struct run_row *row, const char *storage, const char *id)
+/* The times and the effective status of a row whose doc is set. */
+static void row_facts(struct run_row *row)
 {
-    memset(row, 0, sizeof(*row));
-    run_doc_load(&row->doc, storage, id);
     row->start = time_of(row->doc.run, "start_time");
     row->stop = time_of(row->doc.run, "stop_time");
     row->heartbeat = time_of(row->doc.run, "heartbeat");
@@ -93,9 +92,25 @@ void run_row_load(struct run_row *row, const char *storage, const char *id)
     effective_status(row);
 }
 
+void run_row_load(struct run_row *row, const char *storage, const char *id)
+{
+    memset(row, 0, sizeof(*row));
+    run_doc_load(&row->doc, storage, id);
+    row_facts(row);
+}
+
+void run_row_borrow(struct run_row *row, const struct run_doc *doc)
+{
+    memset(row, 0, sizeof(*row));
+    row->doc = *doc;
+    row->borrowed = 1;
+    row_facts(row);
+}
+
 void run_row_release(struct run_row *row)
 {
-    run_doc_release(&row->doc);
+    if (!row->borrowed)
+        run_doc_release(&row->doc);
     cJSON_Delete(row->derived);
     cJSON_Delete(row->metrics);
     memset(row, 0, sizeof(*row));

@@ -18,6 +18,7 @@ struct run_row {
     double heartbeat; /* heartbeat, else NAN */
     cJSON *derived;   /* values computed for columns (duration, roll-ups), owned */
     cJSON *metrics;   /* the metrics' roll-ups once one was needed (run_metric_summaries), owned */
+    int borrowed;     /* doc belongs to someone else (a cache): release leaves it */
 };
 
 struct run_set {
@@ -30,6 +31,9 @@ struct run_set {
 int runs_load(const char *storage, struct run_set *set, char *err, size_t errlen);
 /* Loads one run into row (status and times included). */
 void run_row_load(struct run_row *row, const char *storage, const char *id);
+/* A row over a document read before and kept by the caller (status and times computed
+ * now); releasing the row leaves doc alone. */
+void run_row_borrow(struct run_row *row, const struct run_doc *doc);
 void run_row_release(struct run_row *row);
 void runs_release(struct run_set *set);
 

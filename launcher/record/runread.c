@@ -67,7 +67,8 @@ int storage_run_ids(const char *storage, char ***ids, size_t *n)
         (*ids)[(*n)++] = xstrdup(e->d_name);
     }
     closedir(d);
-    qsort(*ids, *n, sizeof(**ids), by_id);
+    if (*n)
+        qsort(*ids, *n, sizeof(**ids), by_id);
     return 0;
 }
 

@@ -22,6 +22,14 @@ START_TEST(test_time_iso_parse)
     ck_assert_int_eq(time_iso_parse("2026-13-01", &t), -1);
     ck_assert_int_eq(time_iso_parse("yesterday", &t), -1);
     ck_assert_int_eq(time_iso_parse("2026-11-29T13:31:47Z", &t), -1);
+    /* The exact form Sacred writes is read without sscanf; it agrees with the general way. */
+    ck_assert_int_eq(time_iso_parse("1970-01-01T00:00:00.000000", &t), 0);
+    ck_assert(t == 0);
+    ck_assert_int_eq(time_iso_parse("2024-02-29T23:59:59.500000", &t), 0);
+    ck_assert(t == 1709251199.5);
+    ck_assert_int_eq(time_iso_parse("2000-03-01T00:00:00.000001", &t), 0);
+    ck_assert(fabs(t - 951868800.000001) < 1e-6);
+    ck_assert_int_eq(time_iso_parse("2026-11-29T13:31:4x.399156", &t), -1);
 }
 END_TEST
 
