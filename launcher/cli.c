@@ -81,6 +81,8 @@ static const char usage_text[] =
     "  note [--append] ID [TEXT]    the note of a run (omniboard.notes)\n"
     "  rm [-y] [--force] ID...      remove runs and the stored files only they used\n"
     "  gc [--dry-run]               remove the stored files no run uses\n"
+    "  serve [--port N] [--host ADDR] [--token T]   a live dashboard of the storage\n"
+    "  report [ID...] -o FILE.html  the dashboard's views as one self-contained file\n"
     "  (all take --json; see the README's 'Looking at runs')\n"
     "\n"
     "Runs PROGRAM unchanged and records the run in Sacred's file-storage layout\n"
