@@ -2,7 +2,7 @@
 # playwright-core installed by npm here), and the server's safety rules with curl: path
 # traversal, symlinks out of the storage, the token, same-origin POSTs, corrupt runs.
 
-SAMPLE=$ROOT/../shared/spec/sacred-sample/logs
+SAMPLE=$E/sacred-sample/logs
 BROWSER=$ROOT/tests/browser
 
 # serve_start STORAGE [ARGS...]: serve on a free loopback port; sets SERVE_PID and URL. The
@@ -242,15 +242,16 @@ t_dashboard_report_opens_offline() {
 
 t_dashboard_tags_of_a_running_run_survive_its_heartbeats() {
     mkdir st
-    trap 'kill $SERVE_PID $bg 2>/dev/null' EXIT
+    # Not local: the EXIT trap runs after the function has returned.
+    trap 'kill $SERVE_PID ${RUN_BG:-} 2>/dev/null' EXIT
     "$SR" -F st -l ERROR -b 0.2 --no-sys-metrics sleep 2 &
-    local bg=$!
+    RUN_BG=$!
     for _ in $(seq 50); do [ -f st/1/run.json ] && break; sleep 0.1; done
     serve_start st || return
     local origin=${URL%/}
     curl -sf -o /dev/null -X POST -H "Origin: $origin" -d '{"tags": ["live"], "notes": "while running"}' \
         "${URL}api/runs/1/omniboard" || fail "POST: $?" || return
-    wait $bg || fail "the run failed: $?" || return
+    wait $RUN_BG || fail "the run failed: $?" || return
     chk st/1 'r["status"] == "COMPLETED"' 'r["omniboard"] == {"tags": ["live"], "notes": "while running"}' || return
     serve_stop $SERVE_PID
 }

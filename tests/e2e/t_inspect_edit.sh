@@ -176,7 +176,7 @@ t_gc_removes_only_what_no_run_uses() {
 }
 
 t_gc_keeps_everything_a_sacred_storage_uses() {
-    cp -r "$ROOT/../shared/spec/sacred-sample/logs" sample && chmod -R u+w sample || return
+    cp -r "$E/sacred-sample/logs" sample && chmod -R u+w sample || return
     before=$(cd sample && find . -type f | sort)
     "$SR" -F sample gc --dry-run > out || fail "dry run: status $?" || return
     [ ! -s out ] || fail "would remove: $(cat out)" || return

@@ -1,7 +1,7 @@
 # t_inspect_ls.sh: sacred-run ls: columns, filters, sorting, effective statuses (PROBABLY_DEAD,
 # DIED), --json, bad input, on storages made by sacred-run and by Python Sacred.
 
-SAMPLE=$ROOT/../shared/spec/sacred-sample/logs
+SAMPLE=$E/sacred-sample/logs
 
 # A storage with three runs of one program: two configs and metrics, one failure.
 make_runs() {

@@ -4,7 +4,7 @@
 
 # The Python Sacred sample storage, copied (shared/ is read-only): ./sample.
 sacred_sample() {
-    cp -r "$ROOT/../shared/spec/sacred-sample/logs" sample && chmod -R u+w sample
+    cp -r "$E/sacred-sample/logs" sample && chmod -R u+w sample
 }
 
 # one_line_125 FILE STATUS TEXT: a bad-input answer: status 125, one line naming TEXT.
