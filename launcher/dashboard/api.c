@@ -70,15 +70,12 @@ static cJSON *artifact_files(const struct run_doc *d)
     return out;
 }
 
-static void add_metric_names(const struct metric_set *set, void *arg)
+static void add_metric_name(const char *name, size_t count, void *arg)
 {
-    cJSON *list = arg;
-    for (size_t i = 0; i < set->n; i++) {
-        cJSON *m = cJSON_CreateObject();
-        cJSON_AddStringToObject(m, "name", set->s[i].name);
-        cJSON_AddItemToObject(m, "count", json_int((long long)set->s[i].n));
-        cJSON_AddItemToArray(list, m);
-    }
+    cJSON *m = cJSON_CreateObject();
+    cJSON_AddStringToObject(m, "name", name);
+    cJSON_AddItemToObject(m, "count", json_int((long long)count));
+    cJSON_AddItemToArray(arg, m);
 }
 
 static cJSON *take(cJSON **j)
@@ -106,7 +103,7 @@ static void api_run(const struct request *rq, const char *id, struct reply *rp)
     cJSON_AddItemToObject(out, "run", d->run ? take(&d->run) : cJSON_CreateNull());
     cJSON_AddItemToObject(out, "config", take(&d->config));
     cJSON_AddItemToObject(out, "info", take(&d->info));
-    if (series_use(rq->dash->cache, d->dir, add_metric_names, metrics, err, sizeof(err)) < 0)
+    if (series_names(rq->dash->cache, d->dir, add_metric_name, metrics, err, sizeof(err)) < 0)
         cJSON_AddStringToObject(out, "metrics_error", err);
     cJSON_AddItemToObject(out, "metrics", metrics);
     run_row_release(&row);
@@ -170,12 +167,9 @@ struct series_query {
     cJSON *out;
 };
 
-static void reduce_one(const struct metric_set *set, void *arg)
+static void reduce_one(const struct series *s, void *arg)
 {
     struct series_query *q = arg;
-    const struct series *s = metric_set_find(set, q->name);
-    if (!s)
-        return;
     cJSON *xs = cJSON_CreateArray(), *ys = cJSON_CreateArray();
     size_t in = series_reduce(s, q->by_time, q->lo, q->hi, q->width, xs, ys);
     q->out = cJSON_CreateObject();
@@ -202,7 +196,7 @@ static void api_metrics(const struct request *rq, const char *dir, struct reply 
         reply_error(rp, MHD_HTTP_BAD_REQUEST, "give the metric: ?name=NAME");
         return;
     }
-    if (series_use(rq->dash->cache, dir, reduce_one, &q, err, sizeof(err)) < 0)
+    if (series_with(rq->dash->cache, dir, q.name, q.by_time, reduce_one, &q, err, sizeof(err)) < 0)
         reply_error(rp, MHD_HTTP_UNPROCESSABLE_CONTENT, "%s", err);
     else if (!q.out)
         reply_error(rp, MHD_HTTP_NOT_FOUND, "no metric '%s' in this run", q.name);

@@ -1,10 +1,10 @@
-/* series.c: the metric cache (one entry per run directory, replaced when metrics.json's
- * mtime or size changes, least recently used dropped first) and the min/max reduction.
- * The cJSON tree of a large metrics.json is freed as soon as its arrays are filled. */
+/* series.c: the metric cache (one entry per run directory: metrics.json's index, and each
+ * series' arrays once asked for; replaced when the file's mtime or size changes, least
+ * recently used dropped first) and the min/max reduction. Readers of different series
+ * read at once; the cache's lock is never held while a file is read. */
 #include "dashboard/series.h"
 
 #include <errno.h>
-#include <malloc.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -14,27 +14,34 @@
 #include <sys/stat.h>
 
 #include "json/json.h"
-#include "json/json_parse.h"
+#include "record/metrics_read.h"
 #include "record/sacred_files.h"
 #include "util/error.h"
-#include "util/strbuf.h"
 #include "util/timefmt.h"
+
+enum { HAVE_VALUES = 1, HAVE_TIME = 2 }; /* what of a series is read */
 
 struct entry {
     char *dir;
     struct timespec mtime;
     off_t size;
-    struct metric_set set;
-    size_t points;
-    char *error; /* why metrics.json could not be read */
+    int indexing;           /* the index is being built (wait on changed) */
+    struct metrics_file mf; /* the index, and the descriptor series are read through */
+    char *error;            /* why metrics.json could not be read */
+    struct series *s;       /* one per mf.series */
+    int *have, *busy;       /* per series: HAVE_ bits read; being read by a thread */
+    size_t *by_name;        /* the series' indices in name order */
+    size_t numbers;         /* doubles held */
     unsigned long used;
+    int refs;               /* the cache's own, and one per caller using it */
 };
 
 struct series_cache {
     pthread_mutex_t lock;
-    struct entry *e;
+    pthread_cond_t changed; /* an index or a series was read */
+    struct entry **e;
     size_t n;
-    size_t points, max_points;
+    size_t numbers, max_numbers;
     unsigned long clock;
 };
 
@@ -42,174 +49,244 @@ struct series_cache *series_cache_new(size_t max_points)
 {
     struct series_cache *c = xcalloc(1, sizeof(*c));
     pthread_mutex_init(&c->lock, NULL);
-    c->max_points = max_points;
+    pthread_cond_init(&c->changed, NULL);
+    c->max_numbers = max_points;
     return c;
 }
 
-static void set_release(struct metric_set *set)
+static void entry_free(struct entry *e)
 {
-    for (size_t i = 0; i < set->n; i++) {
-        free(set->s[i].name);
-        free(set->s[i].step);
-        free(set->s[i].time);
-        free(set->s[i].value);
+    for (size_t i = 0; i < e->mf.n; i++) {
+        free(e->s[i].step);
+        free(e->s[i].time);
+        free(e->s[i].value);
     }
-    free(set->s);
-    memset(set, 0, sizeof(*set));
-}
-
-static void entry_release(struct entry *e)
-{
+    free(e->s);
+    free(e->have);
+    free(e->busy);
+    free(e->by_name);
+    metrics_file_close(&e->mf);
     free(e->dir);
     free(e->error);
-    set_release(&e->set);
+    free(e);
+}
+
+/* Drops a reference; called with the lock held. */
+static void entry_unref(struct entry *e)
+{
+    if (--e->refs == 0)
+        entry_free(e);
+}
+
+/* Takes entry i out of the cache (callers using it keep it until they let go). */
+static void drop(struct series_cache *c, size_t i)
+{
+    c->numbers -= c->e[i]->numbers;
+    entry_unref(c->e[i]);
+    c->e[i] = c->e[--c->n];
 }
 
 void series_cache_free(struct series_cache *c)
 {
-    for (size_t i = 0; i < c->n; i++)
-        entry_release(&c->e[i]);
+    while (c->n)
+        drop(c, 0);
     free(c->e);
+    pthread_cond_destroy(&c->changed);
     pthread_mutex_destroy(&c->lock);
     free(c);
 }
 
-/* A Sacred timestamp as seconds since the epoch, NAN when it is none. */
-static double timestamp(const cJSON *t)
+static int by_index_name(const void *a, const void *b, void *arg)
 {
-    double v;
-    const char *s = cJSON_GetStringValue(t);
-    return s && time_iso_parse(s, &v) == 0 ? v : NAN;
+    const struct series_info *si = arg;
+    return strcmp(si[*(const size_t *)a].name, si[*(const size_t *)b].name);
 }
 
-static double number_or(const cJSON *j, double fallback)
+/* Builds e's index from its metrics.json (without the cache's lock). */
+static void entry_index(struct entry *e)
 {
-    if (cJSON_IsNumber(j))
-        return j->valuedouble;
-    if (cJSON_IsRaw(j))
-        return strtod(j->valuestring, NULL);
-    return fallback;
-}
-
-/* One metric's three lists into arrays; unequal lengths keep the common part. */
-static void series_fill(struct series *s, const cJSON *m)
-{
-    const cJSON *steps = cJSON_GetObjectItemCaseSensitive(m, "steps");
-    const cJSON *times = cJSON_GetObjectItemCaseSensitive(m, "timestamps");
-    const cJSON *values = cJSON_GetObjectItemCaseSensitive(m, "values");
-    size_t n = (size_t)cJSON_GetArraySize(values);
-    s->name = xstrdup(m->string);
-    s->step = xmalloc((n ? n : 1) * sizeof(double));
-    s->time = xmalloc((n ? n : 1) * sizeof(double));
-    s->value = xmalloc((n ? n : 1) * sizeof(double));
-    const cJSON *a = steps ? steps->child : NULL, *t = times ? times->child : NULL;
-    const cJSON *v = values ? values->child : NULL;
-    for (s->n = 0; v; v = v->next, s->n++) {
-        s->step[s->n] = number_or(a, (double)s->n);
-        s->time[s->n] = timestamp(t);
-        s->value[s->n] = number_or(v, NAN);
-        a = a ? a->next : NULL;
-        t = t ? t->next : NULL;
+    char err[512];
+    if (metrics_file_open(&e->mf, e->dir, METRICS_POINTS_UNCHECKED, err, sizeof(err)) < 0)
+        e->error = xstrdup(err);
+    size_t n = e->mf.n ? e->mf.n : 1;
+    e->s = xcalloc(n, sizeof(*e->s));
+    e->have = xcalloc(n, sizeof(int));
+    e->busy = xcalloc(n, sizeof(int));
+    e->by_name = xcalloc(n, sizeof(size_t));
+    for (size_t i = 0; i < e->mf.n; i++) {
+        e->s[i].name = e->mf.series[i].name;
+        e->s[i].n = e->mf.series[i].count;
+        e->by_name[i] = i;
     }
+    qsort_r(e->by_name, e->mf.n, sizeof(size_t), by_index_name, e->mf.series);
 }
 
-static int by_name(const void *a, const void *b)
-{
-    return strcmp(((const struct series *)a)->name, ((const struct series *)b)->name);
-}
-
-/* Parses dir's metrics.json into e->set, or sets e->error. */
-static void entry_load(struct entry *e)
-{
-    struct strbuf sb = STRBUF_INIT;
-    char *path = xasprintf("%s/" METRICS_JSON, e->dir);
-    cJSON *j = NULL;
-    if (strbuf_read_file(&sb, path) < 0)
-        e->error = errno == ENOENT ? NULL : xasprintf("cannot read " METRICS_JSON ": %s", strerror(errno));
-    else if (!cJSON_IsObject(j = json_parse_typed(sb.buf ? sb.buf : "")))
-        e->error = xstrdup(METRICS_JSON " is not a JSON object (corrupt or half-written)");
-    free(path);
-    strbuf_release(&sb);
-    size_t n = cJSON_IsObject(j) ? (size_t)cJSON_GetArraySize(j) : 0;
-    e->set.s = xcalloc(n ? n : 1, sizeof(struct series));
-    for (const cJSON *m = n ? j->child : NULL; m; m = m->next) {
-        if (!cJSON_IsObject(m))
-            continue;
-        series_fill(&e->set.s[e->set.n], m);
-        e->points += e->set.s[e->set.n++].n;
-    }
-    qsort(e->set.s, e->set.n, sizeof(struct series), by_name);
-    cJSON_Delete(j);
-    if (e->points > 100000)
-        malloc_trim(0); /* a large tree's many small blocks go back to the system */
-}
-
-/* Drops least recently used entries other than keep while over the point budget. */
-static void evict(struct series_cache *c, const char *keep)
-{
-    while (c->points > c->max_points && c->n > 1) {
-        size_t old = SIZE_MAX;
-        for (size_t i = 0; i < c->n; i++)
-            if (strcmp(c->e[i].dir, keep) && (old == SIZE_MAX || c->e[i].used < c->e[old].used))
-                old = i;
-        if (old == SIZE_MAX)
-            return;
-        c->points -= c->e[old].points;
-        entry_release(&c->e[old]);
-        c->e[old] = c->e[--c->n];
-    }
-}
-
-/* The entry of rundir, loaded again when metrics.json changed. Called with the lock held. */
-static struct entry *lookup(struct series_cache *c, const char *rundir)
+/* The cache's entry for rundir, indexed, with a reference for the caller; a new one when
+ * metrics.json changed. */
+static struct entry *acquire(struct series_cache *c, const char *rundir)
 {
     struct stat st;
     char *path = xasprintf("%s/" METRICS_JSON, rundir);
     if (stat(path, &st) < 0)
         memset(&st, 0, sizeof(st));
     free(path);
+    pthread_mutex_lock(&c->lock);
     struct entry *e = NULL;
-    for (size_t i = 0; i < c->n && !e; i++)
-        if (!strcmp(c->e[i].dir, rundir))
-            e = &c->e[i];
-    if (e && e->size == st.st_size && e->mtime.tv_sec == st.st_mtim.tv_sec
-        && e->mtime.tv_nsec == st.st_mtim.tv_nsec)
-        return e;
-    if (e) {
-        c->points -= e->points;
-        entry_release(e);
-    } else {
-        c->e = xrealloc(c->e, (c->n + 1) * sizeof(*c->e));
-        e = &c->e[c->n++];
+    for (size_t i = 0; i < c->n && !e; i++) {
+        if (strcmp(c->e[i]->dir, rundir))
+            continue;
+        if (c->e[i]->size == st.st_size && c->e[i]->mtime.tv_sec == st.st_mtim.tv_sec
+            && c->e[i]->mtime.tv_nsec == st.st_mtim.tv_nsec)
+            e = c->e[i];
+        else
+            drop(c, i);
     }
-    memset(e, 0, sizeof(*e));
-    e->dir = xstrdup(rundir);
-    e->mtime = st.st_mtim;
-    e->size = st.st_size;
-    entry_load(e);
-    c->points += e->points;
+    if (!e) {
+        e = xcalloc(1, sizeof(*e));
+        *e = (struct entry){ .dir = xstrdup(rundir), .mtime = st.st_mtim, .size = st.st_size,
+                             .indexing = 1, .refs = 2 };
+        e->mf.fd = -1;
+        c->e = xrealloc(c->e, (c->n + 1) * sizeof(*c->e));
+        c->e[c->n++] = e;
+        pthread_mutex_unlock(&c->lock);
+        entry_index(e);
+        pthread_mutex_lock(&c->lock);
+        e->indexing = 0;
+        pthread_cond_broadcast(&c->changed);
+    } else {
+        e->refs++;
+        while (e->indexing)
+            pthread_cond_wait(&c->changed, &c->lock);
+    }
+    e->used = ++c->clock;
+    pthread_mutex_unlock(&c->lock);
     return e;
 }
 
-int series_use(struct series_cache *c, const char *rundir,
-               void (*fn)(const struct metric_set *set, void *arg), void *arg, char *err,
-               size_t errlen)
+/* Lets go of e, then drops least recently used entries not in use while over budget. */
+static void release(struct series_cache *c, struct entry *e)
 {
     pthread_mutex_lock(&c->lock);
-    struct entry *e = lookup(c, rundir);
-    e->used = ++c->clock;
-    int rc = e->error ? error_text(err, errlen, "%s", e->error) : 0;
-    if (!rc)
-        fn(&e->set, arg);
-    evict(c, rundir);
+    entry_unref(e);
+    while (c->numbers > c->max_numbers) {
+        size_t old = SIZE_MAX;
+        for (size_t i = 0; i < c->n; i++)
+            if (c->e[i]->refs == 1 && (old == SIZE_MAX || c->e[i]->used < c->e[old]->used))
+                old = i;
+        if (old == SIZE_MAX)
+            break;
+        drop(c, old);
+    }
+    pthread_mutex_unlock(&c->lock);
+}
+
+/* A timestamp token ("2026-01-01T00:00:00.000000") as seconds since the epoch, or NAN. */
+static double stamp_of(const struct series_point *p)
+{
+    char buf[64];
+    size_t n = p->n[SERIES_STAMPS];
+    double t;
+    if (p->kind[SERIES_STAMPS] != JSON_STRING || n < 2 || n - 2 >= sizeof(buf))
+        return NAN;
+    memcpy(buf, p->text[SERIES_STAMPS] + 1, n - 2);
+    buf[n - 2] = '\0';
+    return time_iso_parse(buf, &t) == 0 ? t : NAN;
+}
+
+/* Reads the lists of what (HAVE_ bits) of series k of e into out (without the lock). */
+static int read_points(const struct entry *e, size_t k, int what, struct series *out, char *err,
+                       size_t errlen)
+{
+    const struct series_info *si = &e->mf.series[k];
+    size_t n = si->count ? si->count : 1;
+    int lists = (what & HAVE_VALUES ? (1 << SERIES_STEPS) | (1 << SERIES_VALUES) : 0)
+                | (what & HAVE_TIME ? 1 << SERIES_STAMPS : 0);
+    if (what & HAVE_VALUES) {
+        out->step = xmalloc(n * sizeof(double));
+        out->value = xmalloc(n * sizeof(double));
+    }
+    if (what & HAVE_TIME)
+        out->time = xmalloc(n * sizeof(double));
+    struct series_cursor cur;
+    struct series_point p;
+    int r;
+    series_open(&cur, &e->mf, si, lists);
+    for (size_t i = 0; (r = series_next(&cur, &p, err, errlen)) > 0; i++) {
+        if (what & HAVE_VALUES) {
+            out->step[i] = p.step.d;
+            if (!series_number(&p, SERIES_VALUES, &out->value[i]))
+                out->value[i] = NAN;
+        }
+        if (what & HAVE_TIME)
+            out->time[i] = stamp_of(&p);
+    }
+    series_close(&cur);
+    return r;
+}
+
+/* Makes sure series k of e has what read: 0, or -1 with err. */
+static int load(struct series_cache *c, struct entry *e, size_t k, int what, char *err, size_t errlen)
+{
+    pthread_mutex_lock(&c->lock);
+    while (e->busy[k])
+        pthread_cond_wait(&c->changed, &c->lock);
+    int need = what & ~e->have[k], rc = 0;
+    if (need) {
+        struct series got = { 0 };
+        e->busy[k] = 1;
+        pthread_mutex_unlock(&c->lock);
+        rc = read_points(e, k, need, &got, err, errlen);
+        pthread_mutex_lock(&c->lock);
+        e->busy[k] = 0;
+        if (rc == 0) {
+            size_t lists = (need & HAVE_VALUES ? 2 : 0) + (need & HAVE_TIME ? 1 : 0);
+            if (need & HAVE_VALUES) {
+                e->s[k].step = got.step;
+                e->s[k].value = got.value;
+            }
+            if (need & HAVE_TIME)
+                e->s[k].time = got.time;
+            e->have[k] |= need;
+            e->numbers += lists * e->s[k].n;
+            c->numbers += lists * e->s[k].n;
+        } else {
+            free(got.step);
+            free(got.value);
+            free(got.time);
+        }
+        pthread_cond_broadcast(&c->changed);
+    }
     pthread_mutex_unlock(&c->lock);
     return rc;
 }
 
-const struct series *metric_set_find(const struct metric_set *set, const char *name)
+int series_names(struct series_cache *c, const char *rundir,
+                 void (*fn)(const char *name, size_t count, void *arg), void *arg, char *err,
+                 size_t errlen)
 {
-    struct series key = { .name = (char *)name };
-    return bsearch(&key, set->s, set->n, sizeof(struct series), by_name);
+    struct entry *e = acquire(c, rundir);
+    int rc = e->error ? error_text(err, errlen, "%s", e->error) : 0;
+    for (size_t i = 0; !rc && i < e->mf.n; i++)
+        fn(e->s[e->by_name[i]].name, e->s[e->by_name[i]].n, arg);
+    release(c, e);
+    return rc;
+}
+
+int series_with(struct series_cache *c, const char *rundir, const char *name, int with_time,
+                void (*fn)(const struct series *s, void *arg), void *arg, char *err, size_t errlen)
+{
+    struct entry *e = acquire(c, rundir);
+    int rc = e->error ? error_text(err, errlen, "%s", e->error) : 0;
+    size_t k = SIZE_MAX;
+    for (size_t i = 0; !rc && i < e->mf.n && k == SIZE_MAX; i++)
+        if (!strcmp(e->s[i].name, name))
+            k = i;
+    if (k != SIZE_MAX)
+        rc = load(c, e, k, HAVE_VALUES | (with_time ? HAVE_TIME : 0), err, errlen);
+    if (k != SIZE_MAX && rc == 0)
+        fn(&e->s[k], arg);
+    release(c, e);
+    return rc;
 }
 
 static void emit(const struct series *s, const double *x, size_t i, cJSON *xs, cJSON *ys)

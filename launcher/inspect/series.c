@@ -255,7 +255,7 @@ int cmd_metrics(struct inspect_ctx *cx, int argc, char **argv)
     struct metrics_file mf;
     char err[512];
     inspect_load(cx, id, &d);
-    if (metrics_file_open(&mf, d.dir, err, sizeof(err)) < 0)
+    if (metrics_file_open(&mf, d.dir, 0, err, sizeof(err)) < 0)
         die("run %s: %s", id, err);
     size_t n;
     const struct series_info **sel = select_series(&mf, argv + optind + 1, (size_t)(argc - optind - 1), id, &n);

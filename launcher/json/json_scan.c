@@ -4,6 +4,7 @@
 #include "json/json_scan.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -58,6 +59,18 @@ static inline int peek(struct json_scan *s, size_t k)
     return r > 0 ? (unsigned char)s->buf[s->pos + k] : r == 0 ? AT_EOF : AT_READ_ERROR;
 }
 
+/* Byte classes: space (between tokens), word (of a number or literal), plain (of a string
+ * without escapes). */
+enum { C_SPACE = 1, C_WORD = 2, C_PLAIN = 4, C_LIST = 8 /* ends a run of a list's bytes */ };
+static const unsigned char byte_class[256] = {
+    [' '] = C_SPACE | C_PLAIN, ['\t'] = C_SPACE, ['\n'] = C_SPACE, ['\r'] = C_SPACE,
+    ['!'] = C_PLAIN, ['#' ... '*'] = C_PLAIN, ['/'] = C_PLAIN, [':' ... '@'] = C_PLAIN,
+    ['['] = C_PLAIN | C_LIST, [']'] = C_PLAIN | C_LIST, ['^' ... '`'] = C_PLAIN,
+    ['{'] = C_PLAIN | C_LIST, ['|' ... 0x7f] = C_PLAIN, [0x80 ... 0xff] = C_PLAIN, ['"'] = C_LIST,
+    ['+'] = C_WORD | C_PLAIN, [','] = C_PLAIN | C_LIST, ['-'] = C_WORD | C_PLAIN, ['.'] = C_WORD | C_PLAIN,
+    ['0' ... '9'] = C_WORD | C_PLAIN, ['A' ... 'Z'] = C_WORD | C_PLAIN, ['a' ... 'z'] = C_WORD | C_PLAIN,
+};
+
 static inline int digit(int c)
 {
     return c >= '0' && c <= '9';
@@ -82,8 +95,9 @@ static size_t digits(const char *p, size_t i, size_t n)
     return i;
 }
 
-/* JSON's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)? */
-static int number_ok(const char *p, size_t n)
+/* The length of the number at the start of p[0..n) by JSON's grammar,
+ * -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?, or 0 when none starts there. */
+static size_t number_end(const char *p, size_t n)
 {
     size_t i = n && p[0] == '-', d;
     if (i < n && p[i] == '0')
@@ -95,18 +109,28 @@ static int number_ok(const char *p, size_t n)
     if (i < n && p[i] == '.' && (d = digits(p, i + 1, n)) > i + 1)
         i = d;
     if (i < n && (p[i] == 'e' || p[i] == 'E')) {
-        i += i + 1 < n && (p[i + 1] == '+' || p[i + 1] == '-');
-        if ((d = digits(p, i + 1, n)) == i + 1)
-            return 0;
-        i = d;
+        size_t e = i + 1 + (i + 1 < n && (p[i + 1] == '+' || p[i + 1] == '-'));
+        if ((d = digits(p, e, n)) > e)
+            i = d;
     }
-    return i == n;
+    return i;
+}
+
+/* Where the plain bytes of a string (no quote, backslash or control character) that start
+ * at buf[pos + i] end, within what the buffer holds. */
+static size_t plain_run(const struct json_scan *s, size_t i)
+{
+    const unsigned char *p = (const unsigned char *)s->buf + s->pos, *end = (const unsigned char *)s->buf + s->len;
+    const unsigned char *q = p + i;
+    while (q < end && (byte_class[*q] & C_PLAIN))
+        q++;
+    return (size_t)(q - p);
 }
 
 /* The length of the string token at the start, or 0 (s->error set). */
 static size_t string_length(struct json_scan *s)
 {
-    for (size_t i = 1;; i++) {
+    for (size_t i = plain_run(s, 1);; i = plain_run(s, i + 1)) {
         int c = peek(s, i);
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
@@ -136,12 +160,15 @@ static size_t string_length(struct json_scan *s)
 static size_t word_length(struct json_scan *s, enum json_token *kind)
 {
     static const char *const literals[] = { "true", "false", "null", "NaN", "Infinity", "-Infinity" };
-    size_t n = 0;
-    while (word_char(peek(s, n)))
-        n++;
     const char *p = s->buf + s->pos;
+    size_t n = number_end(p, s->len - s->pos);
     *kind = JSON_NUMBER;
-    if (number_ok(p, n))
+    if (n && s->pos + n < s->len && !(byte_class[(unsigned char)p[n]] & C_WORD))
+        return n; /* the common case: the number and the byte after it are in the buffer */
+    for (n = 0; word_char(peek(s, n)); n++)
+        continue;
+    p = s->buf + s->pos;
+    if (n && number_end(p, n) == n)
         return n;
     *kind = JSON_LITERAL;
     for (size_t i = 0; i < sizeof(literals) / sizeof(*literals); i++)
@@ -154,6 +181,10 @@ static size_t word_length(struct json_scan *s, enum json_token *kind)
 enum json_token json_scan_next(struct json_scan *s)
 {
     int c;
+    size_t pos = s->pos;
+    while (pos < s->len && (byte_class[(unsigned char)s->buf[pos]] & C_SPACE))
+        pos++;
+    s->pos = pos;
     while ((c = peek(s, 0)) == ' ' || c == '\n' || c == '\r' || c == '\t')
         s->pos++;
     s->at = s->base + (off_t)s->pos;
@@ -174,6 +205,96 @@ enum json_token json_scan_next(struct json_scan *s)
     s->text = s->buf + s->pos;
     s->pos += s->n;
     return s->n ? kind : JSON_ERROR;
+}
+
+/* After a string's opening quote at p: just past its closing quote, or NULL when the
+ * buffer ends first (*escaped tells whether its last byte was a lone backslash). */
+static const unsigned char *string_end(const unsigned char *p, const unsigned char *end, int *escaped)
+{
+    const unsigned char *quote = *escaped ? NULL : memchr(p, '"', (size_t)(end - p));
+    if (quote && !memchr(p, '\\', (size_t)(quote - p)))
+        return quote + 1;
+    for (; p < end; p++) {
+        if (*escaped)
+            *escaped = 0;
+        else if (*p == '\\')
+            *escaped = 1;
+        else if (*p == '"')
+            return p + 1;
+    }
+    return NULL;
+}
+
+typedef unsigned char bytes16 __attribute__((vector_size(16)));
+
+/* Adds the commas of p[0..) to *commas, sixteen bytes at a time, up to the first block
+ * of sixteen that holds a bracket, a brace or a quote or runs past end; returns it. */
+static const unsigned char *count_commas(const unsigned char *p, const unsigned char *end, size_t *commas)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101);
+    for (; end - p >= 16; p += 16) {
+        bytes16 v, stop, comma;
+        uint64_t w[2], c[2];
+        memcpy(&v, p, 16);
+        stop = (bytes16)((v == ']') | (v == '"') | (v == '[') | (v == '{'));
+        memcpy(w, &stop, 16);
+        if (w[0] | w[1])
+            break;
+        comma = (bytes16)(v == ',');
+        memcpy(c, &comma, 16);
+        *commas += (((c[0] & ones) + (c[1] & ones)) * ones) >> 56;
+    }
+    return p;
+}
+
+int json_scan_count_list(struct json_scan *s, size_t *count)
+{
+    enum json_token t = json_scan_next(s);
+    size_t commas = 0;
+    int quoted = 0, escaped = 0;
+    if (t == JSON_CLOSE_ARRAY || t == JSON_ERROR || t == JSON_END) {
+        *count = 0;
+        s->error = t == JSON_END ? "unterminated list" : s->error;
+        return t == JSON_CLOSE_ARRAY ? 0 : -1;
+    }
+    if (t == JSON_OPEN_ARRAY || t == JSON_OPEN_OBJECT) {
+        s->error = "a list or an object inside the list";
+        return -1;
+    }
+    for (;;) {
+        const unsigned char *p = (const unsigned char *)s->buf + s->pos, *end = (const unsigned char *)s->buf + s->len;
+        while (p < end) {
+            if (quoted) {
+                const unsigned char *q = string_end(p, end, &escaped);
+                quoted = !q;
+                p = q ? q : end;
+                continue;
+            }
+            p = count_commas(p, end, &commas);
+            while (p < end && !(byte_class[*p] & C_LIST))
+                p++;
+            if (p == end)
+                break;
+            int c = *p++;
+            if (c == ']') {
+                s->pos = (size_t)(p - (const unsigned char *)s->buf);
+                *count = commas + 1;
+                return 0;
+            }
+            commas += c == ',';
+            quoted = c == '"';
+            if (c == '[' || c == '{') {
+                s->error = "a list or an object inside the list";
+                return -1;
+            }
+        }
+        s->pos = s->len;
+        int r = fill(s, 0);
+        if (r <= 0) {
+            s->error = r < 0 ? "read error" : "unterminated list";
+            return -1;
+        }
+    }
 }
 
 static int skip(struct json_scan *s, enum json_token t, int depth);
@@ -214,6 +335,63 @@ static int skip(struct json_scan *s, enum json_token t, int depth)
 int json_scan_skip(struct json_scan *s, enum json_token first)
 {
     return skip(s, first, 0);
+}
+
+int json_scan_integer(const char *text, size_t n, long long *v)
+{
+    size_t i = n && text[0] == '-';
+    if (n == i || n - i > 18)
+        return 0;
+    long long x = 0;
+    for (size_t k = i; k < n; k++) {
+        if (!digit(text[k]))
+            return 0;
+        x = x * 10 + (text[k] - '0');
+    }
+    *v = i ? -x : x;
+    return 1;
+}
+
+/* m / 10^-scale exactly rounded when both are exact doubles (m <= 2^53, 10^22 at most):
+ * 0, else -1. */
+static int exact_quotient(uint64_t m, int scale, int negative, double *d)
+{
+    static const double pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+    if (m > (UINT64_C(1) << 53) || -scale > 22)
+        return -1;
+    double v = (double)m / pow10[-scale];
+    *d = negative ? -v : v;
+    return 0;
+}
+
+int json_scan_double(const char *text, size_t n, double *d)
+{
+    size_t i = n && text[0] == '-';
+    uint64_t m = 0;
+    int significant = 0, scale = 0, fraction = 0;
+    for (; i < n && significant < 19; i++) {
+        if (text[i] == '.' && !fraction) {
+            fraction = 1;
+            continue;
+        }
+        if (!digit(text[i]))
+            break;
+        m = m * 10 + (uint64_t)(text[i] - '0');
+        significant += m != 0;
+        scale -= fraction;
+    }
+    if (i == n && exact_quotient(m, scale, text[0] == '-', d) == 0)
+        return 0;
+    char small[64], *buf = n < sizeof(small) ? small : xmalloc(n + 1), *end;
+    memcpy(buf, text, n);
+    buf[n] = '\0';
+    *d = strtod(buf, &end);
+    int ok = n && end == buf + n;
+    if (buf != small)
+        free(buf);
+    return ok ? 0 : -1;
 }
 
 char *json_scan_string(const char *text, size_t n)

@@ -35,7 +35,19 @@ enum json_token json_scan_next(struct json_scan *s);
 /* Reads the rest of the value whose first token was first, checking its nesting.
  * 0, or -1 with s->error. */
 int json_scan_skip(struct json_scan *s, enum json_token first);
+/* Reads the rest of a list whose '[' was just read, through its ']', counting its elements
+ * by their commas and checking only that none is a list or an object and that strings end
+ * (not each element's syntax): fast, for lists of millions of numbers whose elements are
+ * checked when read. 0, or -1 with s->error. */
+int json_scan_count_list(struct json_scan *s, size_t *count);
 void json_scan_close(struct json_scan *s);
+
+/* A number token text[0..n) (as json_scan_next read it) as a double, rounded as strtod
+ * rounds it (the common short cases without strtod): 0, or -1 when it is not a number. */
+int json_scan_double(const char *text, size_t n, double *d);
+/* 1 with *v when the number token text[0..n) is an integer (no fraction, no exponent) of
+ * at most 18 digits; else 0. */
+int json_scan_integer(const char *text, size_t n, long long *v);
 
 /* The text of a string token text[0..n) with its escapes undone (newly allocated). */
 char *json_scan_string(const char *text, size_t n);

@@ -28,26 +28,29 @@ int series_step_cmp(const struct series_step *a, const struct series_step *b)
 /* A number token as a step; -1 when it is none. */
 static int parse_step(const char *text, size_t n, struct series_step *st)
 {
-    char small[64], *buf = n < sizeof(small) ? small : xmalloc(n + 1), *end;
-    memcpy(buf, text, n);
-    buf[n] = '\0';
-    st->is_int = !memchr(buf, '.', n) && !memchr(buf, 'e', n) && !memchr(buf, 'E', n);
-    errno = 0;
+    st->is_int = json_scan_integer(text, n, &st->i);
     if (st->is_int) {
-        st->i = strtoll(buf, &end, 10);
+        st->d = (double)st->i;
+        return 0;
+    }
+    st->is_int = !memchr(text, '.', n) && !memchr(text, 'e', n) && !memchr(text, 'E', n);
+    if (st->is_int) {
+        char small[64];
+        if (n >= sizeof(small))
+            return -1;
+        memcpy(small, text, n);
+        small[n] = '\0';
+        errno = 0;
+        st->i = strtoll(small, NULL, 10);
         st->d = (double)st->i;
         st->is_int = errno != ERANGE;
     }
-    if (!st->is_int)
-        st->d = strtod(buf, &end);
-    int ok = n && end == buf + n;
-    if (buf != small)
-        free(buf);
-    return ok ? 0 : -1;
+    return st->is_int ? 0 : json_scan_double(text, n, &st->d);
 }
 
 struct indexer {
     struct json_scan s;
+    int check_points;
     char *err;
     size_t errlen;
 };
@@ -77,6 +80,10 @@ static int read_list(struct indexer *x, struct series_info *si, int which, size_
                           si->name, list_names[which]);
     si->list[which] = s->at + 1;
     *count = 0;
+    if (!x->check_points) {
+        si->ascending = -1;
+        return json_scan_count_list(s, count) < 0 ? bad(x, JSON_ERROR, "") : 0;
+    }
     if ((t = json_scan_next(s)) == JSON_CLOSE_ARRAY)
         return 0;
     for (;; t = json_scan_next(s)) {
@@ -162,7 +169,7 @@ static int read_file(struct indexer *x, struct metrics_file *mf)
     return (t = json_scan_next(s)) == JSON_END ? 0 : bad(x, t, "text after the end");
 }
 
-int metrics_file_open(struct metrics_file *mf, const char *dir, char *err, size_t errlen)
+int metrics_file_open(struct metrics_file *mf, const char *dir, int flags, char *err, size_t errlen)
 {
     char *path = xasprintf("%s/" METRICS_JSON, dir);
     memset(mf, 0, sizeof(*mf));
@@ -170,7 +177,7 @@ int metrics_file_open(struct metrics_file *mf, const char *dir, char *err, size_
     free(path);
     if (mf->fd < 0)
         return errno == ENOENT ? 0 : error_text(err, errlen, "cannot read " METRICS_JSON ": %s", strerror(errno));
-    struct indexer x = { .err = err, .errlen = errlen };
+    struct indexer x = { .err = err, .errlen = errlen, .check_points = !(flags & METRICS_POINTS_UNCHECKED) };
     json_scan_open(&x.s, mf->fd, 0);
     int rc = read_file(&x, mf);
     json_scan_close(&x.s);
@@ -237,19 +244,18 @@ void series_close(struct series_cursor *c)
 /* A value token as a number (Python's NaN and infinities too); 0 when it is none. */
 static int number_of(enum json_token kind, const char *text, size_t n, double *d)
 {
-    char small[64];
     if (kind == JSON_LITERAL) {
         int nan = n == 3 && !memcmp(text, "NaN", 3), inf = n == 8 && !memcmp(text, "Infinity", 8);
         int minus_inf = n == 9 && !memcmp(text, "-Infinity", 9);
         *d = nan ? NAN : inf ? INFINITY : -INFINITY;
         return nan || inf || minus_inf;
     }
-    if (kind != JSON_NUMBER || n >= sizeof(small))
-        return 0;
-    memcpy(small, text, n);
-    small[n] = '\0';
-    *d = strtod(small, NULL);
-    return 1;
+    return kind == JSON_NUMBER && json_scan_double(text, n, d) == 0;
+}
+
+int series_number(const struct series_point *p, int which, double *d)
+{
+    return number_of(p->kind[which], p->text[which], p->n[which], d);
 }
 
 static void keep(struct strbuf *sb, const char *text, size_t n)
@@ -304,7 +310,7 @@ static int summarise(const struct metrics_file *mf, const struct series_info *si
 cJSON *metrics_file_summaries(const char *dir, char *err, size_t errlen)
 {
     struct metrics_file mf;
-    if (metrics_file_open(&mf, dir, err, errlen) < 0)
+    if (metrics_file_open(&mf, dir, 0, err, errlen) < 0)
         return NULL;
     cJSON *out = cJSON_CreateObject();
     for (size_t i = 0; i < mf.n && out; i++)

@@ -26,7 +26,7 @@ struct series_info {
     char *name;
     off_t list[SERIES_LISTS]; /* where each list's first element is (just after its '[') */
     size_t count;             /* points (the three lists are as long) */
-    int ascending;            /* steps never decrease */
+    int ascending;            /* steps never decrease (-1: not known, points unchecked) */
 };
 
 struct metrics_file {
@@ -35,9 +35,14 @@ struct metrics_file {
     size_t n;
 };
 
-/* Opens and indexes dir/metrics.json, checking all of it: 0 (an absent file has no
- * series), or -1 with the reason in err (not JSON, or not Sacred's layout). */
-int metrics_file_open(struct metrics_file *mf, const char *dir, char *err, size_t errlen);
+/* metrics_file_open's flags: the lists' elements are only counted, not checked (a cursor
+ * checks the points it reads), and ascending is left at -1: for a reader that reads only
+ * some series of a large file. */
+enum { METRICS_POINTS_UNCHECKED = 1 };
+/* Opens and indexes dir/metrics.json, checking all of it unless flags say otherwise: 0 (an
+ * absent file has no series), or -1 with the reason in err (not JSON, or not Sacred's
+ * layout). */
+int metrics_file_open(struct metrics_file *mf, const char *dir, int flags, char *err, size_t errlen);
 /* count, first, last, min and max of the values of every series of dir/metrics.json, one
  * pass over each: {name: {"count", "first", "last", "min", "max"}}, values as written (min
  * and max over the numbers, NaN left out; null where there is none); {} without the file.
@@ -70,5 +75,8 @@ void series_open(struct series_cursor *c, const struct metrics_file *mf, const s
  * indexed. */
 int series_next(struct series_cursor *c, struct series_point *p, char *err, size_t errlen);
 void series_close(struct series_cursor *c);
+/* The list which of point p as a number (Python's NaN and infinities too): 1, or 0 when
+ * it is not a number. */
+int series_number(const struct series_point *p, int which, double *d);
 
 #endif

@@ -8,9 +8,9 @@
 void time_iso(const struct timespec *ts, char buf[TIME_ISO_LEN])
 {
     /* The date and time of day are formatted once per second (metrics stamp many points
-     * per second); the microseconds every time. The launcher is single-threaded. */
-    static time_t cached_sec = -1;
-    static char prefix[TIME_ISO_LEN];
+     * per second); the microseconds every time. The cache is per thread. */
+    static _Thread_local time_t cached_sec = -1;
+    static _Thread_local char prefix[TIME_ISO_LEN];
     if (ts->tv_sec != cached_sec) {
         struct tm tm;
         gmtime_r(&ts->tv_sec, &tm);

@@ -2,6 +2,7 @@
  * text, tokens longer than its buffer) and the streaming writer (the same bytes as
  * json_print for the same tree). */
 #include <check.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,6 +159,36 @@ START_TEST(test_stream_layout)
 }
 END_TEST
 
+/* json_scan_double gives exactly what strtod gives, on the shapes metrics take. */
+START_TEST(test_numbers_as_strtod)
+{
+    static const char *const fixed[] = { "0", "-0", "0.1", "1e-07", "2.5E+3", "123456789012345678",
+                                         "9007199254740993", "0.30000000000000004", "-17.25",
+                                         "1e308", "4.9e-324", "0.000000000000000000000001" };
+    char text[64];
+    for (size_t i = 0; i < sizeof(fixed) / sizeof(*fixed); i++) {
+        double d = 1;
+        ck_assert_int_eq(json_scan_double(fixed[i], strlen(fixed[i]), &d), 0);
+        ck_assert_msg(d == strtod(fixed[i], NULL) && signbit(d) == signbit(strtod(fixed[i], NULL)), "%s", fixed[i]);
+    }
+    unsigned seed = 7;
+    for (int i = 0; i < 200000; i++) {
+        double v = (double)rand_r(&seed) / RAND_MAX * pow(10, rand_r(&seed) % 16 - 8);
+        int n = snprintf(text, sizeof(text), "%.*g", 12 + i % 6, i % 2 ? v : -v), ok;
+        double d;
+        ok = json_scan_double(text, (size_t)n, &d) == 0;
+        ck_assert_msg(ok && d == strtod(text, NULL), "%s", text);
+    }
+    long long v;
+    ck_assert(json_scan_integer("-42", 3, &v) && v == -42);
+    ck_assert(json_scan_integer("123456789012345678", 18, &v) && v == 123456789012345678LL);
+    ck_assert(!json_scan_integer("1234567890123456789", 19, &v));
+    ck_assert(!json_scan_integer("1.5", 3, &v) && !json_scan_integer("-", 1, &v));
+    double d;
+    ck_assert_int_eq(json_scan_double("1x", 2, &d), -1);
+}
+END_TEST
+
 Suite *json_scan_suite(void);
 Suite *json_scan_suite(void)
 {
@@ -169,6 +200,7 @@ Suite *json_scan_suite(void)
     tcase_add_test(tc, test_bad_text);
     tcase_add_test(tc, test_token_longer_than_the_buffer);
     tcase_add_test(tc, test_stream_layout);
+    tcase_add_test(tc, test_numbers_as_strtod);
     suite_add_tcase(s, tc);
     return s;
 }

@@ -35,7 +35,7 @@ static int open_with(struct metrics_file *mf, const char *text)
     fputs(text, f);
     fclose(f);
     err[0] = '\0';
-    return metrics_file_open(mf, dir, err, sizeof(err));
+    return metrics_file_open(mf, dir, 0, err, sizeof(err));
 }
 
 START_TEST(test_index_and_points)
@@ -92,7 +92,7 @@ END_TEST
 START_TEST(test_absent_file)
 {
     struct metrics_file mf;
-    ck_assert_int_eq(metrics_file_open(&mf, dir, err, sizeof(err)), 0);
+    ck_assert_int_eq(metrics_file_open(&mf, dir, 0, err, sizeof(err)), 0);
     ck_assert_uint_eq(mf.n, 0);
     metrics_file_close(&mf);
 }
