@@ -26,9 +26,11 @@ echo "$e2e_out"
 e2e_pass=$(echo "$e2e_out" | tail -1 | sed -nE 's/^e2e: ([0-9]+) passed, ([0-9]+) failed$/\1/p')
 e2e_fail=$(echo "$e2e_out" | tail -1 | sed -nE 's/^e2e: ([0-9]+) passed, ([0-9]+) failed$/\2/p')
 [ -n "$e2e_pass" ] || { e2e_pass=0; e2e_fail=1; }
+e2e_skipped=$(echo "$e2e_out" | sed -nE 's/^e2e: ([0-9]+) skipped$/\1/p')
 
 passed=$((checks - bad + e2e_pass + 1 - layers_bad))
 failed=$((bad + e2e_fail + layers_bad))
 [ "$unit_rc" -eq 0 ] && [ "$e2e_rc" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+[ -z "$e2e_skipped" ] || echo "$e2e_skipped skipped (see SKIP lines above for why)"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -16,21 +16,30 @@ unset SACRED_RUN_STORAGE
 unset MAKEFLAGS MFLAGS MAKELEVEL
 pass=0
 fail=0
+skipped=0
 
 chk() { python3 "$E/sacred.py" check "$@"; }
 fail() { echo "$*"; return 1; }
+# skip REASON: ends the test as skipped (counted and shown, not passed): `skip "needs root"; return`.
+skip() { echo "$*"; return 77; }
 
 # run_tests [REGEX]: runs every t_* function defined (those whose name matches REGEX, grep -E),
-# each in its own directory under $WORK; non-zero from a test means failed. Prints PASS/FAIL
-# per test and "e2e: N passed, N failed" last; returns non-zero if any failed.
+# each in its own directory under $WORK; 77 from a test means skipped, other non-zero failed.
+# Prints PASS/SKIP/FAIL per test and "e2e: N passed, N failed" last (after "e2e: N skipped"
+# when any were); returns non-zero if any failed.
 run_tests() {
     tests=$(declare -F | awk '{print $3}' | grep '^t_')
     [ $# -gt 0 ] && tests=$(printf '%s\n' $tests | grep -E "$1")
     for t in $tests; do
         mkdir -p "$WORK/$t"
-        if (cd "$WORK/$t" && $t) > "$WORK/$t.log" 2>&1; then
+        (cd "$WORK/$t" && $t) > "$WORK/$t.log" 2>&1
+        rc=$?
+        if [ $rc -eq 0 ]; then
             pass=$((pass + 1))
             echo "PASS ${t#t_}"
+        elif [ $rc -eq 77 ]; then
+            skipped=$((skipped + 1))
+            echo "SKIP ${t#t_}: $(tail -1 "$WORK/$t.log")"
         else
             fail=$((fail + 1))
             echo "FAIL ${t#t_}"
@@ -38,6 +47,7 @@ run_tests() {
         fi
     done
     [ "$fail" -eq 0 ] && rm -rf "$WORK"
+    [ "$skipped" -eq 0 ] || echo "e2e: $skipped skipped"
     echo "e2e: $pass passed, $fail failed"
     [ "$fail" -eq 0 ]
 }
