@@ -112,11 +112,28 @@ static char *find_preload(void)
         "reinstall sacred-run or set SACRED_RUN_PRELOAD", exe, exe);
 }
 
-static void run_unobserved(char **argv, char **set)
+/* The configuration's variables that exec can take beside argv, our environment and the
+ * variables we add (the kernel's limit: ARG_MAX, at most 6 MiB, for all of them); the
+ * others are named in a warning: the program has them in $SACRED_CONFIG. */
+static char **config_env_fit(char *const *argv, char *const *config_env, char *const *ours)
 {
-    for (; *set; set++)
-        putenv(*set);
-    execvp(argv[0], argv);
+    long arg_max = sysconf(_SC_ARG_MAX);
+    size_t max = arg_max > 0 && arg_max < (6L << 20) ? (size_t)arg_max : arg_max > 0 ? 6u << 20 : 128u << 10;
+    size_t used = exec_size(argv) + exec_size(environ) + exec_size(ours) + 8192; /* the path, slack */
+    struct strbuf dropped = STRBUF_INIT;
+    char **fit = exec_fit(config_env, used < max ? max - used : 0, &dropped);
+    if (dropped.len)
+        warning("configuration values too large for the environment, not exported (the program has "
+                "them in $SACRED_CONFIG): %s", dropped.buf);
+    strbuf_release(&dropped);
+    return fit;
+}
+
+static void run_unobserved(char **argv, char *const *config_env)
+{
+    char **set = config_env_fit(argv, config_env, NULL), **env = build_env(environ, set);
+    free(set);
+    execvpe(argv[0], argv, env);
     die_status(errno == ENOENT ? SR_EXIT_NOT_FOUND : SR_EXIT_CANNOT_RUN, "cannot run '%s': %s",
                argv[0], strerror(errno));
 }
@@ -141,10 +158,9 @@ static cJSON *store_main_source(const struct record *r, const struct target *t, 
 }
 
 static char **program_env(const struct record *r, const char *lib, const char *sock,
-                          const char *report, char *const *config_env)
+                          const char *report, char *const *config_env, char *const *argv)
 {
     const char *old = getenv("LD_PRELOAD");
-    char **base = build_env(environ, config_env);
     char *set[] = {
         xasprintf("SACRED_CONFIG=%s/" CONFIG_JSON, r->dir),
         xasprintf("SACRED_REPORT_SOCKET=%s", report),
@@ -155,9 +171,12 @@ static char **program_env(const struct record *r, const char *lib, const char *s
         xasprintf("%s=%s", SR_ENV_RUN_ID, r->id),
         NULL,
     };
+    char **fit = config_env_fit(argv, config_env, set);
+    char **base = build_env(environ, fit);
     char **env = build_env(base, set);
     for (char **s = set; *s; s++)
         free(*s);
+    free(fit);
     free_env(base);
     return env;
 }
@@ -302,7 +321,7 @@ static void start(struct launch *l)
     sigprocmask(SIG_BLOCK, &l->handled, &orig);
     int sigpipe_was_default = signal(SIGPIPE, SIG_IGN) == SIG_DFL;
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-    l->env = program_env(&l->rec, l->lib, l->ev.path, l->rs.path, l->cfg.env);
+    l->env = program_env(&l->rec, l->lib, l->ev.path, l->rs.path, l->cfg.env, l->opt->argv);
     log_msg(LOG_INFO, "Running command 'main'");
     clock_gettime(CLOCK_MONOTONIC, &l->t0);
     char **sh_argv = shell_argv(l->tgt.path, l->opt->argv);

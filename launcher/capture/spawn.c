@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "util/error.h"
+#include "util/nameindex.h"
 
 pid_t spawn_program(const struct spawn_req *r)
 {
@@ -70,29 +71,57 @@ static size_t name_len(const char *entry)
     return eq ? (size_t)(eq - entry) : strlen(entry);
 }
 
-static int is_set(char *const *set, const char *entry)
-{
-    size_t n = name_len(entry);
-    for (; *set; set++)
-        if (name_len(*set) == n && !strncmp(*set, entry, n))
-            return 1;
-    return 0;
-}
-
 char **build_env(char *const *base, char *const *set)
 {
     size_t nb = 0, ns = 0, k = 0;
+    struct name_index names = { NULL, 0, 0 };
     while (base && base[nb])
         nb++;
+    char **set_names = NULL;
     while (set[ns])
         ns++;
+    set_names = xcalloc(ns + 1, sizeof(*set_names));
+    for (size_t i = 0; i < ns; i++) {
+        set_names[i] = xstrndup(set[i], name_len(set[i]));
+        if (name_index_get(&names, set_names[i], strlen(set_names[i])) < 0)
+            name_index_put(&names, set_names[i], i);
+    }
     char **env = xcalloc(nb + ns + 1, sizeof(*env));
     for (size_t i = 0; i < nb; i++)
-        if (!is_set(set, base[i]))
+        if (name_index_get(&names, base[i], name_len(base[i])) < 0)
             env[k++] = xstrdup(base[i]);
     for (size_t i = 0; i < ns; i++)
         env[k++] = xstrdup(set[i]);
+    name_index_release(&names);
+    free_env(set_names);
     return env;
+}
+
+size_t exec_size(char *const *v)
+{
+    size_t n = 0;
+    for (; v && *v; v++)
+        n += strlen(*v) + 1 + sizeof(*v);
+    return n;
+}
+
+char **exec_fit(char *const *set, size_t room, struct strbuf *dropped)
+{
+    size_t n = 0, k = 0, ndropped = 0, most = 32 * (size_t)sysconf(_SC_PAGESIZE);
+    while (set[n])
+        n++;
+    char **fit = xcalloc(n + 1, sizeof(*fit));
+    for (size_t i = 0; i < n; i++) {
+        size_t need = strlen(set[i]) + 1;
+        if (need <= most && need + sizeof(*set) <= room) {
+            fit[k++] = set[i];
+            room -= need + sizeof(*set);
+        } else if (++ndropped <= 10)
+            strbuf_addf(dropped, "%s%.*s", ndropped > 1 ? ", " : "", (int)name_len(set[i]), set[i]);
+    }
+    if (ndropped > 10)
+        strbuf_addf(dropped, " and %zu more", ndropped - 10);
+    return fit;
 }
 
 void free_env(char **env)

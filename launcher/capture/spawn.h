@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "capture/capture.h"
+#include "util/strbuf.h"
 
 struct spawn_req {
     const char *path;          /* what to exec */
@@ -29,5 +30,12 @@ char **shell_argv(const char *path, char *const *argv);
  * variables of the same name. Free with free_env(). */
 char **build_env(char *const *base, char *const *set);
 void free_env(char **env);
+
+/* The bytes exec takes for a vector: each string with its NUL, and its pointer. */
+size_t exec_size(char *const *v);
+/* The entries of set that exec can take in room bytes, in order (each string under the
+ * kernel's MAX_ARG_STRLEN, 32 pages), as borrowed pointers (free() the vector). The
+ * names of the others go to dropped: ", "-separated, the first ten, then " and N more". */
+char **exec_fit(char *const *set, size_t room, struct strbuf *dropped);
 
 #endif

@@ -3,6 +3,7 @@
 #include "config/config.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "config/pyliteral.h"
 #include "json/json.h"
 #include "util/error.h"
+#include "util/nameindex.h"
 #include "util/strbuf.h"
 
 cJSON *config_get(const cJSON *tree, const char *path)
@@ -40,13 +42,14 @@ char *config_text(const cJSON *v)
 static void set_origin(struct config *c, const char *key, const char *what, const char *detail)
 {
     char *text = xasprintf("%s %s", what, detail);
-    json_set(c->origins, key, cJSON_CreateString(text));
+    json_index_set(&c->ix, c->origins, key, cJSON_CreateString(text));
     free(text);
 }
 
 /* --name VALUE, --name=VALUE, --flag, --no-flag: the program's options as the base. */
 static void read_options(struct config *c, char *const *argv)
 {
+    size_t cap = 0;
     for (int i = 1; argv[i] && strcmp(argv[i], "--"); i++) {
         const char *a = argv[i];
         if (strncmp(a, "--", 2) || !isalpha((unsigned char)a[2]))
@@ -64,10 +67,11 @@ static void read_options(struct config *c, char *const *argv)
                 *k = '_';
         cJSON *v = o.is_flag ? cJSON_CreateBool(!negated)
                              : pyliteral_parse_lenient(eq ? eq + 1 : next);
-        if (json_set_dotted(c->tree, o.key, v) < 0)
-            json_set(c->tree, o.key, cJSON_CreateString(a)); /* "--a..b": kept, not nested */
+        if (json_index_set_dotted(&c->ix, c->tree, o.key, v) < 0) /* "--a..b": kept, not nested */
+            json_index_set(&c->ix, c->tree, o.key, cJSON_CreateString(a));
         set_origin(c, o.key, "option", a);
-        c->opts = xrealloc(c->opts, (c->nopts + 1) * sizeof(*c->opts));
+        if (c->nopts == cap)
+            c->opts = xrealloc(c->opts, (cap = cap ? 2 * cap : 16) * sizeof(*c->opts));
         c->opts[c->nopts++] = o;
         if (o.value_index > 0)
             i++;
@@ -90,7 +94,7 @@ static size_t placeholder_at(const char *s)
     return s[i] == '}' ? i + 1 : 0;
 }
 
-static void read_placeholders(struct config *c, char *const *argv, cJSON *keys)
+static void read_placeholders(struct config *c, char *const *argv)
 {
     for (int i = 1; argv[i]; i++)
         for (const char *p = argv[i]; *p; p++) {
@@ -99,8 +103,7 @@ static void read_placeholders(struct config *c, char *const *argv, cJSON *keys)
                 p++;
             else if ((n = placeholder_at(p))) {
                 char *key = xstrndup(p + 1, n - 2);
-                cJSON_AddItemToArray(keys, cJSON_CreateString(key));
-                if (!config_get(c->tree, key))
+                if (!json_index_get_path(&c->ix, c->tree, key))
                     set_origin(c, key, "placeholder", key);
                 free(key);
                 p += n - 1;
@@ -109,14 +112,14 @@ static void read_placeholders(struct config *c, char *const *argv, cJSON *keys)
 }
 
 /* Merges src into dst: objects recursively, everything else replaced. */
-static void merge(cJSON *dst, const cJSON *src)
+static void merge(struct json_index *ix, cJSON *dst, const cJSON *src)
 {
     for (const cJSON *s = src->child; s; s = s->next) {
-        cJSON *d = cJSON_GetObjectItemCaseSensitive(dst, s->string);
+        cJSON *d = json_index_get(ix, dst, s->string);
         if (d && cJSON_IsObject(d) && cJSON_IsObject(s))
-            merge(d, s);
+            merge(ix, d, s);
         else
-            json_set(dst, s->string, cJSON_Duplicate(s, 1));
+            json_index_set(ix, dst, s->string, cJSON_Duplicate(s, 1));
     }
 }
 
@@ -139,7 +142,7 @@ static int load_file(struct config *c, const char *word, char *err, size_t errle
     cJSON *tree = config_file_load(word, err, errlen);
     if (!tree)
         return -1;
-    merge(c->tree, tree);
+    merge(&c->ix, c->tree, tree);
     note_origins(c, tree, "", word);
     cJSON_Delete(tree);
     cJSON_AddItemToArray(c->named, cJSON_CreateString(word));
@@ -195,16 +198,23 @@ static int env_style(const char *key)
     return upper;
 }
 
-static const struct argv_option *option_for(const struct config *c, const char *key)
+/* The first option of that key, found by the index of the options' keys. */
+static const struct argv_option *option_for(const struct config *c, const struct name_index *keys,
+                                            const char *key)
 {
-    for (size_t i = 0; i < c->nopts; i++)
-        if (!strcmp(c->opts[i].key, key))
-            return &c->opts[i];
-    return NULL;
+    long i = name_index_get(keys, key, strlen(key));
+    return i < 0 ? NULL : &c->opts[i];
 }
 
+/* What updates are checked against. */
+struct known {
+    cJSON *given;           /* the options alone (to tell which ones the updates change) */
+    cJSON *tree;            /* the options and the files */
+    struct name_index opts; /* the options by key */
+};
+
 /* KEY=VALUE: checked against what defines keys, then set. */
-static int apply_update(struct config *c, const char *word, const cJSON *known, int force,
+static int apply_update(struct config *c, const char *word, const struct known *known, int force,
                         char *err, size_t errlen)
 {
     const char *eq = strchr(word, '=');
@@ -226,12 +236,13 @@ static int apply_update(struct config *c, const char *word, const cJSON *known, 
         error_text(err, errlen, "malformed update '%s': %s", word, why);
         goto out;
     }
-    const struct argv_option *o = option_for(c, k);
+    const struct argv_option *o = option_for(c, &known->opts, k);
     if (o && o->is_flag && !cJSON_IsBool(v)) {
         error_text(err, errlen, "update '%s' does not fit: --%s is an on/off option; use true or false", word, o->name);
         goto out;
     }
-    if (!force && !config_get(known, k) && !config_get(c->origins, k) && strcmp(k, "seed")
+    if (!force && !json_index_get_path(&c->ix, known->tree, k)
+        && !json_index_get_path(&c->ix, c->origins, k) && strcmp(k, "seed")
         && !env_style(k)) {
         const char *near = nearest_key(c->origins, k);
         error_text(err, errlen, "unknown configuration key '%s': no program option, placeholder or "
@@ -239,8 +250,8 @@ static int apply_update(struct config *c, const char *word, const cJSON *known, 
              near ? near : "", near ? "'?)" : "");
         goto out;
     }
-    json_set_dotted(c->updates, k, cJSON_Duplicate(v, 1));
-    if (json_set_dotted(c->tree, k, v) < 0) {
+    json_index_set_dotted(&c->ix, c->updates, k, cJSON_Duplicate(v, 1));
+    if (json_index_set_dotted(&c->ix, c->tree, k, v) < 0) {
         v = NULL;
         error_text(err, errlen, "update '%s' sets a key inside a value that is not a dict", word);
         goto out;
@@ -254,31 +265,33 @@ out:
     return rc;
 }
 
-static int apply_with(struct config *c, char *const *words, int force, char *err, size_t errlen)
+/* The files are read first; updates are checked against what options and files define. */
+static int apply_with(struct config *c, char *const *words, struct known *known, int force,
+                      char *err, size_t errlen)
 {
     for (size_t i = 0; words && words[i]; i++) {
         cJSON_AddItemToArray(c->words, cJSON_CreateString(words[i]));
         if (*words[i] && !strchr(words[i], '=') && load_file(c, words[i], err, errlen) < 0)
             return -1;
     }
-    cJSON *known = cJSON_Duplicate(c->tree, 1);
+    known->tree = cJSON_Duplicate(c->tree, 1);
+    for (size_t i = 0; i < c->nopts; i++)
+        if (name_index_get(&known->opts, c->opts[i].key, strlen(c->opts[i].key)) < 0)
+            name_index_put(&known->opts, c->opts[i].key, i);
     for (size_t i = 0; words && words[i]; i++)
-        if (strchr(words[i], '=') && apply_update(c, words[i], known, force, err, errlen) < 0) {
-            cJSON_Delete(known);
+        if (strchr(words[i], '=') && apply_update(c, words[i], known, force, err, errlen) < 0)
             return -1;
-        }
-    cJSON_Delete(known);
     return 0;
 }
 
 static void add_seed(struct config *c)
 {
-    if (cJSON_GetObjectItemCaseSensitive(c->tree, "seed"))
+    if (json_index_get(&c->ix, c->tree, "seed"))
         return;
     unsigned int r = 0;
     if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
         r = (unsigned int)getpid() * 2654435761u;
-    json_set(c->tree, "seed", json_int(1 + (long long)(r % 1000000000u)));
+    json_index_set(&c->ix, c->tree, "seed", json_int(1 + (long long)(r % 1000000000u)));
     set_origin(c, "seed", "random", "seed");
 }
 
@@ -287,8 +300,9 @@ static int rewrite_options(struct config *c, const cJSON *given, char *err, size
 {
     for (size_t i = 0; i < c->nopts; i++) {
         const struct argv_option *o = &c->opts[i];
-        const cJSON *now = config_get(c->tree, o->key), *was = config_get(given, o->key);
-        if (!now || cJSON_Compare(now, was, 1))
+        const cJSON *now = json_index_get_path(&c->ix, c->tree, o->key);
+        const cJSON *was = json_index_get_path(&c->ix, given, o->key);
+        if (!now || json_index_equal(&c->ix, now, was))
             continue;
         if (o->is_flag && !cJSON_IsBool(now))
             return error_text(err, errlen, "'%s' does not fit: --%s is an on/off option", o->key, o->name);
@@ -306,7 +320,7 @@ static int rewrite_options(struct config *c, const cJSON *given, char *err, size
 }
 
 /* {key} becomes the key's value; {{ and }} become { and }. */
-static char *fill(const struct config *c, const char *arg, char *err, size_t errlen)
+static char *fill(struct config *c, const char *arg, char *err, size_t errlen)
 {
     struct strbuf sb = STRBUF_INIT;
     for (const char *p = arg; *p; p++) {
@@ -315,7 +329,7 @@ static char *fill(const struct config *c, const char *arg, char *err, size_t err
             strbuf_addch(&sb, *p++);
         } else if ((n = placeholder_at(p))) {
             char *key = xstrndup(p + 1, n - 2);
-            const cJSON *v = config_get(c->tree, key);
+            const cJSON *v = json_index_get_path(&c->ix, c->tree, key);
             if (!v) {
                 error_text(err, errlen, "placeholder {%s} has no value; set it with 'with %s=...' or "
                      "write {{%s}} for literal braces", key, key, key);
@@ -335,7 +349,7 @@ static char *fill(const struct config *c, const char *arg, char *err, size_t err
     return strbuf_detach(&sb);
 }
 
-static void add_env(struct config *c, size_t *n, const cJSON *tree, const char *prefix)
+static void add_env(struct config *c, size_t *cap, const cJSON *tree, const char *prefix)
 {
     for (const cJSON *s = tree->child; s; s = s->next) {
         char *name = *prefix ? xasprintf("%s_%s", prefix, s->string) : xstrdup(s->string);
@@ -344,15 +358,62 @@ static void add_env(struct config *c, size_t *n, const cJSON *tree, const char *
             ok = is_ident_char(*p, p == name);
         if (ok) {
             char *text = config_text(s);
-            c->env = xrealloc(c->env, (*n + 2) * sizeof(*c->env));
-            c->env[(*n)++] = xasprintf("%s=%s", name, text);
-            c->env[*n] = NULL;
+            if (c->nenv + 2 > *cap)
+                c->env = xrealloc(c->env, (*cap = 2 * *cap + 16) * sizeof(*c->env));
+            c->env[c->nenv++] = xasprintf("%s=%s", name, text);
+            c->env[c->nenv] = NULL;
             free(text);
             if (cJSON_IsObject(s))
-                add_env(c, n, s, name);
+                add_env(c, cap, s, name);
         }
         free(name);
     }
+}
+
+/* Sacred passes the seed to numpy's RandomState, which takes integers 0 to 2**32 - 1. */
+static int check_seed(struct config *c, char *err, size_t errlen)
+{
+    const cJSON *seed = json_index_get(&c->ix, c->tree, "seed");
+    char *end = NULL;
+    unsigned long long v = 0;
+    if (seed && cJSON_IsRaw(seed) && seed->valuestring[0] != '-') {
+        errno = 0;
+        v = strtoull(seed->valuestring, &end, 10);
+    }
+    if (!seed || (end && !*end && !errno && v <= 0xffffffffu))
+        return 0;
+    char *text = config_text(seed);
+    const cJSON *from = json_index_get(&c->ix, c->origins, "seed");
+    error_text(err, errlen, "seed '%.64s'%s%s%s is not an integer from 0 to 4294967295 (2**32 - 1), "
+               "as Sacred takes it", text, from ? " (" : "", from ? from->valuestring : "", from ? ")" : "");
+    free(text);
+    return -1;
+}
+
+/* The steps after reading the options; -1 with err on the first that fails. */
+static int resolve_steps(struct config *c, char *const *prog_argv, char *const *with_words,
+                         int force, struct known *known, char *err, size_t errlen)
+{
+    read_placeholders(c, prog_argv);
+    if (apply_with(c, with_words, known, force, err, errlen) < 0 || check_seed(c, err, errlen) < 0)
+        return -1;
+    int seed_given = json_index_get(&c->ix, c->tree, "seed") != NULL;
+    add_seed(c);
+    if (!json_index_get(&c->ix, c->base, "seed")) /* seed is always there: unmarked, or modified if set */
+        json_index_set(&c->ix, c->base, "seed", seed_given ? cJSON_CreateNull()
+                       : cJSON_Duplicate(json_index_get(&c->ix, c->tree, "seed"), 1));
+    if (rewrite_options(c, known->given, err, errlen) < 0)
+        return -1;
+    for (size_t i = 1; c->argv[i]; i++) {
+        char *filled = fill(c, c->argv[i], err, errlen);
+        if (!filled)
+            return -1;
+        free(c->argv[i]);
+        c->argv[i] = filled;
+    }
+    size_t cap = 1;
+    add_env(c, &cap, c->tree, "");
+    return 0;
 }
 
 int config_resolve(struct config *c, char *const *prog_argv, char *const *with_words,
@@ -373,31 +434,13 @@ int config_resolve(struct config *c, char *const *prog_argv, char *const *with_w
     for (size_t i = 0; i < argc; i++)
         c->argv[i] = xstrdup(prog_argv[i]);
     read_options(c, prog_argv);
-    cJSON *given = cJSON_Duplicate(c->tree, 1), *keys = cJSON_CreateArray();
+    struct known known = { cJSON_Duplicate(c->tree, 1), NULL, { NULL, 0, 0 } };
     c->base = cJSON_Duplicate(c->tree, 1); /* the program's own defaults, for print_config */
-    read_placeholders(c, prog_argv, keys);
-    int rc = -1;
-    if (apply_with(c, with_words, force, err, errlen) < 0)
-        goto out;
-    int seed_given = config_get(c->tree, "seed") != NULL;
-    add_seed(c);
-    if (!config_get(c->base, "seed")) /* seed is always there: unmarked, or modified if set */
-        json_set(c->base, "seed", seed_given ? cJSON_CreateNull() : cJSON_Duplicate(config_get(c->tree, "seed"), 1));
-    if (rewrite_options(c, given, err, errlen) < 0)
-        goto out;
-    for (size_t i = 1; i < argc; i++) {
-        char *filled = fill(c, c->argv[i], err, errlen);
-        if (!filled)
-            goto out;
-        free(c->argv[i]);
-        c->argv[i] = filled;
-    }
-    size_t n = 0;
-    add_env(c, &n, c->tree, "");
-    rc = 0;
-out:
-    cJSON_Delete(given);
-    cJSON_Delete(keys);
+    int rc = resolve_steps(c, prog_argv, with_words, force, &known, err, errlen);
+    json_index_release(&c->ix); /* before the trees it covered go */
+    cJSON_Delete(known.given);
+    cJSON_Delete(known.tree);
+    name_index_release(&known.opts);
     return rc;
 }
 

@@ -9,6 +9,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "json/json_index.h"
+
 struct argv_option {
     int index;        /* argv index of the option word */
     int value_index;  /* argv index of a separate value word, or -1 */
@@ -29,6 +31,8 @@ struct config {
     size_t nopts;
     char **argv;       /* the program's argv as it will run (owned) */
     char **env;        /* NAME=value entries to set (owned) */
+    size_t nenv;
+    struct json_index ix; /* key lookups while resolving; empty afterwards */
 };
 
 /* Resolves the configuration for prog_argv and the words after "with". force accepts

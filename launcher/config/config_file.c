@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +14,17 @@
 #include <yaml.h>
 
 #include "json/json.h"
+#include "json/json_index.h"
 #include "json/json_parse.h"
 #include "json/numtext.h"
 #include "util/error.h"
+#include "util/nameindex.h"
+#include "util/strbuf.h"
+
+/* What a configuration file may hold: nesting, and what aliases may expand to (a file
+ * of nested aliases, "billion laughs", would otherwise expand a few hundred bytes into
+ * gigabytes). */
+enum { MAX_DEPTH = 100, MAX_ALIASES = 10000, MAX_ALIAS_VALUES = 100000, MAX_ALIAS_MIB = 16 };
 
 static const char *ext(const char *p)
 {
@@ -42,11 +51,36 @@ static void line_col(const char *text, size_t off, int *line, int *col)
     }
 }
 
+/* The offset where text first nests deeper than MAX_DEPTH (outside strings), or -1. */
+static long too_deep(const char *text)
+{
+    int depth = 0, in_string = 0;
+    for (size_t i = 0; text[i]; i++) {
+        char c = text[i];
+        if (in_string && c == '\\' && text[i + 1])
+            i++;
+        else if (c == '"')
+            in_string = !in_string;
+        else if (!in_string && (c == '[' || c == '{') && ++depth > MAX_DEPTH)
+            return (long)i;
+        else if (!in_string && (c == ']' || c == '}'))
+            depth--;
+    }
+    return -1;
+}
+
 static cJSON *load_json(const char *path, const char *text, char *err, size_t errlen)
 {
+    int line, col;
+    long deep = too_deep(text);
+    if (deep >= 0) {
+        line_col(text, (size_t)deep, &line, &col);
+        snprintf(err, errlen, "'%s': nested deeper than %d levels at line %d, column %d", path,
+                 MAX_DEPTH, line, col);
+        return NULL;
+    }
     cJSON *v = json_parse_typed(text);
     if (!v) {
-        int line, col;
         const char *at = cJSON_GetErrorPtr();
         line_col(text, at ? (size_t)(at - text) : 0, &line, &col);
         snprintf(err, errlen, "'%s': invalid JSON at line %d, column %d", path, line, col);
@@ -54,14 +88,27 @@ static cJSON *load_json(const char *path, const char *text, char *err, size_t er
     return v;
 }
 
-static int matches(const char *re, const char *s)
+/* The forms of PyYAML's typed plain scalars, compiled once (configuration is read on
+ * the main thread only). */
+enum { RE_INT, RE_HEX, RE_FLOAT, RE_INF, RE_NAN, RE_COUNT };
+
+static int matches(int which, const char *s)
 {
-    regex_t r;
-    if (regcomp(&r, re, REG_EXTENDED | REG_NOSUB))
-        return 0;
-    int m = regexec(&r, s, 0, NULL, 0) == 0;
-    regfree(&r);
-    return m;
+    static const char *const forms[RE_COUNT] = {
+        [RE_INT] = "^[-+]?(0|[1-9][0-9_]*)$",
+        [RE_HEX] = "^[-+]?0x[0-9a-fA-F_]+$",
+        [RE_FLOAT] = "^[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+][0-9]+)?$",
+        [RE_INF] = "^[-+]?\\.(inf|Inf|INF)$",
+        [RE_NAN] = "^\\.(nan|NaN|NAN)$",
+    };
+    static regex_t re[RE_COUNT];
+    static int compiled[RE_COUNT];
+    if (!compiled[which]) {
+        if (regcomp(&re[which], forms[which], REG_EXTENDED | REG_NOSUB))
+            return 0;
+        compiled[which] = 1;
+    }
+    return regexec(&re[which], s, 0, NULL, 0) == 0;
 }
 
 /* A plain YAML scalar, typed as PyYAML (YAML 1.1) types it. */
@@ -79,7 +126,7 @@ static cJSON *plain_scalar(const char *s)
     for (size_t i = 0; i < sizeof(falses) / sizeof(*falses); i++)
         if (!strcmp(s, falses[i]))
             return cJSON_CreateFalse();
-    if (matches("^[-+]?(0|[1-9][0-9_]*)$", s)) {
+    if (matches(RE_INT, s)) {
         char digits[64], json[NUMTEXT_MAX];
         size_t k = 0;
         int is_int;
@@ -90,60 +137,247 @@ static cJSON *plain_scalar(const char *s)
         if (numtext_json(digits, k, json, &is_int) && is_int)
             return cJSON_CreateRaw(json);
     }
-    if (matches("^[-+]?0x[0-9a-fA-F_]+$", s))
+    if (matches(RE_HEX, s))
         return json_int(strtoll(s, NULL, 16));
-    if (matches("^[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+][0-9]+)?$", s) && strpbrk(s, "0123456789"))
+    if (matches(RE_FLOAT, s) && strpbrk(s, "0123456789"))
         return cJSON_CreateNumber(strtod(s, NULL));
-    if (matches("^[-+]?\\.(inf|Inf|INF)$", s))
+    if (matches(RE_INF, s))
         return cJSON_CreateNumber(s[0] == '-' ? -HUGE_VAL : HUGE_VAL);
-    if (matches("^\\.(nan|NaN|NAN)$", s))
+    if (matches(RE_NAN, s))
         return cJSON_CreateNumber(NAN);
     return cJSON_CreateString(s);
 }
 
-static cJSON *yaml_node(yaml_document_t *doc, yaml_node_t *n, int depth)
+struct anchor {
+    char *name;
+    const cJSON *node;    /* in the tree being built, in spare, or replaced (kept by ix) */
+    char *text;           /* a scalar's text, for an alias used as a key; else NULL */
+    size_t values, bytes; /* what one use of it expands to */
+};
+
+/* One YAML file, read event by event. After a failure nothing is looked up any more, so
+ * the trees freed on the way out leave no entry of ix or anchors in use. */
+struct yaml_load {
+    yaml_parser_t parser;
+    const char *path;
+    char *err;
+    size_t errlen;
+    struct anchor *anchors;
+    size_t nanchors, cap;
+    struct name_index by_name;
+    size_t aliases, alias_values, alias_bytes;
+    struct json_index ix; /* the keys of mappings; keeps the values it replaced */
+    cJSON *spare;         /* the nodes of keys, which anchors may point into */
+};
+
+static int yaml_fail(struct yaml_load *y, const yaml_mark_t *at, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* err = "'PATH': WHAT at line L, column C"; returns -1. */
+static int yaml_fail(struct yaml_load *y, const yaml_mark_t *at, const char *fmt, ...)
 {
-    if (!n || depth > 100)
-        return cJSON_CreateNull();
-    if (n->type == YAML_SCALAR_NODE) {
-        const char *v = (const char *)n->data.scalar.value;
-        /* libyaml's loader tags every untagged scalar !!str, so only the style tells a
-         * plain scalar (typed) from a quoted one (a string). */
-        return n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? plain_scalar(v)
-                                                              : json_bytes(v, n->data.scalar.length);
+    char what[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof(what), fmt, ap);
+    va_end(ap);
+    snprintf(y->err, y->errlen, "'%s': %s at line %zu, column %zu", y->path, what, at->line + 1,
+             at->column + 1);
+    return -1;
+}
+
+static int next_event(struct yaml_load *y, yaml_event_t *ev)
+{
+    if (yaml_parser_parse(&y->parser, ev))
+        return 0;
+    return yaml_fail(y, &y->parser.problem_mark, "invalid YAML: %s",
+                     y->parser.problem ? y->parser.problem : "parse error");
+}
+
+/* Adds the values of the node v (itself and all below it) and the bytes of their text. */
+static void measure(const cJSON *v, size_t *values, size_t *bytes)
+{
+    (*values)++;
+    *bytes += (v->string ? strlen(v->string) : 0) + (v->valuestring ? strlen(v->valuestring) : 0);
+    for (const cJSON *c = v->child; c; c = c->next)
+        measure(c, values, bytes);
+}
+
+static const struct anchor *find_anchor(const struct yaml_load *y, const char *name)
+{
+    long at = name_index_get(&y->by_name, name, strlen(name));
+    return at < 0 ? NULL : &y->anchors[at];
+}
+
+/* name now stands for node; an anchor defined again replaces the earlier one, as in YAML. */
+static void remember(struct yaml_load *y, const char *name, const cJSON *node, const char *text)
+{
+    long at = name_index_get(&y->by_name, name, strlen(name));
+    if (at < 0) {
+        if (y->nanchors == y->cap)
+            y->anchors = xrealloc(y->anchors, (y->cap = 2 * y->cap + 16) * sizeof(*y->anchors));
+        at = (long)y->nanchors++;
+        y->anchors[at] = (struct anchor){ xstrdup(name), NULL, NULL, 0, 0 };
+        name_index_put(&y->by_name, y->anchors[at].name, (size_t)at);
     }
-    if (n->type == YAML_SEQUENCE_NODE) {
-        cJSON *a = cJSON_CreateArray();
-        for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++)
-            cJSON_AddItemToArray(a, yaml_node(doc, yaml_document_get_node(doc, *i), depth + 1));
-        return a;
+    struct anchor *a = &y->anchors[at];
+    free(a->text);
+    *a = (struct anchor){ a->name, node, text ? xstrdup(text) : NULL, 0, 0 };
+    measure(node, &a->values, &a->bytes);
+}
+
+/* A copy of the anchored node, within the limits on aliases. */
+static cJSON *alias(struct yaml_load *y, const yaml_event_t *ev)
+{
+    const char *name = (const char *)ev->data.alias.anchor;
+    const struct anchor *a = find_anchor(y, name);
+    if (!a) {
+        yaml_fail(y, &ev->start_mark, "alias *%.64s names no anchor defined before it", name);
+        return NULL;
     }
+    y->aliases++;
+    y->alias_values += a->values;
+    y->alias_bytes += a->bytes;
+    if (y->aliases > MAX_ALIASES || y->alias_values > MAX_ALIAS_VALUES
+        || y->alias_bytes > (size_t)MAX_ALIAS_MIB << 20) {
+        yaml_fail(y, &ev->start_mark, "aliases expand to more than %d values or %d MiB, or are "
+                  "used more than %d times; write the values out", MAX_ALIAS_VALUES, MAX_ALIAS_MIB,
+                  MAX_ALIASES);
+        return NULL;
+    }
+    return cJSON_Duplicate(a->node, 1);
+}
+
+static cJSON *yaml_value(struct yaml_load *y, yaml_event_t *ev, int depth);
+
+/* The items of a sequence, up to its end event. */
+static cJSON *sequence(struct yaml_load *y, int depth)
+{
+    cJSON *a = cJSON_CreateArray();
+    yaml_event_t ev;
+    while (next_event(y, &ev) == 0) {
+        if (ev.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&ev);
+            return a;
+        }
+        cJSON *v = yaml_value(y, &ev, depth);
+        if (!v)
+            break;
+        cJSON_AddItemToArray(a, v);
+    }
+    cJSON_Delete(a);
+    return NULL;
+}
+
+/* A key's text: a scalar's, or that of the scalar an alias names; NULL for anything else. */
+static char *key_text(const struct yaml_load *y, const yaml_event_t *ev)
+{
+    if (ev->type == YAML_SCALAR_EVENT)
+        return xstrdup((const char *)ev->data.scalar.value);
+    const struct anchor *a = ev->type == YAML_ALIAS_EVENT
+                                 ? find_anchor(y, (const char *)ev->data.alias.anchor) : NULL;
+    return a && a->text ? xstrdup(a->text) : NULL;
+}
+
+/* The pairs of a mapping, up to its end event; a key given again replaces the value. */
+static cJSON *mapping(struct yaml_load *y, int depth)
+{
     cJSON *o = cJSON_CreateObject();
-    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
-        yaml_node_t *k = yaml_document_get_node(doc, p->key);
-        const char *key = k && k->type == YAML_SCALAR_NODE ? (const char *)k->data.scalar.value : "?";
-        json_set(o, key, yaml_node(doc, yaml_document_get_node(doc, p->value), depth + 1));
+    yaml_event_t ev;
+    while (next_event(y, &ev) == 0) {
+        if (ev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&ev);
+            return o;
+        }
+        char *key = key_text(y, &ev);
+        cJSON *k = yaml_value(y, &ev, depth), *v = NULL;
+        if (k) {
+            cJSON_AddItemToArray(y->spare, k);
+            v = next_event(y, &ev) == 0 ? yaml_value(y, &ev, depth) : NULL;
+        }
+        if (v)
+            json_index_set(&y->ix, o, key ? key : "?", v);
+        free(key);
+        if (!v)
+            break;
     }
-    return o;
+    cJSON_Delete(o);
+    return NULL;
+}
+
+/* The node that ev starts (ev is deleted). Plain scalars are typed; quoted ones are
+ * strings: libyaml tags every untagged scalar !!str, so only the style tells them apart. */
+static cJSON *yaml_value(struct yaml_load *y, yaml_event_t *ev, int depth)
+{
+    cJSON *v = NULL;
+    const char *anchor = NULL, *text = NULL;
+    int nested = ev->type == YAML_SEQUENCE_START_EVENT || ev->type == YAML_MAPPING_START_EVENT;
+    if (nested && depth >= MAX_DEPTH)
+        yaml_fail(y, &ev->start_mark, "nested deeper than %d levels", MAX_DEPTH);
+    else if (ev->type == YAML_ALIAS_EVENT)
+        v = alias(y, ev);
+    else if (ev->type == YAML_SCALAR_EVENT) {
+        anchor = (const char *)ev->data.scalar.anchor;
+        text = (const char *)ev->data.scalar.value;
+        v = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE ? plain_scalar(text)
+                                                             : json_bytes(text, ev->data.scalar.length);
+    } else if (ev->type == YAML_SEQUENCE_START_EVENT) {
+        anchor = (const char *)ev->data.sequence_start.anchor;
+        v = sequence(y, depth + 1);
+    } else if (ev->type == YAML_MAPPING_START_EVENT) {
+        anchor = (const char *)ev->data.mapping_start.anchor;
+        v = mapping(y, depth + 1);
+    } else
+        yaml_fail(y, &ev->start_mark, "unexpected YAML event");
+    if (v && anchor)
+        remember(y, anchor, v, text);
+    yaml_event_delete(ev);
+    return v;
+}
+
+/* The one document of the stream (an empty stream is an empty mapping). */
+static cJSON *yaml_stream(struct yaml_load *y)
+{
+    cJSON *root = NULL;
+    int documents = 0;
+    yaml_event_t ev;
+    while (next_event(y, &ev) == 0) {
+        yaml_event_type_t type = ev.type;
+        if (type == YAML_STREAM_END_EVENT) {
+            yaml_event_delete(&ev);
+            return root ? root : cJSON_CreateObject();
+        }
+        if (type == YAML_DOCUMENT_START_EVENT && documents++) {
+            yaml_fail(y, &ev.start_mark, "a second YAML document; a configuration file holds one "
+                      "(remove the '---' and what follows, or split the file)");
+            yaml_event_delete(&ev);
+            break;
+        }
+        if (type == YAML_STREAM_START_EVENT || type == YAML_DOCUMENT_START_EVENT
+            || type == YAML_DOCUMENT_END_EVENT)
+            yaml_event_delete(&ev);
+        else if (!(root = yaml_value(y, &ev, 0)))
+            break;
+    }
+    cJSON_Delete(root);
+    return NULL;
 }
 
 static cJSON *load_yaml(const char *path, const char *text, size_t n, char *err, size_t errlen)
 {
-    yaml_parser_t parser;
-    yaml_document_t doc;
-    cJSON *v = NULL;
-    yaml_parser_initialize(&parser);
-    yaml_parser_set_input_string(&parser, (const unsigned char *)text, n);
-    if (!yaml_parser_load(&parser, &doc)) {
-        snprintf(err, errlen, "'%s': invalid YAML at line %zu, column %zu: %s", path,
-                 parser.problem_mark.line + 1, parser.problem_mark.column + 1,
-                 parser.problem ? parser.problem : "parse error");
-    } else {
-        yaml_node_t *root = yaml_document_get_root_node(&doc);
-        v = root ? yaml_node(&doc, root, 0) : cJSON_CreateObject();
-        yaml_document_delete(&doc);
+    struct yaml_load y = { .path = path, .err = err, .errlen = errlen, .spare = cJSON_CreateArray() };
+    yaml_parser_initialize(&y.parser);
+    yaml_parser_set_input_string(&y.parser, (const unsigned char *)text, n);
+    cJSON *v = yaml_stream(&y);
+    yaml_parser_delete(&y.parser);
+    for (size_t i = 0; i < y.nanchors; i++) {
+        free(y.anchors[i].name);
+        free(y.anchors[i].text);
     }
-    yaml_parser_delete(&parser);
+    free(y.anchors);
+    name_index_release(&y.by_name);
+    json_index_release(&y.ix);
+    cJSON_Delete(y.spare);
     return v;
 }
 

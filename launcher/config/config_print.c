@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "json/json.h"
+#include "json/json_index.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/utf8.h"
@@ -104,21 +105,22 @@ static int same_type(const cJSON *a, const cJSON *b)
     return (cJSON_IsBool(a) && cJSON_IsBool(b)) || (a->type & 0xFF) == (b->type & 0xFF);
 }
 
+struct printer {
+    FILE *out;
+    const cJSON *origins; /* dotted key -> where it came from, or NULL */
+    int colour;
+    struct json_index ix; /* lookups in the trees, the base and the origins */
+};
+
 /* The colour of an entry: added, type-changed, modified, or none. */
-static const char *colour_of(const cJSON *now, const cJSON *before)
+static const char *colour_of(struct printer *pr, const cJSON *now, const cJSON *before)
 {
     if (!before)
         return GREEN;
     if (!same_type(before, now))
         return RED;
-    return cJSON_Compare(now, before, 1) ? NULL : BLUE;
+    return json_index_equal(&pr->ix, now, before) ? NULL : BLUE;
 }
-
-struct printer {
-    FILE *out;
-    const cJSON *origins; /* dotted key -> where it came from, or NULL */
-    int colour;
-};
 
 static void emit(struct printer *pr, const char *colour, const char *line, const char *doc)
 {
@@ -148,20 +150,20 @@ static void walk(struct printer *pr, const cJSON *obj, const cJSON *base, const 
             int is_block = cJSON_IsObject(v) && v->child;
             if (is_block != pass)
                 continue;
-            const cJSON *b = base ? cJSON_GetObjectItemCaseSensitive(base, v->string) : NULL;
+            const cJSON *b = base ? json_index_get(&pr->ix, base, v->string) : NULL;
             char *path = *prefix ? xasprintf("%s.%s", prefix, v->string) : xstrdup(v->string);
-            const cJSON *doc = cJSON_GetObjectItemCaseSensitive(pr->origins, path);
+            const cJSON *doc = json_index_get(&pr->ix, pr->origins, path);
             struct strbuf line = STRBUF_INIT;
             strbuf_addf(&line, "%*s%s", 2 + 2 * depth, "", v->string);
             if (is_block) {
                 strbuf_addch(&line, ':');
-                emit(pr, !b ? GREEN : cJSON_Compare(v, b, 1) ? NULL : BLUE, line.buf,
+                emit(pr, !b ? GREEN : json_index_equal(&pr->ix, v, b) ? NULL : BLUE, line.buf,
                      doc ? doc->valuestring : NULL);
                 walk(pr, v, b && cJSON_IsObject(b) ? b : NULL, path, depth + 1);
             } else {
                 strbuf_addstr(&line, " = ");
                 config_repr(&line, v);
-                emit(pr, colour_of(v, b), line.buf, doc ? doc->valuestring : NULL);
+                emit(pr, colour_of(pr, v, b), line.buf, doc ? doc->valuestring : NULL);
             }
             strbuf_release(&line);
             free(path);
@@ -171,17 +173,19 @@ static void walk(struct printer *pr, const cJSON *obj, const cJSON *base, const 
 
 void config_print(FILE *out, const struct config *c, int colour)
 {
-    struct printer pr = { out, c->origins, colour };
+    struct printer pr = { out, c->origins, colour, JSON_INDEX_INIT };
     if (colour)
         fprintf(out, "Configuration (" BLUE "modified" RESET ", " GREEN "added" RESET ", " RED
                      "typechanged" RESET ", " DIM "doc" RESET "):\n");
     else
         fprintf(out, "Configuration (modified, added, typechanged, doc):\n");
     walk(&pr, c->tree, c->base, "", 0);
+    json_index_release(&pr.ix);
 }
 
 void config_print_tree(FILE *out, const cJSON *tree, const cJSON *origins)
 {
-    struct printer pr = { out, origins, 0 };
+    struct printer pr = { out, origins, 0, JSON_INDEX_INIT };
     walk(&pr, tree, NULL, "", 0);
+    json_index_release(&pr.ix);
 }

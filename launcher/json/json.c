@@ -18,6 +18,14 @@ void json_quote(struct strbuf *out, const char *s)
     size_t left = strlen(s);
     strbuf_addch(out, '"');
     while (left) {
+        size_t plain = 0; /* printable ASCII is copied as it is, in one piece */
+        while (plain < left && p[plain] >= 0x20 && p[plain] <= 0x7E && p[plain] != '"' && p[plain] != '\\')
+            plain++;
+        strbuf_add(out, p, plain);
+        p += plain;
+        left -= plain;
+        if (!left)
+            break;
         uint32_t cp;
         size_t n = utf8_char(p, left, 0, &cp);
         p += n;
@@ -114,6 +122,16 @@ static int cmp_keys(const void *a, const void *b)
 
 static void print_value(struct strbuf *out, const cJSON *item, int depth);
 
+/* A newline and n spaces. */
+static void newline_indent(struct strbuf *out, int n)
+{
+    strbuf_grow(out, (size_t)n + 1);
+    out->buf[out->len++] = '\n';
+    memset(out->buf + out->len, ' ', (size_t)n);
+    out->len += (size_t)n;
+    out->buf[out->len] = '\0';
+}
+
 static void print_container(struct strbuf *out, const cJSON *item, int depth, int is_object)
 {
     size_t n = 0;
@@ -131,14 +149,17 @@ static void print_container(struct strbuf *out, const cJSON *item, int depth, in
         qsort(kids, n, sizeof(*kids), cmp_keys);
     strbuf_addch(out, is_object ? '{' : '[');
     for (size_t i = 0; i < n; i++) {
-        strbuf_addf(out, "%s\n%*s", i ? "," : "", 2 * (depth + 1), "");
+        if (i)
+            strbuf_addch(out, ',');
+        newline_indent(out, 2 * (depth + 1));
         if (is_object) {
             json_quote(out, kids[i]->string);
             strbuf_addstr(out, ": ");
         }
         print_value(out, kids[i], depth + 1);
     }
-    strbuf_addf(out, "\n%*s%c", 2 * depth, "", is_object ? '}' : ']');
+    newline_indent(out, 2 * depth);
+    strbuf_addch(out, is_object ? '}' : ']');
     free(kids);
 }
 

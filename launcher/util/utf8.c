@@ -85,6 +85,13 @@ int utf8_cmp(const char *a, const char *b)
 {
     const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
     while (*p && *q) {
+        if (*p < 0x80 && *q < 0x80) { /* ASCII compares as bytes */
+            if (*p != *q)
+                return *p < *q ? -1 : 1;
+            p++;
+            q++;
+            continue;
+        }
         uint32_t ca, cb;
         size_t la = utf8_char(p, 4, 0, &ca), lb = utf8_char(q, 4, 0, &cb);
         if (ca != cb)
