@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "json/json.h"
+#include "record/runid.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -199,7 +200,11 @@ static void handle(struct options *o, int c, const char *arg)
     case 'n': o->name = arg; break;
     case 'c': o->comment = arg; break;
     case 'b': o->beat_str = arg; o->beat = parse_number(arg, "--beat-interval"); break;
-    case 'i': o->id = arg; break;
+    case 'i':
+        if (!runid_valid(arg)) /* not echoed: it may hold a newline */
+            die("invalid --id: a run id is " RUNID_RULE);
+        o->id = arg;
+        break;
     case 'u': o->unobserved = 1; break;
     case 'C':
         o->capture_str = arg;

@@ -14,6 +14,7 @@
 #include "json/json_parse.h"
 #include "prov/gitinfo.h"
 #include "record/redact.h"
+#include "record/runid.h"
 #include "record/sacred_files.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -41,10 +42,10 @@ static const char *pair_str(const cJSON *pair, int i)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* A list of strings (program.argv must be one to be run again). */
+/* A non-empty list of strings (program.argv must be one to be run again). */
 static int is_string_list(const cJSON *v)
 {
-    if (!cJSON_IsArray(v))
+    if (!cJSON_IsArray(v) || !v->child)
         return 0;
     for (const cJSON *e = v->child; e; e = e->next)
         if (!cJSON_IsString(e))
@@ -167,7 +168,8 @@ static char **recorded_env(const cJSON *run, struct strbuf *diffs, const char *i
 
 static void push(char ***v, size_t *n, const char *s)
 {
-    *v = xrealloc(*v, (*n + 2) * sizeof(**v));
+    if (!(*n & (*n + 1))) /* n + 1 a power of two: double the room (n + 2 slots are needed) */
+        *v = xrealloc(*v, (2 * *n + 2) * sizeof(**v));
     (*v)[(*n)++] = xstrdup(s);
     (*v)[*n] = NULL;
 }
@@ -212,11 +214,16 @@ static void recorded_options(const cJSON *opts, char ***v, size_t *n)
 
 int rerun_command(const struct options *opt)
 {
+    if (!runid_valid(opt->rerun_id)) /* not echoed: it may hold a newline */
+        die("invalid run id for rerun: a run id is " RUNID_RULE "; give it as 'sacred-run ls' shows it");
     char *dir = xasprintf("%s/%s", opt->storage_used, opt->rerun_id), *path = xasprintf("%s/" RUN_JSON, dir);
     cJSON *run = load(path);
     free(path);
-    if (!run || !is_string_list(item(run, "program.argv")) || !str(run, "program.cwd"))
+    if (!run)
         die("cannot read the record of run '%s' in '%s'; check -F and the id", opt->rerun_id, opt->storage_used);
+    if (!is_string_list(item(run, "program.argv")) || !str(run, "program.cwd"))
+        die("run '%s' cannot be rerun: its run.json has no program.argv as a non-empty list of "
+            "strings, or no program.cwd (a damaged or foreign record)", opt->rerun_id);
     struct strbuf diffs = STRBUF_INIT;
     compare_files(&diffs, run, opt->storage_used);
     compare_repositories(&diffs, run);

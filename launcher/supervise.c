@@ -79,6 +79,9 @@ void supervise_end_output(struct supervisor *s)
     if (!s->opt->no_filter)
         bsfilter_finish(&s->filt, collect_filtered, s);
     measure_finish(s->meas);
+    if (s->meas->bad_names)
+        warning("%llu metric points found in the output were dropped: their names hold control "
+                "characters", s->meas->bad_names);
     flush_cout(s);
 }
 

@@ -36,6 +36,10 @@ static void add(struct measure *m, const char *name, size_t nlen, const char *va
     int is_int;
     if (nlen == 0 || nlen > METRIC_NAME_MAX || !numtext_json(value, vlen, json, &is_int))
         return;
+    if (!metric_name_valid(name, nlen)) {
+        m->bad_names++;
+        return;
+    }
     long long used = metrics_add(m->ms, name, nlen, json, has_step, step, m->stamp);
     if (m->seen) {
         char *n = xstrndup(name, nlen);
@@ -146,6 +150,8 @@ int measure_test_file(const char *path, int defaults, char **patterns, int npatt
         bsfilter_finish(&f, feed_measure, &m);
     measure_finish(&m);
     printf("%llu measurements of %zu metrics in %zu lines\n", ms.points, ms.n, m.lineno);
+    if (m.bad_names)
+        printf("%llu measurements dropped: their names hold control characters\n", m.bad_names);
     bsfilter_release(&f);
     measure_release(&m);
     metrics_release(&ms, 0);

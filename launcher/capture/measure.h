@@ -21,6 +21,7 @@ struct measure {
     int nrx;
     struct strbuf partial;       /* an unfinished line */
     size_t lineno;
+    unsigned long long bad_names; /* points dropped: a name with a control character */
     measure_seen_fn *seen;       /* optional observer (--metric-test prints) */
     void *seen_ctx;
     char stamp[TIME_ISO_LEN];    /* arrival time of the output being parsed */

@@ -14,6 +14,16 @@
 static const char *const step_keys[] = { "global_step", "step", "iteration", "iter", "epoch" };
 enum { NSTEP_KEYS = sizeof(step_keys) / sizeof(*step_keys), NO_STEP = NSTEP_KEYS + 1 };
 
+int metric_name_valid(const char *name, size_t n)
+{
+    if (n == 0 || n > METRIC_NAME_MAX)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)name[i] < 0x20 || name[i] == 0x7f)
+            return 0;
+    return 1;
+}
+
 static int name_char(unsigned char c)
 {
     return isalnum(c) || c == '_' || c == '.' || c == '/' || c == '-' || c >= 0x80;

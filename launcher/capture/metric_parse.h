@@ -8,6 +8,10 @@
 
 enum { METRIC_HITS_MAX = 32, METRIC_NAME_MAX = 200 };
 
+/* Whether name[0..n) may name a metric: 1 to METRIC_NAME_MAX bytes, none of them a
+ * control character (they would reach terminals and tables through the readers). */
+int metric_name_valid(const char *name, size_t n);
+
 struct metric_hit {
     const char *name;  /* points into the line */
     size_t name_len;

@@ -37,7 +37,7 @@ int record_claim(struct record *r, const char *storage, const char *forced_id)
     r->basedir = absolute_dir(storage);
     if (forced_id && runid_force(r->basedir, forced_id) < 0)
         return error(errno == EEXIST ? "run '%s' already exists in '%s'; choose another --id"
-                     : errno == EINVAL ? "invalid run id '%s' for '%s': use a plain name (no '/', not starting with '.' or '_')"
+                     : errno == EINVAL ? "invalid run id '%s' for '%s': use " RUNID_RULE
                                        : "cannot create run '%s' in '%s'",
                      forced_id, storage);
     if (!forced_id && runid_claim(r->basedir, id, sizeof(id)) < 0)

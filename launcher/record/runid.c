@@ -66,10 +66,19 @@ int runid_claim(const char *basedir, char *id, size_t idlen)
     return -1;
 }
 
+int runid_valid(const char *id)
+{
+    if (!*id || id[0] == '_' || id[0] == '.' || strlen(id) > 255)
+        return 0;
+    for (const unsigned char *p = (const unsigned char *)id; *p; p++)
+        if (*p == '/' || *p < 0x20 || *p == 0x7f)
+            return 0;
+    return 1;
+}
+
 int runid_force(const char *basedir, const char *id)
 {
-    if (!*id || strchr(id, '/') || !strcmp(id, ".") || !strcmp(id, "..") || id[0] == '_'
-        || id[0] == '.' || strlen(id) > 255) {
+    if (!runid_valid(id)) {
         errno = EINVAL;
         return -1;
     }

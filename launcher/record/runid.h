@@ -12,4 +12,10 @@ int runid_claim(const char *basedir, char *id, size_t idlen);
  * is not a plain directory name). */
 int runid_force(const char *basedir, const char *id);
 
+/* Whether id is a plain name a run may have: not empty, at most 255 bytes, no '/' and no
+ * control character, not starting with '.' (".", "..", hidden) or '_' (_sources). */
+int runid_valid(const char *id);
+/* The rule above, in words, for messages. */
+#define RUNID_RULE "a plain name: no '/' or control characters, not starting with '.' or '_', at most 255 bytes"
+
 #endif

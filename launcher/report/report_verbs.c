@@ -41,6 +41,8 @@ static int do_scalar(struct run_state *s, char *rest, char *err, size_t errlen)
         return error_text(err, errlen, "empty metric name");
     if (strlen(name) > METRIC_NAME_MAX)
         return error_text(err, errlen, "metric name '%.40s...' is longer than 200 bytes", name);
+    if (!metric_name_valid(name, strlen(name))) /* not echoed: it holds control characters */
+        return error_text(err, errlen, "a metric name holds a control character; use printable names");
     if (!numtext_json(value, strlen(value), json, &is_int))
         return error_text(err, errlen, "value '%s' is not a number", value);
     long long st = step ? strtoll(step, &end, 10) : 0;
