@@ -75,8 +75,8 @@ static cJSON *load_json(const char *path, const char *text, char *err, size_t er
     long deep = too_deep(text);
     if (deep >= 0) {
         line_col(text, (size_t)deep, &line, &col);
-        snprintf(err, errlen, "'%s': nested deeper than %d levels at line %d, column %d", path,
-                 MAX_DEPTH, line, col);
+        snprintf(err, errlen, "'%s', line %d, column %d: nested deeper than %d levels", path, line,
+                 col, MAX_DEPTH);
         return NULL;
     }
     cJSON *v = json_parse_typed(text);
@@ -173,7 +173,7 @@ struct yaml_load {
 static int yaml_fail(struct yaml_load *y, const yaml_mark_t *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* err = "'PATH': WHAT at line L, column C"; returns -1. */
+/* err = "'PATH', line L, column C: WHAT"; returns -1. */
 static int yaml_fail(struct yaml_load *y, const yaml_mark_t *at, const char *fmt, ...)
 {
     char what[256];
@@ -181,8 +181,8 @@ static int yaml_fail(struct yaml_load *y, const yaml_mark_t *at, const char *fmt
     va_start(ap, fmt);
     vsnprintf(what, sizeof(what), fmt, ap);
     va_end(ap);
-    snprintf(y->err, y->errlen, "'%s': %s at line %zu, column %zu", y->path, what, at->line + 1,
-             at->column + 1);
+    snprintf(y->err, y->errlen, "'%s', line %zu, column %zu: %s", y->path, at->line + 1,
+             at->column + 1, what);
     return -1;
 }
 
@@ -240,8 +240,8 @@ static cJSON *alias(struct yaml_load *y, const yaml_event_t *ev)
     y->alias_bytes += a->bytes;
     if (y->aliases > MAX_ALIASES || y->alias_values > MAX_ALIAS_VALUES
         || y->alias_bytes > (size_t)MAX_ALIAS_MIB << 20) {
-        yaml_fail(y, &ev->start_mark, "aliases expand to more than %d values or %d MiB, or are "
-                  "used more than %d times; write the values out", MAX_ALIAS_VALUES, MAX_ALIAS_MIB,
+        yaml_fail(y, &ev->start_mark, "aliases expand to more than %d values or %d MiB in all, "
+                  "or are used more than %d times; write the values out", MAX_ALIAS_VALUES, MAX_ALIAS_MIB,
                   MAX_ALIASES);
         return NULL;
     }
