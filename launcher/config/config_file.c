@@ -126,6 +126,8 @@ static cJSON *plain_scalar(const char *s)
     for (size_t i = 0; i < sizeof(falses) / sizeof(*falses); i++)
         if (!strcmp(s, falses[i]))
             return cJSON_CreateFalse();
+    if (!strchr("+-.0123456789", s[0]))
+        return cJSON_CreateString(s); /* no number starts otherwise: spare the patterns */
     if (matches(RE_INT, s)) {
         char digits[64], json[NUMTEXT_MAX];
         size_t k = 0;
@@ -290,11 +292,12 @@ static cJSON *mapping(struct yaml_load *y, int depth)
             return o;
         }
         char *key = key_text(y, &ev);
-        cJSON *k = yaml_value(y, &ev, depth), *v = NULL;
-        if (k) {
+        int plain = ev.type == YAML_SCALAR_EVENT && !ev.data.scalar.anchor; /* only its text counts */
+        cJSON *k = plain ? (yaml_event_delete(&ev), NULL) : yaml_value(y, &ev, depth), *v = NULL;
+        if (k)
             cJSON_AddItemToArray(y->spare, k);
+        if (k || plain)
             v = next_event(y, &ev) == 0 ? yaml_value(y, &ev, depth) : NULL;
-        }
         if (v)
             json_index_set(&y->ix, o, key ? key : "?", v);
         free(key);

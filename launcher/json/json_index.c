@@ -19,7 +19,7 @@ static size_t hash(const cJSON *parent, const char *key)
         h = (h ^ (p & 0xff)) * 1099511628211u;
     for (const unsigned char *k = (const unsigned char *)key; *k; k++)
         h = (h ^ *k) * 1099511628211u;
-    return h;
+    return h ^ (h >> 29); /* the table takes the low bits, which FNV mixes least */
 }
 
 /* The slot of (parent, key), or of the mark when key is NULL; else the empty slot where
@@ -120,14 +120,17 @@ static void swap_in(struct json_index *ix, cJSON *obj, cJSON *old, cJSON *val)
 void json_index_set(struct json_index *ix, cJSON *obj, const char *key, cJSON *val)
 {
     cover(ix, obj);
-    struct json_index_slot *s = lookup(ix, obj, key);
+    grow(ix); /* room for one more first, so the slot found is the one to fill */
+    size_t h = hash(obj, key);
+    struct json_index_slot *s = find(ix, obj, key, h);
     if (s->parent) {
         swap_in(ix, obj, s->item, val);
         s->item = val;
         return;
     }
     cJSON_AddItemToObject(obj, key, val);
-    put(ix, obj, val);
+    *s = (struct json_index_slot){ obj, val, val->string, h };
+    ix->n++;
 }
 
 cJSON *json_index_get_path(struct json_index *ix, const cJSON *tree, const char *path)
