@@ -66,14 +66,14 @@ int private_home_top(const char *path)
 static int in_private_dir(const char *path)
 {
     pthread_once(&homes_once, find_homes);
-    for (int i = 0; i < nhomes; i++)
-        for (size_t k = 0; k < sizeof(private_dirs) / sizeof(*private_dirs); k++) {
-            char *dir = xasprintf("%s/%s", homes[i], private_dirs[k]);
-            int under = path_under(path, dir) != 0;
-            free(dir);
-            if (under)
+    for (int i = 0; i < nhomes; i++) {
+        size_t at = path_under(path, homes[i]);
+        const char *rest = path + at;
+        size_t n = strcspn(rest, "/");
+        for (size_t k = 0; at && rest[n] && k < sizeof(private_dirs) / sizeof(*private_dirs); k++)
+            if (strlen(private_dirs[k]) == n && !strncmp(rest, private_dirs[k], n))
                 return 1;
-        }
+    }
     return 0;
 }
 
