@@ -8,24 +8,20 @@
 
 #include "json/json.h"
 #include "record/hostinfo.h"
-#include "record/redact.h"
 #include "util/error.h"
 #include "util/path.h"
 #include "util/proc.h"
 #include "util/timefmt.h"
 
-cJSON *run_json_env(const struct options *o, char *const *env)
+static cJSON *run_json_env(char *const *env)
 {
-    struct redact_rules rules = { o->env_deny, o->ndeny, o->env_allow, o->nallow };
     cJSON *obj = cJSON_CreateObject();
     for (; env && *env; env++) {
         const char *eq = strchr(*env, '=');
         if (!eq || eq == *env)
             continue;
         char *name = xstrndup(*env, (size_t)(eq - *env));
-        cJSON *val = redact_name(&rules, name) ? cJSON_CreateString(REDACTED_MARKER)
-                                               : cJSON_CreateString(eq + 1);
-        json_set(obj, name, val);
+        json_set(obj, name, cJSON_CreateString(eq + 1));
         free(name);
     }
     return obj;
@@ -108,7 +104,7 @@ cJSON *run_json_new(const struct options *o, const struct target *t, const char 
     cJSON_AddItemToObject(run, "experiment", experiment(o, t, base_dir, sources));
     cJSON_AddNullToObject(run, "heartbeat");
     cJSON *host = host_info();
-    json_set(host, "ENV", run_json_env(o, environ_));
+    json_set(host, "ENV", run_json_env(environ_));
     cJSON_AddItemToObject(run, "host", host);
     cJSON_AddItemToObject(run, "meta", meta(o));
     cJSON_AddItemToObject(run, "resources", cJSON_CreateArray());

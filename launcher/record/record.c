@@ -55,7 +55,11 @@ int record_start(struct record *r, cJSON *run, const cJSON *config)
 {
     static const char *const empty[] = { INFO_JSON, METRICS_JSON };
     r->run = run;
-    if (json_write_file(r->dirfd, CONFIG_JSON, config) < 0)
+    cJSON *shown = cJSON_Duplicate(config, 1);
+    r->config_redacted = redact_config(r->redact, shown);
+    int rc = json_write_file(r->dirfd, CONFIG_JSON, shown);
+    cJSON_Delete(shown);
+    if (rc < 0)
         return error("cannot write '%s/" CONFIG_JSON "': %s", r->dir, strerror(errno));
     for (size_t i = 0; i < sizeof(empty) / sizeof(*empty); i++)
         if (write_file_atomic(r->dirfd, empty[i], "{}", 2) < 0)
@@ -65,6 +69,7 @@ int record_start(struct record *r, cJSON *run, const cJSON *config)
     r->lockfd = openat(r->dirfd, RUN_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
     if (r->lockfd < 0)
         return error("cannot create '%s/" RUN_LOCK "': %s", r->dir, strerror(errno));
+    redact_run(r->redact, r->run);
     if (run_write_merged(r->dirfd, r->dir, r->lockfd, r->run, &r->written) < 0)
         return error("cannot write '%s/" RUN_JSON "': %s", r->dir, strerror(errno));
     return 0;
@@ -80,6 +85,7 @@ void record_failed(struct record *r, const char *what)
 
 void record_write_run(struct record *r)
 {
+    redact_run(r->redact, r->run);
     if (run_write_merged(r->dirfd, r->dir, r->lockfd, r->run, &r->written) < 0)
         record_failed(r, RUN_JSON);
 }

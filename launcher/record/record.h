@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "record/cout.h"
+#include "record/redact.h"
 #include "record/runedit.h"
 
 struct record {
@@ -19,15 +20,18 @@ struct record {
     struct run_stamp written; /* the run.json this launcher wrote last */
     struct cout_file cout;
     int warned;
+    const struct redact_rules *redact; /* applied to run.json and config.json at each write */
+    int config_redacted;               /* config.json differs from the configuration */
 };
 
 /* Creates the storage if needed and claims a run directory (forced_id or the next).
  * Returns 0, or -1 after printing a one-line error. */
 int record_claim(struct record *r, const char *storage, const char *forced_id);
 /* Writes run.json (taking run over), config.json (from config), cout.txt, info.json and
- * metrics.json. Returns 0, or -1 after printing an error. */
+ * metrics.json, the JSON files redacted (record/redact.h). Returns 0, or -1 after printing
+ * an error. */
 int record_start(struct record *r, cJSON *run, const cJSON *config);
-/* Rewrites run.json, keeping what users edited in it meanwhile (record/runedit.h); a
+/* Rewrites run.json (redacted), keeping what users edited in it meanwhile (record/runedit.h); a
  * failure is reported on stderr once per run. */
 void record_write_run(struct record *r);
 /* Rewrites info.json from info; a failure is reported as for run.json. */

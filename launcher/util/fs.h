@@ -4,6 +4,7 @@
 #define SR_FS_H
 
 #include <stddef.h>
+#include <sys/stat.h>
 
 /* mkdir -p. 0 or -1 with errno. */
 int mkdir_p(const char *path, int mode);
@@ -14,8 +15,18 @@ int remove_tree(int dirfd, const char *name);
 /* Lowercase hex MD5 of a file's content. 0 or -1 with errno. */
 int md5_file(const char *path, char hex[33]);
 
-/* Copies a file; the destination appears whole (atomic replace). 0 or -1 with errno. */
+/* Copies a regular file; the destination appears whole (atomic replace), with the mode
+ * copy_mode gives, set before any byte is written. 0 or -1 with errno (EINVAL: not a
+ * regular file). */
 int copy_file(const char *from, const char *to);
+
+/* The mode of a copy of orig owned by copy_gid: never more readable than the original
+ * (its bits, at most rw-r--r--, readable by its owner), group access only when the group
+ * is the original's, less the umask. */
+mode_t copy_mode(const struct stat *orig, gid_t copy_gid);
+
+/* The process's umask, read from /proc without changing it (077 if unknown). */
+mode_t process_umask(void);
 
 /* A file being replaced: written to a temporary name in the same directory, renamed over
  * name by atomic_commit. name may contain '/' (relative to dirfd, or AT_FDCWD). */
