@@ -30,6 +30,10 @@ static const char *const system_prefixes[] = {
 };
 static const char *const interpreter_trees[] = { "/site-packages/", "/dist-packages/", "/lib/python",
                                                  "/__pycache__/" };
+/* Version control's own directories: the repository is recorded under repositories, its
+ * internals are never sources, resources or artifacts. */
+static const char *const vcs_dirs[] = { "/.git/", "/.hg/", "/.svn/", "/.bzr/", "/_darcs/", "/CVS/",
+                                        "/.pijul/", "/.jj/" };
 static const char *const source_exts[] = {
     "py", "pyx", "sh", "bash", "zsh", "R", "r", "jl", "lua", "pl", "pm", "rb", "js", "mjs", "ts",
     "m", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "cu", "cuh", "f", "f90", "f95", "go", "rs",
@@ -59,12 +63,20 @@ static int in_hidden_dir(const struct provenance *p, const char *path)
     return 0;
 }
 
-/* Not recorded: our own files and --exclude always; system locations, interpreter trees
- * and hidden directories unless --include names them. */
+static int in_vcs_dir(const char *path)
+{
+    for (size_t i = 0; i < sizeof(vcs_dirs) / sizeof(*vcs_dirs); i++)
+        if (strstr(path, vcs_dirs[i]))
+            return 1;
+    return 0;
+}
+
+/* Not recorded: our own files, version control's directories and --exclude always; system
+ * locations, interpreter trees and hidden directories unless --include names them. */
 static int excluded(const struct provenance *p, const struct record *r, const char *path)
 {
     if (path_under(path, r->basedir) || (p->skip_dir && path_under(path, p->skip_dir))
-        || matches_any(p->rules->exclude, p->rules->nexclude, path))
+        || in_vcs_dir(path) || matches_any(p->rules->exclude, p->rules->nexclude, path))
         return 1;
     if (matches_any(p->rules->include, p->rules->ninclude, path))
         return 0;
