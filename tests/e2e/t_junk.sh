@@ -48,3 +48,50 @@ t_copy_of_checkout_records_no_vcs_internals() {
     no_vcs_paths logs/2 || return
     ! grep -qi warning err || fail "$(cat err)"
 }
+
+# --- dependencies: what was imported, not what a .pth file touched ------------------------
+
+deps_of() { python3 -c 'import json, sys; print(" ".join(d.split("==")[0] for d in json.load(open(sys.argv[1] + "/run.json"))["experiment"]["dependencies"] if ".so" not in d))' "$1"; }
+
+# Debian's zope.interface and zope.event: each ships a *-nspkg.pth that Python runs at
+# start-up, and both share the namespace package zope.
+t_debian_nspkg_pth_is_no_dependency() {
+    ls /usr/lib/python3/dist-packages/zope.event-*-nspkg.pth /usr/lib/python3/dist-packages/zope.interface-*-nspkg.pth \
+        > /dev/null || fail "python3-zope.event and python3-zope.interface are test needs (make deps)" || return
+    "$SR" -F logs -l ERROR --no-sys-metrics /usr/bin/python3 -c 'import json' || return
+    "$SR" -F logs -l ERROR --no-sys-metrics /usr/bin/python3 -c 'import zope.event' || return
+    "$SR" -F logs -l ERROR --no-sys-metrics /usr/bin/python3 -c 'import zope.interface' || return
+    [ "$(deps_of logs/1)" = "" ] || fail "imported nothing, got: $(deps_of logs/1)" || return
+    [ "$(deps_of logs/2)" = "zope.event" ] || fail "imported zope.event, got: $(deps_of logs/2)" || return
+    [ "$(deps_of logs/3)" = "zope.interface" ] || fail "imported zope.interface, got: $(deps_of logs/3)"
+}
+
+# A virtual environment whose site directory holds two distributions of one namespace
+# package (with setuptools' nspkg.pth) and one with a .pth that imports a module of its own.
+make_venv_with_pth() {
+    python3 -m venv --without-pip v || return
+    site=$(v/bin/python -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+    for d in ns.a ns.b; do
+        mkdir -p "$site/$d-1.0.egg-info" "$site/ns/${d#ns.}"
+        printf 'Metadata-Version: 2.1\nName: %s\nVersion: 1.0\n\n' "$d" > "$site/$d-1.0.egg-info/PKG-INFO"
+        echo ns > "$site/$d-1.0.egg-info/top_level.txt"
+        echo ns > "$site/$d-1.0.egg-info/namespace_packages.txt"
+        echo "VALUE = '$d'" > "$site/ns/${d#ns.}/__init__.py"
+        sed 's/zope/ns/g' > "$site/$d-1.0-nspkg.pth" <<'PTH'
+import sys, types, os;has_mfs = sys.version_info > (3, 5);p = os.path.join(sys._getframe(1).f_locals['sitedir'], *('zope',));importlib = has_mfs and __import__('importlib.util');has_mfs and __import__('importlib.machinery');m = has_mfs and sys.modules.setdefault('zope', importlib.util.module_from_spec(importlib.machinery.PathFinder.find_spec('zope', [os.path.dirname(p)])));m = m or sys.modules.setdefault('zope', types.ModuleType('zope'));mp = (m or []) and m.__dict__.setdefault('__path__',[]);(p not in mp) and mp.append(p)
+PTH
+    done
+    mkdir -p "$site/hook-2.0.dist-info"
+    printf 'Metadata-Version: 2.1\nName: hook\nVersion: 2.0\n\n' > "$site/hook-2.0.dist-info/METADATA"
+    echo hook > "$site/hook-2.0.dist-info/top_level.txt"
+    printf 'import os\n' > "$site/hook.pth"
+}
+
+t_venv_pth_is_no_dependency() {
+    make_venv_with_pth || return
+    "$SR" -F logs -l ERROR --no-sys-metrics v/bin/python -c 'import json' || return
+    "$SR" -F logs -l ERROR --no-sys-metrics v/bin/python -c 'import ns.b; print(ns.b.VALUE)' > out || return
+    [ "$(cat out)" = "ns.b" ] || fail "the namespace package did not load: $(cat out)" || return
+    [ "$(deps_of logs/1)" = "" ] || fail "imported nothing, got: $(deps_of logs/1)" || return
+    [ "$(deps_of logs/2)" = "ns.b" ] || fail "imported ns.b, got: $(deps_of logs/2)"
+}
