@@ -95,3 +95,45 @@ t_venv_pth_is_no_dependency() {
     [ "$(deps_of logs/1)" = "" ] || fail "imported nothing, got: $(deps_of logs/1)" || return
     [ "$(deps_of logs/2)" = "ns.b" ] || fail "imported ns.b, got: $(deps_of logs/2)"
 }
+
+# --- sacred-run's own lines ---------------------------------------------------------------
+
+# Every line on stderr is a log line "LEVEL - NAME - message".
+only_log_lines() {
+    ! grep -vE '^(DEBUG|INFO|WARNING|ERROR|CRITICAL) - [^ ]+ - ' "$1" || fail "not a log line: $(cat "$1")"
+}
+
+t_warnings_are_log_lines_summarised_by_kind() {
+    mkdir data && for i in 1 2 3 4; do head -c 3000 /dev/zero > data/big$i.bin; done
+    "$SR" -F logs --no-sys-metrics --artifact-limit 1K --result acc cp -r data out 2> err || fail "$(cat err)" || return
+    only_log_lines err || return
+    [ "$(grep -c 'is larger than --artifact-limit' err)" -eq 2 ] || fail "want the first and a summary: $(cat err)" || return
+    grep -qx "WARNING - cp - artifact 'out/big[1-4].bin' is larger than --artifact-limit; not copied" err \
+        && grep -qx "WARNING - cp - 3 more warnings of this kind, the last: artifact 'out/big[1-4].bin' is larger than --artifact-limit; not copied" err \
+        && grep -qx "WARNING - cp - --result: the run logged no metric 'acc'; result left as it was" err \
+        || fail "$(cat err)" || return
+    "$SR" -F logs --no-sys-metrics -l CRITICAL --artifact-limit 1K --result acc cp -r data out2 2> err || return
+    [ ! -s err ] || fail "-l CRITICAL printed: $(cat err)" || return
+    "$SR" -F logs --no-sys-metrics -l ERROR --artifact-limit 1K cp -r data out3 2> err || return
+    [ ! -s err ] || fail "-l ERROR printed: $(cat err)" || return
+    # Bad input before the program starts stays one line, whatever -l says.
+    "$SR" -F logs -l CRITICAL --artifact-limit lots true 2> err
+    [ $? -eq 125 ] && [ "$(wc -l < err)" -eq 1 ] && grep -q '^sacred-run: ' err || fail "$(cat err)"
+}
+
+t_record_failure_warning_is_a_log_line() {
+    printf 'echo ready; sleep 1; echo after\n' > w.sh
+    "$SR" -F logs -b 0.2 sh w.sh > out 2> err &
+    sr=$!
+    sleep 0.5
+    rm -rf logs/1
+    wait $sr || fail "status $?" || return
+    only_log_lines err || return
+    [ "$(grep -c '^WARNING - w - cannot update' err)" -eq 1 ] || fail "$(cat err)" || return
+    "$SR" -F logs2 -b 0.2 -l ERROR sh w.sh > out 2> err &
+    sr=$!
+    sleep 0.5
+    rm -rf logs2/1
+    wait $sr || fail "status $?" || return
+    [ ! -s err ] || fail "-l ERROR printed: $(cat err)"
+}
