@@ -137,3 +137,36 @@ t_record_failure_warning_is_a_log_line() {
     wait $sr || fail "status $?" || return
     [ ! -s err ] || fail "-l ERROR printed: $(cat err)"
 }
+
+# --- metrics: what common tools print is no measurement -----------------------------------
+
+t_tool_output_gives_no_junk_metrics() {
+    make_checkout src || return
+    head -c 3000000 /dev/zero > big.bin
+    cat > tools.sh <<'SH'
+git clone --progress --no-local "file://$PWD/src" dst
+gzip -v -k big.bin
+command -v xz > /dev/null && xz -v -k -T1 big.bin && xz -lvv big.bin.xz
+command -v zstd > /dev/null && zstd -v -k big.bin
+cc -Wall -DLEVEL=3 -c -o /dev/null -x c /dev/null && echo "cc -Wall -DLEVEL=3 -c -o a.o a.c"
+exit 0
+SH
+    "$SR" -F logs --no-sys-metrics sh tools.sh > out 2>&1 || fail "$(cat out)" || return
+    grep -q 'Receiving objects: 100% (' out && grep -q 'big.bin:' out || fail "no tool output: $(cat out)" || return
+    chk logs/1 'not [m for m in metrics if re.search(r"objects|big\.bin|MiB|KiB|LEVEL|^B$", m)]'
+}
+
+t_python_output_gives_no_junk_metrics() {
+    /usr/bin/python3 -c 'import joblib' 2> /dev/null || fail "python3-joblib is a test need (make deps)" || return
+    cat > fit.py <<'PY'
+from joblib import Parallel, delayed
+print(Parallel(n_jobs=1, verbose=10)(delayed(abs)(-i) for i in range(2)))
+print("SGD test accuracy:", 0.9)
+print("MLP test accuracy:", 0.95)
+print("Namespace(lr=0.1, epochs=3)")
+PY
+    "$SR" -F logs --no-sys-metrics /usr/bin/python3 fit.py > out 2>&1 || fail "$(cat out)" || return
+    grep -q '^\[Parallel(n_jobs=1)\]: Done' out || fail "no joblib output: $(cat out)" || return
+    chk logs/1 'sorted(metrics) == ["MLP test accuracy", "SGD test accuracy"]' \
+        'metrics["SGD test accuracy"]["values"] == [0.9] and metrics["MLP test accuracy"]["values"] == [0.95]'
+}
