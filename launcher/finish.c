@@ -174,6 +174,7 @@ int finish_run(struct supervisor *s, double elapsed)
     log_elapsed(elapsed, took, sizeof(took));
     if (s->rec)
         finalise_record(s, status);
+    log_repeats();
     if (!strcmp(status, "COMPLETED"))
         log_msg(LOG_INFO, "Completed after %s", took);
     else if (!strcmp(status, "INTERRUPTED"))

@@ -32,6 +32,10 @@ static const char *const system_prefixes[] = {
 };
 static const char *const interpreter_trees[] = { "/site-packages/", "/dist-packages/", "/lib/python",
                                                  "/__pycache__/" };
+/* Version control's own directories: the repository is recorded under repositories, its
+ * internals are never sources, resources or artifacts. */
+static const char *const vcs_dirs[] = { "/.git/", "/.hg/", "/.svn/", "/.bzr/", "/_darcs/", "/CVS/",
+                                        "/.pijul/", "/.jj/" };
 static const char *const source_exts[] = {
     "py", "pyx", "sh", "bash", "zsh", "R", "r", "jl", "lua", "pl", "pm", "rb", "js", "mjs", "ts",
     "m", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "cu", "cuh", "f", "f90", "f95", "go", "rs",
@@ -66,6 +70,14 @@ static int ours(const struct provenance *p, const struct record *r, const char *
     return path_under(path, r->basedir) || (p->skip_dir && path_under(path, p->skip_dir));
 }
 
+static int in_vcs_dir(const char *path)
+{
+    for (size_t i = 0; i < sizeof(vcs_dirs) / sizeof(*vcs_dirs); i++)
+        if (strstr(path, vcs_dirs[i]))
+            return 1;
+    return 0;
+}
+
 /* Home configuration and credentials (record/private.h), and any file directly in the
  * home directory unless that is the working or base directory. */
 static int is_private(const struct provenance *p, const char *path)
@@ -74,11 +86,12 @@ static int is_private(const struct provenance *p, const char *path)
         || (private_home_top(path) && !path_under(path, p->cwd) && !path_under(path, p->base_dir));
 }
 
-/* Not recorded: our own files, private files and --exclude always; system locations,
- * interpreter trees and hidden directories unless --include names them. */
+/* Not recorded: our own files, private files, version control's directories and --exclude
+ * always; system locations, interpreter trees and hidden directories unless --include
+ * names them. */
 static int excluded(const struct provenance *p, const struct record *r, const char *path)
 {
-    if (ours(p, r, path) || is_private(p, path)
+    if (ours(p, r, path) || is_private(p, path) || in_vcs_dir(path)
         || matches_any(p->rules->exclude, p->rules->nexclude, path))
         return 1;
     if (matches_any(p->rules->include, p->rules->ninclude, path))
