@@ -346,7 +346,7 @@ static void release(struct launch *l, int started)
         for (int i = 0; i < l->cap->nch; i++)
             capture_close(&l->cap->ch[i]);
         report_close(&l->rs);
-        metrics_release(&l->ms, !l->ms.failed);
+        metrics_release(&l->ms, l->ms.points_in_json == l->ms.points);
         sysmon_release(&l->sys);
         cJSON_Delete(l->state.info);
         events_close(&l->ev);

@@ -69,15 +69,16 @@ static cJSON *read_run(const char *dir)
     return run;
 }
 
-/* Writes run atomically; stamp gets the new file's identity (taken before the rename,
- * which keeps inode, size and mtime). */
-static int write_stamped(int dirfd, const cJSON *run, struct run_stamp *stamp)
+/* Writes run atomically (in the spare file when spare_fd >= 0); stamp gets the new file's
+ * identity (taken before the rename, which keeps inode, size and mtime). */
+static int write_stamped(int dirfd, const cJSON *run, struct run_stamp *stamp, int spare_fd)
 {
     struct strbuf sb = STRBUF_INIT;
     struct atomic_file a;
     struct stat st;
     json_print(&sb, run);
-    int rc = atomic_open(&a, dirfd, RUN_JSON);
+    int rc = spare_fd >= 0 ? atomic_adopt(&a, dirfd, RUN_JSON, RESERVE_FILE, spare_fd)
+                           : atomic_open(&a, dirfd, RUN_JSON);
     if (rc == 0) {
         rc = write_full(a.fd, sb.buf, sb.len);
         if (rc == 0 && (rc = fstat(a.fd, &st)) == 0 && stamp)
@@ -101,7 +102,8 @@ static int lock_within(int lockfd, int ms)
     return 0;
 }
 
-int run_write_merged(int dirfd, const char *dir, int lockfd, cJSON *run, struct run_stamp *stamp)
+int run_write_merged(int dirfd, const char *dir, int lockfd, cJSON *run, struct run_stamp *stamp,
+                     int spare_fd)
 {
     int locked = lockfd >= 0 && lock_within(lockfd, 1000);
     if (replaced(dirfd, stamp)) {
@@ -110,7 +112,7 @@ int run_write_merged(int dirfd, const char *dir, int lockfd, cJSON *run, struct 
             run_take_edits(run, theirs);
         cJSON_Delete(theirs);
     }
-    int rc = write_stamped(dirfd, run, stamp);
+    int rc = write_stamped(dirfd, run, stamp, spare_fd);
     int saved = errno;
     if (locked)
         flock(lockfd, LOCK_UN);
@@ -144,7 +146,7 @@ int run_edit(const char *dir, run_edit_fn edit, void *arg, char *err, size_t err
     else if (!(run = read_run(dir)))
         error_text(err, errlen, "cannot read '%s/" RUN_JSON "': %s", dir,
                    errno == EINVAL ? "not a JSON object" : strerror(errno));
-    else if ((rc = edit(run, arg, err, errlen)) > 0 && (rc = write_stamped(dirfd, run, NULL)) < 0)
+    else if ((rc = edit(run, arg, err, errlen)) > 0 && (rc = write_stamped(dirfd, run, NULL, -1)) < 0)
         error_text(err, errlen, "cannot write '%s/" RUN_JSON "': %s", dir, strerror(errno));
     cJSON_Delete(run);
     if (lockfd >= 0)
