@@ -274,6 +274,7 @@ static void create(struct launch *l)
     add_config_meta(run, &l->cfg, l->given_argv);
     if (record_start(&l->rec, run, l->cfg.tree) < 0)
         die("cannot start the run record");
+    events_clean_stale();
     if (events_open(&l->ev) < 0)
         die("cannot create the event socket in $TMPDIR: %s", strerror(errno));
     files_init(&l->files);

@@ -164,19 +164,15 @@ static long long int_of(const cJSON *v)
 int run_launcher_alive(const cJSON *run)
 {
     const cJSON *l = cJSON_GetObjectItemCaseSensitive(run, "launcher");
-    const cJSON *host = json_get_dotted(run, "host.hostname");
+    const cJSON *host = cJSON_GetObjectItemCaseSensitive(l, "host");
     const cJSON *boot = cJSON_GetObjectItemCaseSensitive(l, "boot_id");
     long long pid = int_of(cJSON_GetObjectItemCaseSensitive(l, "pid"));
     long long ticks = int_of(cJSON_GetObjectItemCaseSensitive(l, "start_ticks"));
-    char here[256], our_boot[40];
-    unsigned long long now_ticks;
+    char here[256];
+    if (!host) /* recorded before the launcher's host was */
+        host = json_get_dotted(run, "host.hostname");
     if (pid <= 0 || ticks < 0 || !cJSON_IsString(host) || !cJSON_IsString(boot)
         || gethostname(here, sizeof(here)) < 0 || strcmp(here, host->valuestring))
         return -1; /* nothing recorded, or another host's process */
-    proc_boot_id(our_boot);
-    if (*our_boot && strcmp(our_boot, boot->valuestring))
-        return 0; /* the machine restarted since */
-    if (proc_start_ticks((pid_t)pid, &now_ticks) < 0)
-        return errno == ENOENT ? 0 : -1;
-    return now_ticks == (unsigned long long)ticks;
+    return proc_still_runs((pid_t)pid, (unsigned long long)ticks, boot->valuestring);
 }

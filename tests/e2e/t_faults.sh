@@ -90,3 +90,77 @@ SH
     grep -q "the run directory '.*/st/1' was removed while the program ran" err \
         || fail "stderr does not say the run directory is gone: $(cat err)"
 }
+
+# hup_job: job.sh notes its launcher ($PPID), whether its stdout is a terminal, and the
+# launcher's temporary directory, then waits; on SIGHUP it writes got_hup and exits 3.
+write_hup_job() {
+    cat > job.sh <<'SH'
+#!/bin/sh
+trap 'echo hup > got_hup; exit 3' HUP
+if [ -t 1 ]; then echo pty > mode; else echo pipe > mode; fi
+dirname "$SACRED_EVENT_SOCKET" > tmpdir
+echo $$ > prog.pid
+echo $PPID > launcher.pid
+while :; do sleep 0.05; done
+SH
+    chmod +x job.sh
+    # Whatever the test's outcome, nothing of it goes on running.
+    trap 'for f in launcher.pid prog.pid; do [ -e $f ] && kill -KILL "$(cat $f)" 2> /dev/null; done' EXIT
+}
+
+# wait_for FILE: until FILE exists, at most 10 s (a guard against hanging, not a measure).
+wait_for() {
+    for _ in $(seq 1000); do [ -e "$1" ] && return 0; sleep 0.01; done
+    return 1
+}
+
+# launcher_killed MODE: the launcher killed with SIGKILL: the program gets SIGHUP (MODE pty
+# or pipe alike), run.json names the launcher so readers see DIED, and the next run removes
+# the dead launcher's temporary directory.
+launcher_killed() {
+    write_hup_job
+    mkdir tmp
+    if [ "$1" = pty ]; then
+        TMPDIR=$PWD/tmp python3 "$E/tty_run.py" 24 80 screen -- "$SR" -F st ./job.sh > /dev/null &
+    else
+        TMPDIR=$PWD/tmp "$SR" -F st ./job.sh > out 2> err &
+    fi
+    bg=$!
+    wait_for launcher.pid && wait_for tmpdir || fail "the program did not start" || return
+    [ "$(cat mode)" = "$1" ] || fail "the program's output is a $(cat mode), not a $1" || return
+    chk st/1 "r['launcher']['pid'] == $(cat launcher.pid)" 'r["launcher"]["host"] == os.uname().nodename' \
+        'r["launcher"]["start_ticks"] > 0 and r["launcher"]["boot_id"]' || return
+    kill -KILL "$(cat launcher.pid)" && rm launcher.pid
+    wait_for got_hup || fail "the program was not told (SIGHUP) within 10 s" || return
+    rm prog.pid # it ends by itself now: its pid is not ours to signal any more
+    wait $bg
+    TMPDIR=$PWD/tmp "$SR" ls -F st > ls.out || fail "ls: status $?" || return
+    grep -q DIED ls.out || fail "ls does not show the run DIED: $(cat ls.out)" || return
+    [ -d "$(cat tmpdir)" ] || fail "the dead launcher left no temporary directory to clean" || return
+    TMPDIR=$PWD/tmp "$SR" -F st true || fail "next run: status $?" || return
+    [ ! -e "$(cat tmpdir)" ] || fail "the next run left the dead launcher's $(cat tmpdir)"
+}
+
+t_launcher_killed_program_gets_sighup_pipe() {
+    launcher_killed pipe
+}
+
+t_launcher_killed_program_gets_sighup_pty() {
+    launcher_killed pty
+}
+
+t_stale_tmp_cleanup_spares_live_and_unknown() {
+    write_hup_job
+    mkdir -p tmp/sacred-run.unowned tmp/sacred-run.dead
+    echo "999999999 1 $(cat /proc/sys/kernel/random/boot_id)" > tmp/sacred-run.dead/launcher
+    TMPDIR=$PWD/tmp "$SR" -F st ./job.sh > out 2> err &
+    wait_for tmpdir || fail "the program did not start" || return
+    live=$(cat tmpdir)
+    TMPDIR=$PWD/tmp "$SR" -F st true || fail "status $?" || return
+    [ -d "$live" ] && [ -S "$live/events" ] || fail "removed the live launcher's $live" || return
+    [ -d tmp/sacred-run.unowned ] || fail "removed a directory whose owner is unknown" || return
+    [ ! -e tmp/sacred-run.dead ] || fail "kept a dead launcher's directory"
+    kill -TERM "$(cat launcher.pid)"
+    wait
+    rm launcher.pid prog.pid
+}
