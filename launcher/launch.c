@@ -291,6 +291,7 @@ static void create(struct launch *l)
     add_config_meta(run, &l->cfg, l->given_argv);
     if (record_start(&l->rec, run, l->cfg.tree) < 0)
         die("cannot start the run record");
+    events_clean_stale();
     if (events_open(&l->ev) < 0)
         die("cannot create the event socket in $TMPDIR: %s", strerror(errno));
     l->config_path = config_for_program(&l->rec, l->cfg.tree, l->ev.dir);
@@ -364,7 +365,7 @@ static void release(struct launch *l, int started)
         for (int i = 0; i < l->cap->nch; i++)
             capture_close(&l->cap->ch[i]);
         report_close(&l->rs);
-        metrics_release(&l->ms, !l->ms.failed);
+        metrics_release(&l->ms, l->ms.points_in_json == l->ms.points);
         sysmon_release(&l->sys);
         cJSON_Delete(l->state.info);
         if (l->rec.config_redacted)

@@ -78,13 +78,17 @@ static cJSON *program(const struct options *o, const struct target *t, const cha
 }
 
 /* Who keeps this record current, so a reader can tell a run whose launcher is gone
- * (DIED) from one that is only slow: its pid, that process's start time, and the boot. */
+ * (DIED) from one that is only slow: its host, pid, that process's start time, the boot. */
 static cJSON *launcher_identity(void)
 {
     cJSON *l = cJSON_CreateObject();
     unsigned long long ticks = 0;
-    char boot[40];
+    char boot[40], host[256];
     proc_boot_id(boot);
+    if (gethostname(host, sizeof(host)) < 0)
+        host[0] = '\0';
+    host[sizeof(host) - 1] = '\0';
+    cJSON_AddStringToObject(l, "host", host);
     cJSON_AddItemToObject(l, "pid", json_int(getpid()));
     cJSON_AddItemToObject(l, "start_ticks",
                           proc_start_ticks(getpid(), &ticks) == 0 ? json_int((long long)ticks)

@@ -109,6 +109,7 @@ static int atomic_create(struct atomic_file *a, int dirfd, const char *name, mod
         errno = ENAMETOOLONG;
         return -1;
     }
+    a->adopted = 0;
     a->fd = openat(dirfd, a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     return a->fd < 0 ? -1 : 0;
 }
@@ -118,9 +119,28 @@ int atomic_open(struct atomic_file *a, int dirfd, const char *name)
     return atomic_create(a, dirfd, name, 0644);
 }
 
+int atomic_adopt(struct atomic_file *a, int dirfd, const char *name, const char *spare, int fd)
+{
+    a->dirfd = dirfd;
+    a->name = name;
+    a->fd = fd;
+    a->adopted = 1;
+    if (snprintf(a->tmp, sizeof(a->tmp), "%s", spare) >= (int)sizeof(a->tmp)
+        || lseek(fd, 0, SEEK_SET) < 0 || fchmod(fd, 0644 & ~process_umask()) < 0) {
+        int saved = errno ? errno : ENAMETOOLONG;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return 0;
+}
+
 int atomic_commit(struct atomic_file *a, int rc)
 {
     int saved = errno;
+    off_t end = a->adopted && rc == 0 ? lseek(a->fd, 0, SEEK_CUR) : 0;
+    if (end < 0 || (a->adopted && rc == 0 && ftruncate(a->fd, end) < 0))
+        rc = -1, saved = errno;
     if (close(a->fd) < 0 && rc == 0)
         rc = -1, saved = errno;
     if (rc == 0 && renameat(a->dirfd, a->tmp, a->dirfd, a->name) == 0)

@@ -33,12 +33,17 @@ mode_t process_umask(void);
 struct atomic_file {
     int dirfd;
     int fd;             /* write here */
+    int adopted;        /* fd is a spare file given by the caller (atomic_adopt) */
     const char *name;
     char tmp[4096];
 };
 
 /* Creates the temporary file. 0 or -1 with errno. */
 int atomic_open(struct atomic_file *a, int dirfd, const char *name);
+/* Like atomic_open, with dirfd/spare (open on fd) as the temporary file: written from its
+ * start and cut to what was written, so space already allocated to it is reused and a
+ * full file system can still take the new file. atomic_commit closes fd either way. */
+int atomic_adopt(struct atomic_file *a, int dirfd, const char *name, const char *spare, int fd);
 /* Closes; when rc is 0 renames it over the name, else removes it (errno kept). 0 or -1
  * with errno. */
 int atomic_commit(struct atomic_file *a, int rc);
