@@ -13,7 +13,10 @@ pkg:libelf:libelf-dev pkg:libdw:libdw-dev pkg:libmd:libmd-dev pkg:libpcre2-8:lib
 pkg:yaml-0.1:libyaml-dev pkg:libmicrohttpd:libmicrohttpd-dev"
 TEST="pkg:check:check cmd:python3:python3 cmd:valgrind:valgrind cmd:script:util-linux
 cmd:git:git cmd:curl:curl cmd:chromium:chromium cmd:node:nodejs cmd:npm:npm
-file:/usr/share/javascript/chart.js/chart.min.js:libjs-chart.js"
+file:/usr/share/javascript/chart.js/chart.min.js:libjs-chart.js cmd:rsync:rsync
+file:/usr/lib/python3/dist-packages/zope/event/__init__.py:python3-zope.event
+file:/usr/lib/python3/dist-packages/zope/interface/__init__.py:python3-zope.interface
+file:/usr/lib/python3/dist-packages/joblib/__init__.py:python3-joblib cmd:xz:xz-utils cmd:zstd:zstd"
 
 # Prints the packages of the given needs that are not there, one line.
 missing() {
