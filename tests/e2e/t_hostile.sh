@@ -54,9 +54,9 @@ echo "big=${big-unset} small=$small"
 python3 -c 'import json, os; print("config", len(json.load(open(os.environ["SACRED_CONFIG"]))["big"]))'
 SH
     chmod +x job.sh
-    "$SR" -F logs -l ERROR --no-sys-metrics ./job.sh with big.json > out 2> err || fail "status $?: $(cat err)" || return
+    "$SR" -F logs -l WARNING --no-sys-metrics ./job.sh with big.json > out 2> err || fail "status $?: $(cat err)" || return
     printf 'big=unset small=3\nconfig 200000\n' | cmp -s - out || fail "$(cat out)" || return
-    [ "$(wc -l < err)" -eq 1 ] && grep -q "warning: configuration values too large for the environment, not exported.*SACRED_CONFIG.*: big$" err \
+    [ "$(wc -l < err)" -eq 1 ] && grep -q "^WARNING - job - configuration values too large for the environment, not exported.*SACRED_CONFIG.*: big$" err \
         || fail "$(cat err)"
 }
 
@@ -65,7 +65,7 @@ t_hostile_hundred_thousand_arguments_start() {
     python3 - "$SR" "$P/args" <<'PY' || return 1
 import json, subprocess, sys
 args = open("args0").read().split("\0")
-p = subprocess.run([sys.argv[1], "-F", "logs", "-l", "ERROR", "--no-sys-metrics", "--no-files", sys.argv[2]] + args,
+p = subprocess.run([sys.argv[1], "-F", "logs", "-l", "WARNING", "--no-sys-metrics", "--no-files", sys.argv[2]] + args,
                    capture_output=True, text=True)
 assert p.returncode == 0, (p.returncode, p.stderr[-500:])
 assert p.stdout == "".join("arg %s\n" % a for a in args), p.stdout[-300:]
@@ -77,7 +77,7 @@ PY
 
 t_hostile_large_config_file_starts() {
     python3 -c 'import json; json.dump({"k%d" % i: 10**7 + i for i in range(100000)}, open("keys.json", "w"))'
-    "$SR" -F logs -l ERROR --no-sys-metrics --no-files sh -c 'echo "k0=$k0"' with keys.json > out 2> err \
+    "$SR" -F logs -l WARNING --no-sys-metrics --no-files sh -c 'echo "k0=$k0"' with keys.json > out 2> err \
         || fail "status $?: $(tail -c 500 err)" || return
     [ "$(cat out)" = "k0=10000000" ] && grep -q "too large for the environment.* and [0-9]* more$" err \
         || fail "$(cat out; tail -c 500 err)" || return
@@ -128,10 +128,10 @@ echo "log status $?"
 printf "'x\001y': 0.5\n'z\002': 1\nloss: 2\n"
 SH
     chmod +x job.sh
-    SR=$SR "$SR" -F logs -l ERROR --no-sys-metrics ./job.sh > out 2> err || fail "status $?: $(cat err)" || return
+    SR=$SR "$SR" -F logs -l WARNING --no-sys-metrics ./job.sh > out 2> err || fail "status $?: $(cat err)" || return
     grep -q '^log status 1$' out && grep -q "a metric name holds a control character" log.err \
         || fail "$(cat out log.err)" || return
-    [ "$(wc -l < err)" -eq 1 ] && grep -q "warning: 2 metric points found in the output were dropped: their names hold control characters" err \
+    [ "$(wc -l < err)" -eq 1 ] && grep -q "^WARNING - job - 2 metric points found in the output were dropped: their names hold control characters" err \
         || fail "$(cat err)" || return
     chk logs/1 'sorted(metrics) == ["good", "loss"]'
 }
