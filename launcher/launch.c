@@ -267,6 +267,8 @@ static int resolve(struct launch *l)
     if (config_resolve(&l->cfg, l->opt->argv, l->opt->with_words, l->opt->with, l->opt->force,
                        err, sizeof(err)) < 0)
         die("%s", err);
+    if (l->cfg.seed_note)
+        warning("%s", l->cfg.seed_note);
     l->given_argv = l->opt->argv;
     l->opt->argv = l->cfg.argv; /* the program runs with the configuration in its options */
     if (l->opt->print_config) {

@@ -46,6 +46,8 @@ static void set_origin(struct config *c, const char *key, const char *what, cons
     free(text);
 }
 
+static int seed_ok(const cJSON *seed);
+
 /* --name VALUE, --name=VALUE, --flag, --no-flag: the program's options as the base. */
 static void read_options(struct config *c, char *const *argv)
 {
@@ -67,6 +69,17 @@ static void read_options(struct config *c, char *const *argv)
                 *k = '_';
         cJSON *v = o.is_flag ? cJSON_CreateBool(!negated)
                              : pyliteral_parse_lenient(eq ? eq + 1 : next);
+        if (!strcmp(o.key, "seed") && !seed_ok(v)) { /* the program's own, not Sacred's */
+            free(c->seed_note);
+            c->seed_note = xasprintf("the program's option '%s%s%s' is no Sacred seed (an integer from 0 "
+                                     "to 2**32 - 1): it goes to the program as given, and the run's "
+                                     "seed is drawn at random", a, eq ? "" : " ", eq ? "" : next);
+            cJSON_Delete(v);
+            free(o.name);
+            free(o.key);
+            i += o.value_index > 0;
+            continue;
+        }
         if (json_index_set_dotted(&c->ix, c->tree, o.key, v) < 0) /* "--a..b": kept, not nested */
             json_index_set(&c->ix, c->tree, o.key, cJSON_CreateString(a));
         set_origin(c, o.key, "option", a);
@@ -371,16 +384,21 @@ static void add_env(struct config *c, size_t *cap, const cJSON *tree, const char
 }
 
 /* Sacred passes the seed to numpy's RandomState, which takes integers 0 to 2**32 - 1. */
-static int check_seed(struct config *c, char *err, size_t errlen)
+static int seed_ok(const cJSON *seed)
 {
-    const cJSON *seed = json_index_get(&c->ix, c->tree, "seed");
     char *end = NULL;
     unsigned long long v = 0;
-    if (seed && cJSON_IsRaw(seed) && seed->valuestring[0] != '-') {
+    if (cJSON_IsRaw(seed) && seed->valuestring[0] != '-') {
         errno = 0;
         v = strtoull(seed->valuestring, &end, 10);
     }
-    if (!seed || (end && !*end && !errno && v <= 0xffffffffu))
+    return end && !*end && !errno && v <= 0xffffffffu;
+}
+
+static int check_seed(struct config *c, char *err, size_t errlen)
+{
+    const cJSON *seed = json_index_get(&c->ix, c->tree, "seed");
+    if (!seed || seed_ok(seed))
         return 0;
     char *text = config_text(seed);
     const cJSON *from = json_index_get(&c->ix, c->origins, "seed");
@@ -449,6 +467,7 @@ void config_release(struct config *c)
     cJSON_Delete(c->tree);
     cJSON_Delete(c->base);
     cJSON_Delete(c->origins);
+    free(c->seed_note);
     cJSON_Delete(c->updates);
     cJSON_Delete(c->named);
     cJSON_Delete(c->words);

@@ -33,6 +33,7 @@ struct config {
     char **env;        /* NAME=value entries to set (owned) */
     size_t nenv;
     struct json_index ix; /* key lookups while resolving; empty afterwards */
+    char *seed_note;   /* why the program's own --seed is not the run's seed, or NULL */
 };
 
 /* Resolves the configuration for prog_argv and the words after "with". force accepts

@@ -106,10 +106,13 @@ t_hostile_seed_must_be_an_integer_in_sacreds_range() {
         "$SR" -F logs "$P/args" with seed=$seed > out 2> err
         refused $? && grep -q "is not an integer from 0 to 4294967295" err || fail "seed=$seed: $(cat err)" || return
     done
-    "$SR" -F logs "$P/args" --seed x > out 2> err
-    refused $? && grep -q "(option --seed)" err || fail "--seed x: $(cat err)" || return
+    # The program's own --seed that is no Sacred seed goes to it unchanged; the run's seed is drawn.
+    "$SR" -F logs -l ERROR --no-sys-metrics "$P/args" --seed x > out 2> err || fail "--seed x: $? $(cat err)" || return
+    grep -q "option '--seed x' is no Sacred seed" err && [ "$(cat out)" = "$(printf 'arg --seed\narg x')" ] \
+        || fail "--seed x: $(cat out err)" || return
+    chk logs/1 'isinstance(cfg["seed"], int) and 0 <= cfg["seed"] < 2**32' 'r["program"]["argv"][1:] == ["--seed", "x"]' || return
     "$SR" -F logs -l ERROR --no-sys-metrics "$P/args" with seed=4294967295 > /dev/null || return
-    chk logs/1 'cfg["seed"] == 4294967295'
+    chk logs/2 'cfg["seed"] == 4294967295'
 }
 
 t_hostile_id_with_control_characters_refused() {
