@@ -6,7 +6,9 @@ into build/sacred-run) with ENOSPC, EIO or EROFS at the Nth call (once, or from 
 for every N up to the number of such calls a run makes (tests/e2e/fault_sweep.py); and, as
 root, a program printing 10 MiB and exiting 7 on 2 MiB and 64 KiB tmpfs storages. For each
 it prints whether the program was undisturbed and the record true and valid, then the list
-of faults survived. Run after `make tests`; exits 1 if any case failed."""
+of faults survived. Hostile and large input: scripts/bench-inputs.py's table (time and peak
+memory of each input against its limit). Run after `make tests`; exits 1 if any case
+failed."""
 import json
 import os
 import subprocess
@@ -105,7 +107,9 @@ def main():
     for size, good in full:
         if good:
             print("- a %s storage filled by the program's output" % size.replace("m", " MiB").replace("k", " KiB"))
-    return 0 if ok else 1
+    print("== hostile and large input (scripts/bench-inputs.py)", flush=True)
+    inputs = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "bench-inputs.py")])
+    return 0 if ok and inputs.returncode == 0 else 1
 
 
 if __name__ == "__main__":
