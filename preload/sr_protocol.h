@@ -26,9 +26,10 @@ enum sr_event_type {
     SR_EV_SPAWN = 5,       /* pid started child other; payload: path NUL args... (chunked) */
     SR_EV_FILE = 7,        /* a file was opened; other = SR_FILE_* bits; payload: its
                               absolute path NUL (as the kernel resolved the open fd) */
-    SR_EV_RENAME = 8,      /* a file was renamed; payload: old path NUL new path NUL
-                              (absolute when the program gave absolute paths, else relative
-                              to the cwd in the preceding hello) */
+    SR_EV_RENAME = 8,      /* a file was renamed; payload: old path NUL new path NUL, both
+                              absolute, their directories as the kernel resolved them */
+    SR_EV_LINK = 12,       /* a file got another name (link, linkat, an O_TMPFILE file linked
+                              into place); payload as for SR_EV_RENAME, the old name stays */
     SR_EV_LIBS = 9,        /* shared objects loaded so far; payload: paths, each NUL-
                               terminated (chunked) */
     SR_EV_REAPED = 10,     /* pid reaped its child other; payload: the wait status, decimal */

@@ -179,7 +179,8 @@ static void on_payload(struct events *ev, const struct sr_event *e, struct strbu
     switch (e->type) {
     case SR_EV_HELLO: on_hello(ev, e, raw); break;
     case SR_EV_LIBS: add_libs(ev, raw, 0); break;
-    case SR_EV_RENAME: on_rename(ev, raw); break;
+    case SR_EV_RENAME:
+    case SR_EV_LINK: on_rename(ev, raw); break; /* a link names the same file: follow it alike */
     case SR_EV_CRASH: on_crash(ev, e, raw); break;
     default: finish_launch(ev, e, raw); break; /* EXEC, SPAWN */
     }
@@ -254,6 +255,7 @@ static void on_event(struct events *ev, const struct sr_event *e, const char *pl
             ev->on_read(ev->read_ctx, pl);
         break;
     case SR_EV_RENAME:
+    case SR_EV_LINK:
     case SR_EV_LIBS: on_chunk(ev, e, pl); break;
     case SR_EV_REAPED: set_end(ev, e->other, atoi(pl), e->time_ns); break;
     case SR_EV_FORK: on_fork(ev, e); break;

@@ -195,7 +195,7 @@ static void add_artifact(const struct provenance *p, struct record *r, const cha
     free(rel);
 }
 
-/* Files renamed into place count as written under their final names. */
+/* Files renamed or linked into place count as written under their final names. */
 static void follow_renames(struct files *fs)
 {
     for (size_t i = 0; i + 1 < fs->nrenames; i += 2)
