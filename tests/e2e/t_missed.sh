@@ -32,3 +32,34 @@ t_files_written_by_real_copy_tools() {
     tar cf src.tar src && mkdir untar
     got=$(cd untar && artifacts_of tar xf ../src.tar) && [ "$got" = "${want//dst/src}" ] || fail "tar x: $got"
 }
+
+# --- sacred-run reachable inside every run --------------------------------------------------
+
+t_log_reachable_inside_a_run_without_path() {
+    cat > job.sh <<'SH'
+sacred-run log scalar loss 1
+"$SACRED_RUN_EXE" log scalar loss 2
+env -i ASAN_OPTIONS="$ASAN_OPTIONS" "$SACRED_RUN_EXE" log scalar loss 3 # the ASan build needs it
+python3 -c 'import subprocess; subprocess.run(["sacred-run", "log", "scalar", "loss", "4"], check=True)'
+sacred-run log scalar loss 5 &
+wait
+echo "$PATH" > path.txt
+ls -A "${PATH##*:}" > last.txt
+SH
+    PATH=/usr/local/bin:/usr/bin:/bin "$SR" -F logs -l ERROR --no-sys-metrics bash job.sh \
+        || fail "status $?" || return
+    [[ "$(cat path.txt)" == /usr/local/bin:/usr/bin:/bin:/*/bin ]] || fail "PATH: $(cat path.txt)" || return
+    [ "$(cat last.txt)" = sacred-run ] || fail "the last PATH entry holds: $(cat last.txt)" || return
+    chk logs/1 'metrics["loss"]["values"] == [1, 2, 3, 4, 5]' \
+        'not any("sacred-run" in p["executable"] + " ".join(p["argv"][:1]) for p in r["processes"])' \
+        'not [d for d in r["experiment"]["dependencies"] if re.match("lib(cjson|microhttpd|yaml-0|dw|elf|md|asan|ubsan)[.]", d)]' \
+        'any(p["executable"].endswith("/env") for p in r["processes"])'
+}
+
+t_log_inside_a_run_shadows_nothing_on_path() {
+    mkdir mine && printf '#!/bin/sh\necho "mine $*"\n' > mine/sacred-run && chmod +x mine/sacred-run
+    PATH=$PWD/mine:/usr/bin:/bin "$SR" -F logs -l ERROR --no-sys-metrics \
+        sh -c 'sacred-run log scalar loss 1; command -v ls' > out || fail "status $?" || return
+    [ "$(cat out)" = $'mine log scalar loss 1\n/usr/bin/ls' ] || fail "output: $(cat out)" || return
+    chk logs/1 '"loss" not in metrics'
+}
