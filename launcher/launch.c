@@ -338,7 +338,8 @@ static void create(struct launch *l)
     files_init(&l->files);
     l->ev.files = l->opt->no_files ? NULL : &l->files;
     md5_cache_open(&l->md5, l->rec.basedir);
-    l->prov = (struct provenance){ &l->opt->files, l->lib, l->base_dir, l->cwd, l->ev.dir, &l->md5 };
+    l->prov = (struct provenance){ &l->opt->files, l->lib, l->base_dir, l->cwd, l->ev.dir, &l->md5,
+                                   l->tgt.main_is_source ? NULL : l->tgt.module };
     if (!l->opt->no_files && hasher_start(&l->hasher, &l->md5) == 0) {
         l->ev.on_read = hash_early;
         l->ev.read_ctx = l;

@@ -63,3 +63,26 @@ t_log_inside_a_run_shadows_nothing_on_path() {
     [ "$(cat out)" = $'mine log scalar loss 1\n/usr/bin/ls' ] || fail "output: $(cat out)" || return
     chk logs/1 '"loss" not in metrics'
 }
+
+# --- python -m: the module is the main file -------------------------------------------------
+
+t_python_m_module_is_the_main_file() {
+    mkdir -p pkg lib/tools
+    printf 'import sys\nprint("pkg main", sys.argv[1:])\n' > pkg/__main__.py
+    printf 'print("sub")\n' > pkg/sub.py
+    printf 'print("hello")\n' > lib/tools/hello.py
+    echo '{"b": 1, "a": [2]}' > in.json
+    "$SR" -F logs -l ERROR --no-sys-metrics python3 -m pkg --flag x > out || return
+    "$SR" -F logs -l ERROR --no-sys-metrics python3 -u -m pkg.sub >> out || return
+    PYTHONPATH=$PWD/lib "$SR" -F logs -l ERROR --no-sys-metrics python3 -mtools.hello >> out || return
+    "$SR" -F logs -l ERROR --no-sys-metrics python3 -m json.tool --sort-keys in.json >> out || return
+    grep -q '"a": \[' out || fail "output: $(cat out)" || return
+    chk logs/1 'r["experiment"]["mainfile"] == "pkg/__main__.py" and r["experiment"]["name"] == "pkg"' \
+        '[s[0] for s in r["experiment"]["sources"]] == ["pkg/__main__.py"]' || return
+    chk logs/2 'r["experiment"]["mainfile"] == "pkg/sub.py" and r["experiment"]["name"] == "sub"' || return
+    chk logs/3 'r["experiment"]["mainfile"] == "lib/tools/hello.py" and r["experiment"]["name"] == "hello"' || return
+    chk logs/4 'r["experiment"]["mainfile"].endswith("/json/tool.py") and r["experiment"]["name"] == "tool"' \
+        'os.path.isfile(r["experiment"]["mainfile"])' \
+        '[s[0] for s in r["experiment"]["sources"]] == [r["experiment"]["mainfile"]]' \
+        'open("logs/" + r["experiment"]["sources"][0][1]).read() == open(r["experiment"]["mainfile"]).read()'
+}
