@@ -86,3 +86,17 @@ t_python_m_module_is_the_main_file() {
         '[s[0] for s in r["experiment"]["sources"]] == [r["experiment"]["mainfile"]]' \
         'open("logs/" + r["experiment"]["sources"][0][1]).read() == open(r["experiment"]["mainfile"]).read()'
 }
+
+# --- memory of runs shorter than a heartbeat ------------------------------------------------
+
+t_sys_memory_of_a_short_run_from_its_processes() {
+    "$SR" -F logs -l ERROR -b 0 "$P/alloc_sleep" || return
+    "$SR" -F logs -l ERROR -b 0 sh -c "$P/alloc_sleep; echo done" > /dev/null || return
+    "$SR" -F logs -l ERROR -b 0.2 "$P/alloc_sleep" || return
+    for id in 1 2 3; do
+        chk logs/$id 'r["program"]["peak_rss_tree_bytes"] > 64 << 20' \
+            'all(v > 0 for v in metrics.get("sys.rss_bytes", {"values": []})["values"])' || return
+    done
+    chk logs/1 'sorted(metrics) == ["sys.cpu_percent", "sys.read_bytes", "sys.write_bytes"]' \
+        'metrics["sys.cpu_percent"]["values"][0] > 0'
+}
