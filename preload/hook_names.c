@@ -45,48 +45,35 @@ static void names_send(const struct names *n, int rc, int type)
     errno = saved;
 }
 
+/* One hook: both names resolved, the call, the report if it succeeded. */
+#define NAMES_HOOK(type, call, olddir, from, at_flags, newdir, to)             \
+    {                                                                          \
+        struct names n;                                                        \
+        names_resolve(&n, olddir, from, at_flags, newdir, to);                 \
+        int rc = call;                                                         \
+        names_send(&n, rc, type);                                              \
+        return rc;                                                             \
+    }
+
 SR_EXPORT int rename(const char *from, const char *to)
-{
-    struct names n;
-    names_resolve(&n, AT_FDCWD, from, 0, AT_FDCWD, to);
-    int rc = REAL(rename)(from, to);
-    names_send(&n, rc, SR_EV_RENAME);
-    return rc;
-}
+    NAMES_HOOK(SR_EV_RENAME, REAL(rename)(from, to), AT_FDCWD, from, 0, AT_FDCWD, to)
 
 SR_EXPORT int renameat(int olddir, const char *from, int newdir, const char *to)
-{
-    struct names n;
-    names_resolve(&n, olddir, from, 0, newdir, to);
-    int rc = REAL(renameat)(olddir, from, newdir, to);
-    names_send(&n, rc, SR_EV_RENAME);
-    return rc;
-}
+    NAMES_HOOK(SR_EV_RENAME, REAL(renameat)(olddir, from, newdir, to), olddir, from, 0, newdir, to)
 
+SR_EXPORT int link(const char *from, const char *to)
+    NAMES_HOOK(SR_EV_LINK, REAL(link)(from, to), AT_FDCWD, from, 0, AT_FDCWD, to)
+
+SR_EXPORT int linkat(int olddir, const char *from, int newdir, const char *to, int flags)
+    NAMES_HOOK(SR_EV_LINK, REAL(linkat)(olddir, from, newdir, to, flags), olddir, from, flags, newdir, to)
+
+/* An exchange swaps two files: neither is new, so it is not reported. */
 SR_EXPORT int renameat2(int olddir, const char *from, int newdir, const char *to, unsigned int flags)
 {
     struct names n;
     names_resolve(&n, olddir, from, 0, newdir, to);
     int rc = REAL(renameat2)(olddir, from, newdir, to, flags);
-    if (!(flags & RENAME_EXCHANGE)) /* two files swapped: neither is new */
+    if (!(flags & RENAME_EXCHANGE))
         names_send(&n, rc, SR_EV_RENAME);
-    return rc;
-}
-
-SR_EXPORT int link(const char *from, const char *to)
-{
-    struct names n;
-    names_resolve(&n, AT_FDCWD, from, 0, AT_FDCWD, to);
-    int rc = REAL(link)(from, to);
-    names_send(&n, rc, SR_EV_LINK);
-    return rc;
-}
-
-SR_EXPORT int linkat(int olddir, const char *from, int newdir, const char *to, int flags)
-{
-    struct names n;
-    names_resolve(&n, olddir, from, flags, newdir, to);
-    int rc = REAL(linkat)(olddir, from, newdir, to, flags);
-    names_send(&n, rc, SR_EV_LINK);
     return rc;
 }
