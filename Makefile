@@ -33,7 +33,7 @@ ASAN_LIB_OBJ := $(LAUNCHER_LIB_SRC:%.c=$(B)/asan/%.o) $(B)/asan/gen/dashboard_as
 PRELOAD_OBJ  := $(PRELOAD_SRC:%.c=$(B)/%.o)
 UNIT_BIN     := $(B)/tests/unit
 SUITES_H     := $(B)/tests/suites.h
-PROG_BIN     := $(PROG_SRC:tests/e2e/progs/%.c=$(B)/progs/%)
+PROG_BIN     := $(PROG_SRC:tests/e2e/progs/%.c=$(B)/progs/%) $(B)/progs/libfault.so
 
 ifeq ($(V),1)
 Q :=
@@ -125,6 +125,12 @@ $(B)/progs/%: tests/e2e/progs/%.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra $(WERROR_FLAG) -iquote launcher/report -o $@ $< $(if $(findstring static,$*),-static) $(if $(findstring crash,$*),-fno-omit-frame-pointer) -lpthread
 
+# The fault injector the tests preload into the launcher itself (tests/e2e/t_faults.sh).
+$(B)/progs/libfault.so: tests/e2e/libfault.c
+	$(call msg,CC,$<)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -std=c11 -D_GNU_SOURCE -g -O1 -Wall -Wextra $(WERROR_FLAG) -fPIC -shared -o $@ $< -ldl
+
 asan: $(B)/asan/sacred-run
 tests: all asan $(UNIT_BIN) $(PROG_BIN)
 
@@ -140,6 +146,7 @@ bench: all
 	$(Q)scripts/bench-provenance.py
 	$(Q)scripts/bench-inspect.py
 	$(Q)scripts/bench-series.py
+	$(Q)scripts/bench-dashboard.py
 
 # For editors and clang tools: the compiler command of every file, recorded by bear.
 compile_commands.json: $(LAUNCHER_SRC) $(PRELOAD_SRC) $(UNIT_SRC) $(PROG_SRC)

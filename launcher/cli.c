@@ -17,7 +17,7 @@ enum {
     OPT_NO_FILTER = 256, OPT_ENV_ALLOW, OPT_ENV_DENY, OPT_VERSION, OPT_METRIC,
     OPT_NO_DEFAULT_METRICS, OPT_METRIC_TEST, OPT_RESULT, OPT_NO_SYS_METRICS, OPT_NO_WITH,
     OPT_CHECK, OPT_RERUN_OF, OPT_BASE_DIR, OPT_SOURCE, OPT_EXCLUDE, OPT_INCLUDE, OPT_ARTIFACT, OPT_RESOURCE_LIMIT,
-    OPT_ARTIFACT_LIMIT, OPT_NO_FILES,
+    OPT_ARTIFACT_LIMIT, OPT_NO_FILES, OPT_LIST_PRIVATE,
 };
 
 static const struct option longopts[] = {
@@ -61,6 +61,7 @@ static const struct option longopts[] = {
     { "resource-limit", required_argument, NULL, OPT_RESOURCE_LIMIT },
     { "artifact-limit", required_argument, NULL, OPT_ARTIFACT_LIMIT },
     { "no-files", no_argument, NULL, OPT_NO_FILES },
+    { "list-private", no_argument, NULL, OPT_LIST_PRIVATE },
     { NULL, 0, NULL, 0 },
 };
 
@@ -109,8 +110,8 @@ static const char usage_text[] =
     "  -h, --help               show this help\n"
     "Options of our own:\n"
     "      --no-filter          store raw output in cout.txt (no backspace/CR processing)\n"
-    "      --env-allow NAME     record variable NAME unredacted (repeatable)\n"
-    "      --env-deny PATTERN   also redact variables whose name contains PATTERN (repeatable)\n"
+    "      --env-allow NAME     record variable, option or config key NAME unredacted (repeatable)\n"
+    "      --env-deny PATTERN   also redact values whose name contains PATTERN (repeatable)\n"
     "      --metric PATTERN     also take metrics from lines matching this PCRE2 pattern\n"
     "                           with groups (?<name>..) and (?<value>..), optional (?<step>..)\n"
     "      --no-default-metrics do not look for 'name: value' / 'name=value' pairs\n"
@@ -127,6 +128,8 @@ static const char usage_text[] =
     "      --resource-limit SIZE  store read files up to SIZE (default 10M; K, M, G)\n"
     "      --artifact-limit SIZE  copy written files up to SIZE (default 100M)\n"
     "      --no-files           record no sources, resources or artifacts from file access\n"
+    "      --list-private       list the private files opened (home configuration,\n"
+    "                           credentials; never copied) by path in private_files\n"
     "      --version            print the version\n"
     "\n"
     "Exit status: the program's own, 128+N if it died of signal N; 125 if sacred-run\n"
@@ -242,6 +245,7 @@ static void handle(struct options *o, int c, const char *arg)
     case OPT_RESOURCE_LIMIT: o->files.resource_limit = parse_size(arg, "--resource-limit"); break;
     case OPT_ARTIFACT_LIMIT: o->files.artifact_limit = parse_size(arg, "--artifact-limit"); break;
     case OPT_NO_FILES: o->no_files = 1; break;
+    case OPT_LIST_PRIVATE: o->files.list_private = 1; break;
     case OPT_RERUN_OF: o->rerun_of = arg; break;
     case 'h': fputs(usage_text, stdout); exit(0);
     case OPT_VERSION: printf("sacred-run %s\n", SR_VERSION); exit(0);
@@ -432,5 +436,6 @@ cJSON *cli_meta_options(const struct options *o)
     cJSON_AddItemToObject(m, "--resource-limit", json_int(o->files.resource_limit));
     cJSON_AddItemToObject(m, "--artifact-limit", json_int(o->files.artifact_limit));
     cJSON_AddBoolToObject(m, "--no-files", o->no_files);
+    cJSON_AddBoolToObject(m, "--list-private", o->files.list_private);
     return m;
 }

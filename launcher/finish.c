@@ -34,7 +34,7 @@ enum { TAIL_BYTES = 4096, TAIL_LINES = 10 };
 static void add_output_tail(cJSON *trace, struct record *r)
 {
     char buf[TAIL_BYTES + 1];
-    off_t start = r->cout.visible > TAIL_BYTES ? r->cout.visible - TAIL_BYTES : 0;
+    off_t start = r->cout.committed > TAIL_BYTES ? r->cout.committed - TAIL_BYTES : 0;
     int fd = openat(r->dirfd, COUT_TXT, O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         return;
@@ -123,10 +123,8 @@ static void finalise_measurements(struct supervisor *s)
 {
     struct metrics *ms = s->state->ms;
     result_from_metric(s);
-    if (ms->since_write && metrics_write_json(ms) < 0) {
-        record_failed(s->rec, METRICS_JSON);
-        ms->failed = 1; /* keep the fragments: they hold what metrics.json lacks */
-    }
+    if (ms->since_write && metrics_write_json(ms) < 0)
+        record_failed(s->rec, METRICS_JSON); /* the fragments are kept when it lacks points */
     cJSON *prog = cJSON_GetObjectItemCaseSensitive(s->rec->run, "program");
     struct rusage ru;
     getrusage(RUSAGE_CHILDREN, &ru);
@@ -139,6 +137,7 @@ static void finalise_record(struct supervisor *s, const char *status)
 {
     struct record *r = s->rec;
     supervise_end_output(s);
+    record_release_space(r, 0); /* half of the kept space, for metrics.json and info.json */
     supervise_beat(s);
     finalise_measurements(s);
     hasher_finish(s->hasher); /* what it hashed is in the cache provenance reads */
@@ -162,9 +161,7 @@ static void finalise_record(struct supervisor *s, const char *status)
         free(end);
         json_set(r->run, "fail_trace", trace);
     }
-    record_write_run(r);
-    if (fsync(r->dirfd) < 0 && errno != EINVAL)
-        record_failed(r, "the run directory");
+    record_finish(r, s->state->ms);
 }
 
 int finish_run(struct supervisor *s, double elapsed)
@@ -174,6 +171,7 @@ int finish_run(struct supervisor *s, double elapsed)
     log_elapsed(elapsed, took, sizeof(took));
     if (s->rec)
         finalise_record(s, status);
+    log_repeats();
     if (!strcmp(status, "COMPLETED"))
         log_msg(LOG_INFO, "Completed after %s", took);
     else if (!strcmp(status, "INTERRUPTED"))

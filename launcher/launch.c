@@ -5,6 +5,7 @@
 #include "launch.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,7 +63,9 @@ struct launch {
     cJSON *repos;             /* with -e: checked before the start, then recorded */
     char *lib, *name;
     char *bindir;             /* the private PATH entry holding only a sacred-run link */
+    struct redact_rules redact;
     struct record rec;
+    char *config_path;        /* SACRED_CONFIG: the run's config.json, else a full copy */
     struct events ev;
     struct report_server rs;
     struct metrics ms;
@@ -204,7 +207,7 @@ static char **program_env(const struct launch *l, const char *exe)
     char **base = build_env(environ, l->cfg.env);
     char *set[] = {
         xasprintf("%s=%s", SR_ENV_EXE, exe),
-        xasprintf("SACRED_CONFIG=%s/" CONFIG_JSON, r->dir),
+        xasprintf("SACRED_CONFIG=%s", l->config_path),
         xasprintf("SACRED_REPORT_SOCKET=%s", l->rs.path),
         xasprintf("LD_PRELOAD=%s%s%s", lib, old && *old ? ":" : "", old ? old : ""),
         xasprintf("%s=%s", SR_ENV_PRELOAD, lib),
@@ -219,6 +222,18 @@ static char **program_env(const struct launch *l, const char *exe)
         free(*s);
     free_env(base);
     return env;
+}
+
+/* SACRED_CONFIG: the run's config.json; when secrets were redacted from it, a full copy
+ * in the launcher's private directory (0700, removed at the end). */
+static char *config_for_program(const struct record *r, const cJSON *config, const char *private_dir)
+{
+    if (!r->config_redacted)
+        return xasprintf("%s/" CONFIG_JSON, r->dir);
+    char *path = xasprintf("%s/" CONFIG_JSON, private_dir);
+    if (json_write_file(AT_FDCWD, path, config) < 0)
+        die("cannot write '%s': %s", path, strerror(errno));
+    return path;
 }
 
 /* meta.config_updates, named_configs and where each entry came from; the argv as typed
@@ -326,6 +341,8 @@ static void create(struct launch *l)
 {
     if (record_claim(&l->rec, l->opt->storage_used, l->opt->id) < 0)
         exit(SR_EXIT_TOOL);
+    l->redact = (struct redact_rules){ l->opt->env_deny, l->opt->ndeny, l->opt->env_allow, l->opt->nallow };
+    l->rec.redact = &l->redact;
     half_made = &l->rec;
     set_die_cleanup(remove_half_made_run);
     cJSON *run = run_json_new(l->opt, &l->tgt, l->base_dir, l->cwd,
@@ -333,8 +350,10 @@ static void create(struct launch *l)
     add_config_meta(run, &l->cfg, l->given_argv);
     if (record_start(&l->rec, run, l->cfg.tree) < 0)
         die("cannot start the run record");
+    events_clean_stale();
     if (events_open(&l->ev) < 0)
         die("cannot create the event socket in $TMPDIR: %s", strerror(errno));
+    l->config_path = config_for_program(&l->rec, l->cfg.tree, l->ev.dir);
     files_init(&l->files);
     l->ev.files = l->opt->no_files ? NULL : &l->files;
     md5_cache_open(&l->md5, l->rec.basedir);
@@ -410,14 +429,17 @@ static void release(struct launch *l, int started)
             capture_close(&l->cap->ch[i]);
         report_close(&l->rs);
         remove_bindir(l->bindir);
-        metrics_release(&l->ms, !l->ms.failed);
+        metrics_release(&l->ms, l->ms.points_in_json == l->ms.points);
         sysmon_release(&l->sys);
         cJSON_Delete(l->state.info);
+        if (l->rec.config_redacted)
+            unlink(l->config_path);
         events_close(&l->ev);
         files_release(&l->files);
         md5_cache_close(&l->md5);
         record_release(&l->rec);
         free_env(l->env);
+        free(l->config_path);
     }
     measure_release(&l->meas);
     target_release(&l->tgt);

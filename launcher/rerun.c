@@ -137,6 +137,14 @@ static void compare_host(struct strbuf *diffs, const cJSON *run)
 
 /* The recorded environment; redacted values come from the current environment (a note,
  * printed but not counted as a difference; a redacted variable missing now is one). */
+/* What rerun gives back of the values the record holds redacted. */
+struct redacted {
+    char **updates;     /* KEY='value' words after "with RUN/config.json" */
+    size_t nupdates;
+    cJSON *restored;    /* the keys they set */
+    struct strbuf missing;
+};
+
 static char **recorded_env(const cJSON *run, struct strbuf *diffs, const char *id)
 {
     const cJSON *env = item(run, "host.ENV");
@@ -147,7 +155,7 @@ static char **recorded_env(const cJSON *run, struct strbuf *diffs, const char *i
     struct strbuf taken = STRBUF_INIT, missing = STRBUF_INIT;
     for (const cJSON *e = env ? env->child : NULL; e; e = e->next) {
         const char *v = cJSON_IsString(e) ? e->valuestring : "";
-        if (!strcmp(v, REDACTED_MARKER)) {
+        if (strstr(v, REDACTED_MARKER)) {
             v = getenv(e->string);
             strbuf_addf(v ? &taken : &missing, " %s", e->string);
             if (!v)
@@ -172,6 +180,85 @@ static void push(char ***v, size_t *n, const char *s)
     (*v)[*n] = NULL;
 }
 
+/* KEY='value' as an update word: a Python string whatever value holds. */
+static char *string_update(const char *key, const char *value)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_addf(&sb, "%s='", key);
+    for (const char *p = value; *p; p++) {
+        if (*p == '\\' || *p == '\'')
+            strbuf_addch(&sb, '\\');
+        strbuf_addch(&sb, *p);
+    }
+    strbuf_addch(&sb, '\'');
+    return strbuf_detach(&sb);
+}
+
+/* The configuration's redacted values, from the variables they were exported as (db.password
+ * from $db_password), as updates after the recorded config.json; keys found go to restored,
+ * keys not set now to missing. */
+static void restore_config(const cJSON *node, const char *prefix, struct redacted *red)
+{
+    for (const cJSON *e = node ? node->child : NULL; e; e = e->next) {
+        char *key = *prefix ? xasprintf("%s.%s", prefix, e->string) : xstrdup(e->string);
+        if (cJSON_IsObject(e))
+            restore_config(e, key, red);
+        else if (cJSON_IsString(e) && strstr(e->valuestring, REDACTED_MARKER)) {
+            char *var = xstrdup(key);
+            for (char *p = var; *p; p++)
+                if (*p == '.')
+                    *p = '_';
+            const char *v = getenv(var);
+            if (v) {
+                char *word = string_update(key, v);
+                push(&red->updates, &red->nupdates, word);
+                free(word);
+                cJSON_AddItemToArray(red->restored, cJSON_CreateString(key));
+            } else
+                strbuf_addf(&red->missing, " %s (set $%s)", key, var);
+            free(var);
+        }
+        free(key);
+    }
+}
+
+/* The configuration key of an option word "--NAME" or "--NAME=...". */
+static char *option_key(const char *w)
+{
+    if (strncmp(w, "--", 2))
+        return NULL;
+    char *key = xstrndup(w + 2, strcspn(w + 2, "="));
+    for (char *p = key; *p; p++)
+        if (*p == '-')
+            *p = '_';
+    return key;
+}
+
+static int restored(const struct redacted *red, const char *key)
+{
+    for (const cJSON *e = red->restored->child; key && e; e = e->next)
+        if (!strcmp(e->valuestring, key))
+            return 1;
+    return 0;
+}
+
+/* Redacted words of program.argv that no restored option value gives back. */
+static void check_argv(const cJSON *argv, struct redacted *red)
+{
+    const char *prev = "";
+    int i = 0;
+    for (const cJSON *a = argv->child; a; a = a->next, i++) {
+        const char *w = a->valuestring;
+        if (strstr(w, REDACTED_MARKER)) {
+            char *key = option_key(strchr(w, '=') && !strncmp(w, "--", 2) ? w : prev);
+            if (!restored(red, key))
+                strbuf_addf(&red->missing, " argument %d", i);
+            free(key);
+        }
+        prev = w;
+    }
+}
+
 /* sacred-run's own options as recorded in meta.options. */
 static void recorded_options(const cJSON *opts, char ***v, size_t *n)
 {
@@ -179,7 +266,7 @@ static void recorded_options(const cJSON *opts, char ***v, size_t *n)
                                           "--result", "--base-dir" };
     static const char *const sizes[] = { "--resource-limit", "--artifact-limit" };
     static const char *const flags[] = { "--no-filter", "--no-default-metrics", "--no-sys-metrics",
-                                         "--no-files" };
+                                         "--no-files", "--list-private" };
     static const char *const lists[] = { "--metric", "--env-allow", "--env-deny", "--source",
                                          "--exclude", "--include", "--artifact" };
     for (size_t i = 0; i < sizeof(valued) / sizeof(*valued); i++) {
@@ -210,6 +297,32 @@ static void recorded_options(const cJSON *opts, char ***v, size_t *n)
     }
 }
 
+/* The redacted values of run dir's config.json and argv: restored from the environment,
+ * or a difference (a rerun cannot start without them). */
+static void redacted_values(struct redacted *red, const cJSON *run, const char *dir,
+                            struct strbuf *diffs)
+{
+    char *path = xasprintf("%s/" CONFIG_JSON, dir);
+    cJSON *config = load(path);
+    memset(red, 0, sizeof(*red));
+    red->restored = cJSON_CreateArray();
+    restore_config(cJSON_IsObject(config) ? config : NULL, "", red);
+    check_argv(item(run, "program.argv"), red);
+    if (red->missing.len)
+        strbuf_addf(diffs, "redacted values not set now:%s\n", red->missing.buf);
+    cJSON_Delete(config);
+    free(path);
+}
+
+static void redacted_release(struct redacted *red)
+{
+    for (size_t i = 0; i < red->nupdates; i++)
+        free(red->updates[i]);
+    free(red->updates);
+    cJSON_Delete(red->restored);
+    strbuf_release(&red->missing);
+}
+
 int rerun_command(const struct options *opt)
 {
     char *dir = xasprintf("%s/%s", opt->storage_used, opt->rerun_id), *path = xasprintf("%s/" RUN_JSON, dir);
@@ -222,6 +335,8 @@ int rerun_command(const struct options *opt)
     compare_repositories(&diffs, run);
     compare_host(&diffs, run);
     char **env = recorded_env(run, &diffs, opt->rerun_id);
+    struct redacted red;
+    redacted_values(&red, run, dir, &diffs);
     for (char *line = diffs.buf, *nl; line && (nl = strchr(line, '\n')); line = nl + 1)
         warning("rerun %s: %.*s", opt->rerun_id, (int)(nl - line), line);
     if (opt->rerun_check) {
@@ -229,11 +344,15 @@ int rerun_command(const struct options *opt)
         for (char **e = env; *e; e++)
             free(*e);
         free(env);
+        redacted_release(&red);
         strbuf_release(&diffs);
         cJSON_Delete(run);
         free(dir);
         return 0;
     }
+    if (red.missing.len)
+        die("rerun %s: the record holds redacted values that are not set now (see above); "
+            "set them in the environment, or run the program again yourself", opt->rerun_id);
     const char *cwd = str(run, "program.cwd");
     char abs[PATH_MAX], self[PATH_MAX];
     if (!realpath(dir, abs) || chdir(cwd) < 0)
@@ -256,6 +375,8 @@ int rerun_command(const struct options *opt)
         push(&argv, &n, a->valuestring);
     push(&argv, &n, "with");
     push(&argv, &n, cfg);
+    for (size_t i = 0; i < red.nupdates; i++)
+        push(&argv, &n, red.updates[i]);
     execve(self, argv, env);
     die("cannot re-execute '%s': %s", self, strerror(errno));
 }

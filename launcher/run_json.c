@@ -8,24 +8,20 @@
 
 #include "json/json.h"
 #include "record/hostinfo.h"
-#include "record/redact.h"
 #include "util/error.h"
 #include "util/path.h"
 #include "util/proc.h"
 #include "util/timefmt.h"
 
-cJSON *run_json_env(const struct options *o, char *const *env)
+static cJSON *run_json_env(char *const *env)
 {
-    struct redact_rules rules = { o->env_deny, o->ndeny, o->env_allow, o->nallow };
     cJSON *obj = cJSON_CreateObject();
     for (; env && *env; env++) {
         const char *eq = strchr(*env, '=');
         if (!eq || eq == *env)
             continue;
         char *name = xstrndup(*env, (size_t)(eq - *env));
-        cJSON *val = redact_name(&rules, name) ? cJSON_CreateString(REDACTED_MARKER)
-                                               : cJSON_CreateString(eq + 1);
-        json_set(obj, name, val);
+        json_set(obj, name, cJSON_CreateString(eq + 1));
         free(name);
     }
     return obj;
@@ -82,13 +78,17 @@ static cJSON *program(const struct options *o, const struct target *t, const cha
 }
 
 /* Who keeps this record current, so a reader can tell a run whose launcher is gone
- * (DIED) from one that is only slow: its pid, that process's start time, and the boot. */
+ * (DIED) from one that is only slow: its host, pid, that process's start time, the boot. */
 static cJSON *launcher_identity(void)
 {
     cJSON *l = cJSON_CreateObject();
     unsigned long long ticks = 0;
-    char boot[40];
+    char boot[40], host[256];
     proc_boot_id(boot);
+    if (gethostname(host, sizeof(host)) < 0)
+        host[0] = '\0';
+    host[sizeof(host) - 1] = '\0';
+    cJSON_AddStringToObject(l, "host", host);
     cJSON_AddItemToObject(l, "pid", json_int(getpid()));
     cJSON_AddItemToObject(l, "start_ticks",
                           proc_start_ticks(getpid(), &ticks) == 0 ? json_int((long long)ticks)
@@ -108,7 +108,7 @@ cJSON *run_json_new(const struct options *o, const struct target *t, const char 
     cJSON_AddItemToObject(run, "experiment", experiment(o, t, base_dir, sources));
     cJSON_AddNullToObject(run, "heartbeat");
     cJSON *host = host_info();
-    json_set(host, "ENV", run_json_env(o, environ_));
+    json_set(host, "ENV", run_json_env(environ_));
     cJSON_AddItemToObject(run, "host", host);
     cJSON_AddItemToObject(run, "meta", meta(o));
     cJSON_AddItemToObject(run, "resources", cJSON_CreateArray());

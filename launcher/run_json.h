@@ -1,6 +1,6 @@
 /* run_json.h: the run.json tree of a starting run, with Sacred's keys and value types,
- * plus the keys we add (program, processes, launcher; host.ENV holds the redacted
- * environment). */
+ * plus the keys we add (program, processes, launcher). Secrets are left in: record/redact
+ * removes them from every file it writes. */
 #ifndef SR_RUN_JSON_H
 #define SR_RUN_JSON_H
 
@@ -12,8 +12,5 @@
 /* sources is the experiment.sources list (taken over). */
 cJSON *run_json_new(const struct options *o, const struct target *t, const char *base_dir,
                     const char *cwd, cJSON *sources, char *const *environ_);
-
-/* The redacted environment as a JSON object. */
-cJSON *run_json_env(const struct options *o, char *const *env);
 
 #endif

@@ -178,10 +178,8 @@ void supervise_beat(struct supervisor *s)
         sysmon_sample(s->sys, st->ms);
     if (metrics_due(st->ms, s->opt->beat) && metrics_write_json(st->ms) < 0)
         record_failed(s->rec, METRICS_JSON);
-    if (st->info_dirty) {
-        record_write_info(s->rec, st->info);
-        st->info_dirty = 0;
-    }
+    if (st->info_dirty && record_write_info(s->rec, st->info) == 0)
+        st->info_dirty = 0; /* else tried again at the next beat */
 }
 
 static int start_timer(double secs)

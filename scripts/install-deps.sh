@@ -12,8 +12,11 @@ BUILD="cmd:cc:gcc cmd:make:make cmd:pkg-config:pkg-config pkg:libcjson:libcjson-
 pkg:libelf:libelf-dev pkg:libdw:libdw-dev pkg:libmd:libmd-dev pkg:libpcre2-8:libpcre2-dev
 pkg:yaml-0.1:libyaml-dev pkg:libmicrohttpd:libmicrohttpd-dev"
 TEST="pkg:check:check cmd:python3:python3 cmd:valgrind:valgrind cmd:script:util-linux
-cmd:git:git cmd:curl:curl cmd:rsync:rsync cmd:chromium:chromium cmd:node:nodejs cmd:npm:npm
-file:/usr/share/javascript/chart.js/chart.min.js:libjs-chart.js"
+cmd:git:git cmd:curl:curl cmd:chromium:chromium cmd:node:nodejs cmd:npm:npm
+file:/usr/share/javascript/chart.js/chart.min.js:libjs-chart.js cmd:rsync:rsync
+file:/usr/lib/python3/dist-packages/zope/event/__init__.py:python3-zope.event
+file:/usr/lib/python3/dist-packages/zope/interface/__init__.py:python3-zope.interface
+file:/usr/lib/python3/dist-packages/joblib/__init__.py:python3-joblib cmd:xz:xz-utils cmd:zstd:zstd"
 
 # Prints the packages of the given needs that are not there, one line.
 missing() {

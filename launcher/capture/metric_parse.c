@@ -1,6 +1,7 @@
 /* metric_parse.c: a hand-written scanner for the shapes training programs print (Keras,
- * tqdm postfixes, Lightning, XGBoost, LightGBM, Hugging Face dicts, printf). A regex would
- * cost more per line than the program spends printing it. */
+ * tqdm postfixes, Lightning, XGBoost, LightGBM, Hugging Face dicts, printf), which leaves
+ * out what common tools print that is no measurement (progress counts, file names, units,
+ * call arguments and options). A regex would cost more per line than printing it. */
 #include "capture/metric_parse.h"
 
 #include <ctype.h>
@@ -20,12 +21,70 @@ static int name_char(unsigned char c)
 }
 
 /* A value must end at the end of the line or at one of these; "45%|" is a progress bar's
- * percentage, not a measurement. */
+ * percentage, and "12,345" a number with thousands separators, which is not read. */
 static int boundary(const char *s, size_t n, size_t i)
 {
     if (i < n && s[i] == '%')
         return i + 1 == n || s[i + 1] != '|';
+    if (i + 1 < n && s[i] == ',' && (unsigned)(s[i + 1] - '0') < 10)
+        return 0;
     return i == n || strchr(" \t\r,;|)]}'\"", s[i]) != NULL;
+}
+
+/* "100% (302/302)", "45% 9/20": a percentage with a count is progress, not a measurement;
+ * so is a count that is "done" (git's "Enumerating objects: 62, done."). */
+static int progress_count(const char *s, size_t n, size_t i)
+{
+    if (n - i >= 6 && !memcmp(s + i, ", done", 6))
+        return 1;
+    if (i >= n || s[i] != '%')
+        return 0;
+    for (i++; i < n && (s[i] == ' ' || s[i] == '('); i++)
+        ;
+    size_t d = i;
+    while (i < n && (unsigned)(s[i] - '0') < 10)
+        i++;
+    return i > d && i < n && s[i] == '/';
+}
+
+static int in_list(const char *const *list, size_t nlist, const char *s, size_t n, int nocase)
+{
+    for (size_t i = 0; i < nlist; i++)
+        if (strlen(list[i]) == n && !(nocase ? strncasecmp : strncmp)(s, list[i], n))
+            return 1;
+    return 0;
+}
+
+/* 1 if name ends with the word end ("AssertionError"). */
+static int ends_with(const char *name, size_t n, const char *end)
+{
+    size_t e = strlen(end);
+    return n > e && !memcmp(name + n - e, end, e);
+}
+
+/* A unit ("MiB = 1.000" in xz's progress), a file name ("big.bin:" in gzip -v, zstd -v) or
+ * an exception ("AssertionError: 1 != 2") names no measurement. */
+static int not_a_measure(const char *name, size_t n)
+{
+    if (ends_with(name, n, "Error") || ends_with(name, n, "Exception") || ends_with(name, n, "Warning"))
+        return 1;
+    static const char *const units[] = {
+        "B", "kB", "KB", "KiB", "MB", "MiB", "GB", "GiB", "TB", "TiB", "PB", "PiB", "bytes",
+        "bits", "it", "sec", "secs", "seconds", "ms", "us", "ns", "Hz", "kHz", "MHz", "GHz",
+    };
+    static const char *const exts[] = {
+        "bin", "txt", "gz", "xz", "zst", "bz2", "lz4", "lzma", "tar", "tgz", "zip", "7z", "rar",
+        "csv", "tsv", "json", "jsonl", "yaml", "yml", "xml", "log", "dat", "py", "c", "h", "cc",
+        "cpp", "o", "so", "pt", "pth", "pkl", "pickle", "npy", "npz", "h5", "hdf5", "ckpt",
+        "onnx", "pb", "safetensors", "parquet", "arrow", "jpg", "jpeg", "png", "gif", "tif",
+        "tiff", "wav", "mp3", "mp4", "pdf", "md", "html", "iso", "img", "deb", "rpm", "whl", "sh",
+    };
+    size_t u = n > 2 && !memcmp(name + n - 2, "/s", 2) ? n - 2 : n; /* MiB/s, it/s */
+    if (in_list(units, sizeof(units) / sizeof(*units), name, u, 0))
+        return 1;
+    const char *dot = memrchr(name, '.', n);
+    return dot && dot > name
+           && in_list(exts, sizeof(exts) / sizeof(*exts), dot + 1, (size_t)(name + n - dot - 1), 1);
 }
 
 static int step_rank(const char *name, size_t n)
@@ -74,7 +133,40 @@ static void offer_step(struct metric_line *out, int *rank, int r, long long v)
     }
 }
 
-/* The name ending just before position k (the separator), or 0. */
+/* The word of name characters ending at e: its start, after any leading characters that
+ * cannot start a name; *opt tells that it began with '-' (an option: "--lr=0.1", "-DN=1"). */
+static size_t word_before(const char *s, size_t e, int *opt)
+{
+    size_t j = e;
+    while (j > 0 && name_char((unsigned char)s[j - 1]))
+        j--;
+    *opt = j < e && s[j] == '-';
+    while (j < e && !isalpha((unsigned char)s[j]) && s[j] != '_')
+        j++; /* a name starts with a letter or '_' */
+    return j;
+}
+
+enum { NAME_WORDS_MAX = 6 };
+
+/* Words before the one at j, each a name starting with a letter, after a space, a tab, an
+ * opening bracket or the line's start, and one space before the next: "SGD test accuracy".
+ * Stops at anything else (punctuation, a number, two spaces), and after 6 words. */
+static size_t earlier_words(const char *s, size_t j)
+{
+    for (int w = 1; w < NAME_WORDS_MAX && j >= 2 && s[j - 1] == ' '
+                    && name_char((unsigned char)s[j - 2]); w++) {
+        int opt;
+        size_t p = word_before(s, j - 1, &opt);
+        if (opt || !isalpha((unsigned char)s[p]) || (p > 0 && !strchr(" \t([{", s[p - 1])))
+            break; /* "-", "3", "4,", "valid_0's": not a word of a name */
+        j = p;
+    }
+    return j;
+}
+
+/* The name ending just before position k (the separator), or 0. A name of several words
+ * is taken before ':' and before a '=' with a space in front ("loss = 0.3"); "k=v" is one
+ * word. A name that is an option ("--lr=0.1") is no name. */
 static size_t name_before(const char *s, size_t k, const char **name)
 {
     size_t j = k;
@@ -92,11 +184,19 @@ static size_t name_before(const char *s, size_t k, const char **name)
         *name = open + 1;
         return (size_t)(s + j - 1 - *name);
     }
+    if (j > 1 && s[j - 1] == ')') { /* "User time (seconds): 0.01": the unit is left out */
+        const char *open = memrchr(s, '(', j - 1);
+        if (open && open > s + 1 && open[-1] == ' ' && !memchr(open, ' ', (size_t)(s + j - open))
+            && name_char((unsigned char)open[-2]))
+            j = (size_t)(open - s - 1);
+    }
     size_t e = j;
-    while (j > 0 && name_char((unsigned char)s[j - 1]))
-        j--;
-    while (j < e && !isalpha((unsigned char)s[j]) && s[j] != '_')
-        j++; /* a name starts with a letter or '_' */
+    int opt;
+    j = word_before(s, e, &opt);
+    if (opt)
+        return 0;
+    if (j < e && (s[k] == ':' || k > e))
+        j = earlier_words(s, j);
     *name = s + j;
     return e - j;
 }
@@ -130,16 +230,18 @@ static void pair_at(const char *s, size_t n, size_t k, struct metric_line *out, 
 {
     const char *name;
     size_t nl = name_before(s, k, &name);
-    if (nl == 0 || nl > METRIC_NAME_MAX)
+    if (nl == 0 || nl > METRIC_NAME_MAX || not_a_measure(name, nl))
         return;
     size_t v = k + 1;
     while (v < n && s[v] == ' ')
         v++;
     size_t vl = numtext_span(s + v, n - v);
-    if (vl == 0 || !boundary(s, n, v + vl))
+    if (vl == 0 || !boundary(s, n, v + vl) || progress_count(s, n, v + vl))
         return;
     long long iv;
-    int r = step_rank(name, nl);
+    const char *last = memrchr(name, ' ', nl); /* "Train Epoch: 1": the last word is the step */
+    last = last ? last + 1 : name;
+    int r = step_rank(last, (size_t)(name + nl - last));
     if (r != NO_STEP && integer(s + v, vl, &iv)) {
         offer_step(out, rank, r, iv);
         return;
@@ -154,10 +256,17 @@ void metric_parse_line(const char *s, size_t n, struct metric_line *out)
     out->has_step = 0;
     if (!memchr(s, ':', n) && !memchr(s, '=', n))
         return;
-    int rank = NO_STEP;
-    for (size_t k = 0; k < n; k++)
-        if (s[k] == ':' || s[k] == '=')
+    int rank = NO_STEP, depth = 0;
+    unsigned long long calls = 0; /* bit d: the d-th open '(' follows a name: a call */
+    for (size_t k = 0; k < n; k++) {
+        if (s[k] == '(' && depth < 64)
+            calls |= (unsigned long long)(k > 0 && (isalnum((unsigned char)s[k - 1]) || s[k - 1] == '_'))
+                     << depth++;
+        else if (s[k] == ')' && depth > 0)
+            calls &= ~(1ULL << --depth);
+        else if ((s[k] == ':' || s[k] == '=') && !calls) /* Parallel(n_jobs=1): an argument */
             pair_at(s, n, k, out, &rank);
+    }
     if (out->n == 0)
         return;
     word_steps(s, n, out, &rank);

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,7 +17,7 @@ pid_t spawn_program(const struct spawn_req *r)
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         return -1;
-    pid_t pid = fork();
+    pid_t parent = getpid(), pid = fork();
     if (pid < 0) {
         int saved = errno;
         close(p[0]);
@@ -26,6 +27,9 @@ pid_t spawn_program(const struct spawn_req *r)
     }
     if (pid == 0) {
         close(p[0]);
+        prctl(PR_SET_PDEATHSIG, SIGHUP);
+        if (getppid() != parent) /* the launcher died before that */
+            _exit(128 + SIGHUP);
         capture_child(r->cap);
         if (r->restore_sigpipe)
             signal(SIGPIPE, SIG_DFL);

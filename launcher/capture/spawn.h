@@ -19,7 +19,9 @@ struct spawn_req {
     int restore_sigpipe;       /* reset SIGPIPE to SIG_DFL in the child */
 };
 
-/* Returns the child's pid, or -1 with errno set to the exec (or fork) failure. */
+/* Returns the child's pid, or -1 with errno set to the exec (or fork) failure. The child
+ * gets SIGHUP when the launcher dies (PR_SET_PDEATHSIG), in pty and pipe mode alike, as
+ * a job does when its terminal hangs up; one that ignores SIGHUP goes on. */
 pid_t spawn_program(const struct spawn_req *r);
 
 /* The argv for running path with /bin/sh (a vector of borrowed pointers; free() it). */

@@ -4,6 +4,9 @@
 #include "json/json_scan.h"
 
 #include <errno.h>
+#include <float.h>
+#include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -352,25 +355,57 @@ int json_scan_integer(const char *text, size_t n, long long *v)
     return 1;
 }
 
-/* m / 10^-scale exactly rounded when both are exact doubles (m <= 2^53, 10^22 at most):
- * 0, else -1. */
-static int exact_quotient(uint64_t m, int scale, int negative, double *d)
+/* m * 10^scale rounded to a double as strtod rounds it: 0, or -1 when this cannot tell
+ * (then strtod decides). Exact doubles (m <= 2^53, |scale| <= 22) need one rounding
+ * (Clinger's fast path). Otherwise, on x86's 64-bit long double, m and 10^|scale| <= 10^27
+ * are exact, so the long double result is the exact one rounded once; rounding that to a
+ * double gives strtod's answer unless it lies exactly halfway between two doubles. */
+static int scaled(uint64_t m, int scale, int negative, double *d)
 {
-    static const double pow10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-                                    1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-                                    1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
-    if (m > (UINT64_C(1) << 53) || -scale > 22)
+    static const double p10[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                  1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                  1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+    double v;
+    if (m <= (UINT64_C(1) << 53) && scale >= -22 && scale <= 22)
+        v = scale < 0 ? (double)m / p10[-scale] : (double)m * p10[scale];
+    else {
+#if (defined(__x86_64__) || defined(__i386__)) && LDBL_MANT_DIG == 64
+        static const long double p10l[] = { 1e0L,  1e1L,  1e2L,  1e3L,  1e4L,  1e5L,  1e6L,
+                                            1e7L,  1e8L,  1e9L,  1e10L, 1e11L, 1e12L, 1e13L,
+                                            1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L,
+                                            1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L };
+        if (scale < -27 || scale > 27)
+            return -1;
+        long double q = scale < 0 ? (long double)m / p10l[-scale] : (long double)m * p10l[scale];
+        uint64_t mantissa;
+        memcpy(&mantissa, &q, sizeof(mantissa));
+        v = (double)q;
+        if ((mantissa & 0x7ff) == 0x400 || !isnormal(v))
+            return -1;
+#else
         return -1;
-    double v = (double)m / pow10[-scale];
+#endif
+    }
     *d = negative ? -v : v;
     return 0;
+}
+
+/* The exponent after a number's 'e' at text[i..n): its value, or INT_MIN when out of range. */
+static int exponent(const char *text, size_t i, size_t n)
+{
+    int sign = i < n && text[i] == '-' ? -1 : 1, e = 0;
+    i += i < n && (text[i] == '-' || text[i] == '+');
+    for (; i < n && digit(text[i]); i++)
+        if ((e = e * 10 + (text[i] - '0')) > 1000)
+            return INT_MIN;
+    return i == n ? sign * e : INT_MIN;
 }
 
 int json_scan_double(const char *text, size_t n, double *d)
 {
     size_t i = n && text[0] == '-';
     uint64_t m = 0;
-    int significant = 0, scale = 0, fraction = 0;
+    int significant = 0, scale = 0, fraction = 0, e = 0;
     for (; i < n && significant < 19; i++) {
         if (text[i] == '.' && !fraction) {
             fraction = 1;
@@ -382,7 +417,9 @@ int json_scan_double(const char *text, size_t n, double *d)
         significant += m != 0;
         scale -= fraction;
     }
-    if (i == n && exact_quotient(m, scale, text[0] == '-', d) == 0)
+    if (i < n && (text[i] == 'e' || text[i] == 'E'))
+        e = exponent(text, i + 1, n), i = e == INT_MIN ? i : n;
+    if (i == n && scaled(m, scale + e, text[0] == '-', d) == 0)
         return 0;
     char small[64], *buf = n < sizeof(small) ? small : xmalloc(n + 1), *end;
     memcpy(buf, text, n);

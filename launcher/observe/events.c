@@ -2,8 +2,10 @@
  * unexpected datagram is counted and dropped; nothing a process sends can stop the run. */
 #include "observe/events.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,19 +20,89 @@
 #include "observe/symbolize.h"
 #include "preload/sr_protocol.h"
 #include "util/error.h"
+#include "util/fs.h"
+#include "util/log.h"
+#include "util/proc.h"
 #include "util/signame.h"
 #include "util/timefmt.h"
 #include "util/unixsock.h"
+
+#define DIR_PREFIX "sacred-run."
+#define OWNER_FILE "launcher"
+
+static const char *tmp_base(void)
+{
+    const char *tmp = getenv("TMPDIR");
+    return tmp && *tmp ? tmp : "/tmp";
+}
+
+/* dir/OWNER_FILE: "PID START_TICKS BOOT_ID". 0 or -1 with errno. */
+static int write_owner(const char *dir)
+{
+    unsigned long long ticks;
+    char boot[40];
+    if (proc_start_ticks(getpid(), &ticks) < 0)
+        return -1;
+    proc_boot_id(boot);
+    char *text = xasprintf("%ld %llu %s\n", (long)getpid(), ticks, boot);
+    int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC), rc = -1;
+    if (dfd >= 0) {
+        rc = write_file_atomic(dfd, OWNER_FILE, text, strlen(text));
+        close(dfd);
+    }
+    free(text);
+    return rc;
+}
+
+/* 1 when dirfd/name is a directory of ours whose owner launcher is gone. */
+static int stale(int dirfd, const char *name)
+{
+    struct stat st;
+    char owner[256], boot[40] = "";
+    long pid = 0;
+    unsigned long long ticks = 0;
+    if (strncmp(name, DIR_PREFIX, strlen(DIR_PREFIX)) || fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0
+        || !S_ISDIR(st.st_mode) || st.st_uid != getuid())
+        return 0;
+    snprintf(owner, sizeof(owner), "%s/" OWNER_FILE, name);
+    int fd = openat(dirfd, owner, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    ssize_t n = fd < 0 ? -1 : read(fd, owner, sizeof(owner) - 1);
+    if (fd >= 0)
+        close(fd);
+    if (n <= 0)
+        return 0; /* no owner yet (being made), or from an older sacred-run: left alone */
+    owner[n] = '\0';
+    if (sscanf(owner, "%ld %llu %39s", &pid, &ticks, boot) < 2 || pid <= 0)
+        return 0;
+    return proc_still_runs((pid_t)pid, ticks, boot) == 0;
+}
+
+void events_clean_stale(void)
+{
+    DIR *d = opendir(tmp_base());
+    if (!d)
+        return;
+    for (struct dirent *e; (e = readdir(d));)
+        if (stale(dirfd(d), e->d_name)) {
+            log_msg(LOG_DEBUG, "removing %s/%s, left by a launcher that is gone", tmp_base(), e->d_name);
+            remove_tree(dirfd(d), e->d_name);
+        }
+    closedir(d);
+}
 
 int events_open(struct events *ev)
 {
     memset(ev, 0, sizeof(*ev));
     ev->fd = -1;
-    const char *tmp = getenv("TMPDIR");
-    ev->dir = xasprintf("%s/sacred-run.XXXXXX", tmp && *tmp ? tmp : "/tmp");
-    if (!mkdtemp(ev->dir)) {
+    ev->dir = xasprintf("%s/" DIR_PREFIX "XXXXXX", tmp_base());
+    int made = mkdtemp(ev->dir) != NULL;
+    if (!made || write_owner(ev->dir) < 0) {
+        int saved = errno;
+        if (made)
+            rmdir(ev->dir);
         free(ev->dir);
         ev->dir = NULL;
+        errno = saved;
         return -1;
     }
     ev->path = xasprintf("%s/events", ev->dir);
@@ -477,8 +549,12 @@ void events_close(struct events *ev)
         close(ev->fd);
     if (ev->path)
         unlink(ev->path);
-    if (ev->dir)
+    if (ev->dir) {
+        char *owner = xasprintf("%s/" OWNER_FILE, ev->dir);
+        unlink(owner);
+        free(owner);
         rmdir(ev->dir);
+    }
     for (size_t i = 0; i < ev->n; i++) {
         free(ev->procs[i].exe);
         free(ev->procs[i].cwd);

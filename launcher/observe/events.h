@@ -50,8 +50,12 @@ struct events {
 /* Run inside a run (SACRED_EVENT_SOCKET set): tells that run's launcher that this process
  * is sacred-run itself, so that it is left out of the run's processes. */
 void events_announce_launcher(void);
-/* Creates the socket in a new 0700 directory under $TMPDIR. 0 or -1 with errno. */
+/* Creates the socket in a new 0700 directory under $TMPDIR (sacred-run.XXXXXX), with an
+ * owner file naming this launcher (pid, start time, boot). 0 or -1 with errno. */
 int events_open(struct events *ev);
+/* Removes the directories events_open made under $TMPDIR for launchers of this user that
+ * are gone (killed before they could). Never one whose launcher runs or cannot be told. */
+void events_clean_stale(void);
 /* Reads every pending event (non-blocking); returns how many. */
 int events_drain(struct events *ev);
 /* Records the main process as the launcher started it (before any event). */

@@ -1,8 +1,10 @@
 /* dependencies.c: dependencies from what the tree actually loaded. Python packages are
- * found from the files opened under site-packages/dist-packages and named by the
- * *.dist-info (or *.egg-info) that declares them; nothing is imported or executed. */
+ * found from the module files loaded under site-packages/dist-packages (not .pth files or
+ * metadata) and named by the *.dist-info (or *.egg-info) that declares them; nothing is
+ * imported or executed. */
 #include "prov/dependencies.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -41,30 +43,59 @@ static int read_metadata(const char *file, char *name, char *version, size_t n)
     return name[0] && version[0] ? 0 : -1;
 }
 
-/* 1 if the distribution in site/info provides the import name top. */
-static int provides(const char *site, const char *info, const char *top, const char *name)
+/* 1 if the file site/info/list has a line equal to want (or, with prefix, starting with it). */
+static int list_has(const char *site, const char *info, const char *list, const char *want, int prefix)
 {
-    char *path = xasprintf("%s/%s/top_level.txt", site, info), line[256];
+    char *path = xasprintf("%s/%s/%s", site, info, list), line[4096];
     FILE *f = fopen(path, "re");
     free(path);
     int yes = 0;
+    size_t n = strlen(want);
     while (f && !yes && fgets(line, sizeof(line), f)) {
         line[strcspn(line, "\r\n")] = '\0';
-        yes = !strcmp(line, top);
+        yes = prefix ? !strncmp(line, want, n) : !strcmp(line, want);
     }
     if (f)
         fclose(f);
-    if (yes)
-        return 1;
-    char norm[256]; /* no top_level.txt: the distribution name, normalised */
-    snprintf(norm, sizeof(norm), "%s", name);
-    for (char *c = norm; *c; c++)
-        if (*c == '-' || *c == '.')
-            *c = '_';
-    return !strcasecmp(norm, top);
+    return yes;
 }
 
-static void python_package(cJSON *deps, const char *site, const char *top)
+/* The distribution name as a dotted module path: "zope.interface", "lazr.uri". */
+static void dotted_name(const char *name, char *out, size_t n)
+{
+    snprintf(out, n, "%s", name);
+    for (char *c = out; *c; c++)
+        *c = *c == '-' || *c == '_' ? '.' : (char)tolower((unsigned char)*c);
+}
+
+/* 1 if the distribution in site/info provides the module mod ("top" or "top.sub"). A
+ * namespace package (zope, lazr: one top shared by several distributions) is told apart by
+ * the second name: the distribution's own name or a RECORD entry under top/sub. */
+static int provides(const char *site, const char *info, const char *mod, const char *name)
+{
+    char top[256], dotted[256], entry[300];
+    snprintf(top, sizeof(top), "%.*s", (int)strcspn(mod, "."), mod);
+    dotted_name(name, dotted, sizeof(dotted));
+    if (!list_has(site, info, "top_level.txt", top, 0)) {
+        for (char *c = dotted; *c; c++) /* no top_level.txt: the name, normalised */
+            *c = *c == '.' ? '_' : *c;
+        return !strcasecmp(dotted, top);
+    }
+    if (!list_has(site, info, "namespace_packages.txt", top, 0))
+        return 1;
+    size_t n = strlen(dotted);
+    if (!strncasecmp(mod, dotted, n) && (mod[n] == '\0' || mod[n] == '.'))
+        return 1;
+    if (!strcmp(mod, top))
+        return 0;
+    snprintf(entry, sizeof(entry), "%s/%s/", top, mod + strlen(top) + 1); /* a package */
+    if (list_has(site, info, "RECORD", entry, 1))
+        return 1;
+    entry[strlen(entry) - 1] = '.'; /* a module file */
+    return list_has(site, info, "RECORD", entry, 1);
+}
+
+static void python_package(cJSON *deps, const char *site, const char *mod)
 {
     DIR *d = opendir(site);
     struct dirent *e;
@@ -76,7 +107,7 @@ static void python_package(cJSON *deps, const char *site, const char *top)
             continue;
         char *meta = xasprintf("%s/%s/%s", site, e->d_name, dist ? "METADATA" : "PKG-INFO");
         char name[256], version[256];
-        if (read_metadata(meta, name, version, sizeof(name)) == 0 && provides(site, e->d_name, top, name)) {
+        if (read_metadata(meta, name, version, sizeof(name)) == 0 && provides(site, e->d_name, mod, name)) {
             char *s = xasprintf("%s==%s", name, version);
             add_string(deps, s);
             free(s);
@@ -87,8 +118,35 @@ static void python_package(cJSON *deps, const char *site, const char *top)
         closedir(d);
 }
 
-/* For a path under site-packages/dist-packages: the site directory and the import name. */
-static int python_top(const char *path, char *site, char *top, size_t n)
+/* A Python module's file: .py, .pyc or an extension .so, in directories that are package
+ * names. Not a .pth file read at start-up, nor a dist-info's metadata or a data file. */
+static int module_file(const char *rel)
+{
+    const char *base = strrchr(rel, '/'), *ext;
+    base = base ? base + 1 : rel;
+    ext = strrchr(base, '.');
+    if (!ext || (strcmp(ext, ".py") && strcmp(ext, ".pyc") && strcmp(ext, ".so")))
+        return 0;
+    for (const char *c = rel; c < base; c++)
+        if (!isalnum((unsigned char)*c) && *c != '_' && *c != '/')
+            return 0;
+    return 1;
+}
+
+/* The next name of a module path: "zope/event/__init__.py" -> "zope", then "event";
+ * __pycache__ is passed over and a file's name ends at its first dot. */
+static const char *next_name(const char *rel, char *out, size_t n)
+{
+    if (!strncmp(rel, "__pycache__/", 12))
+        rel += 12;
+    size_t len = strcspn(rel, "/.");
+    snprintf(out, n, "%.*s", (int)len, rel);
+    return rel[len] == '/' ? rel + len + 1 : NULL;
+}
+
+/* For a module file under site-packages/dist-packages: the site directory and the module's
+ * first two names ("zope.event", "numpy.core", "six"). */
+static int python_module(const char *path, char *site, char *mod, size_t n)
 {
     const char *marks[] = { "/site-packages/", "/dist-packages/" }, *m = NULL;
     for (size_t i = 0; i < 2 && !m; i++)
@@ -98,10 +156,14 @@ static int python_top(const char *path, char *site, char *top, size_t n)
     size_t len = (size_t)(m - path) + strlen("/site-packages");
     snprintf(site, n, "%.*s", (int)len, path);
     const char *rest = path + len + 1;
-    if (!strncmp(rest, "__pycache__/", 12))
-        rest += 12;
-    snprintf(top, n, "%.*s", (int)strcspn(rest, "/."), rest);
-    return *top && top[0] != '_' ? 0 : -1; /* _private modules and .pth files are skipped */
+    if (!module_file(rest))
+        return -1;
+    char top[256], sub[256] = "";
+    rest = next_name(rest, top, sizeof(top));
+    if (rest && strcmp(rest, "__init__.py") && strncmp(rest, "__pycache__/__init__.", 21))
+        next_name(rest, sub, sizeof(sub));
+    snprintf(mod, n, "%s%s%s", top, *sub ? "." : "", sub);
+    return *top && top[0] != '_' ? 0 : -1; /* _private modules are skipped */
 }
 
 static int ci_cmp(const void *a, const void *b)
@@ -138,13 +200,13 @@ cJSON *dependencies_collect(const struct files *fs, const char *skip)
 {
     cJSON *deps = cJSON_CreateArray();
     struct elf_deps libs = { 0 };
-    char site[4096], top[4096];
+    char site[4096], mod[4096];
     for (size_t i = 0; i < fs->n; i++) {
         const struct file_use *u = &fs->f[i];
         if ((u->bits & SR_FILE_LIB) && (!skip || strcmp(u->path, skip)) && !python_extension(u->path))
             elf_deps_add_file(&libs, u->path);
-        else if (python_top(u->path, site, top, sizeof(site)) == 0)
-            python_package(deps, site, top);
+        else if (python_module(u->path, site, mod, sizeof(site)) == 0)
+            python_package(deps, site, mod);
     }
     elf_deps_package_versions(&libs);
     for (size_t i = 0; i < libs.n; i++) {

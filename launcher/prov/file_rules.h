@@ -14,6 +14,7 @@ struct file_rules {
     int nartifact;
     long long resource_limit;   /* --resource-limit SIZE: resources up to it are stored */
     long long artifact_limit;   /* --artifact-limit SIZE: written files up to it are copied */
+    int list_private;           /* --list-private: private files opened go to private_files */
 };
 
 #endif

@@ -1,6 +1,7 @@
 /* provenance.c: classifying the files the tree used. Hashing and copying happen here, in
  * the launcher after the program ended, never in the hooks. MD5s are cached per storage
- * by (device, inode, size, mtime), so a large dataset is hashed once across runs. */
+ * by (device, inode, size, mtime), so a large dataset is hashed once across runs. Private
+ * files are never hashed or copied, only listed (with --list-private). */
 #include "prov/provenance.h"
 
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include "prov/gitinfo.h"
 #include "record/artifact.h"
 #include "record/md5cache.h"
+#include "record/private.h"
 #include "record/sources.h"
 #include "util/error.h"
 #include "util/path.h"
@@ -30,6 +32,10 @@ static const char *const system_prefixes[] = {
 };
 static const char *const interpreter_trees[] = { "/site-packages/", "/dist-packages/", "/lib/python",
                                                  "/__pycache__/" };
+/* Version control's own directories: the repository is recorded under repositories, its
+ * internals are never sources, resources or artifacts. */
+static const char *const vcs_dirs[] = { "/.git/", "/.hg/", "/.svn/", "/.bzr/", "/_darcs/", "/CVS/",
+                                        "/.pijul/", "/.jj/" };
 static const char *const source_exts[] = {
     "py", "pyx", "sh", "bash", "zsh", "R", "r", "jl", "lua", "pl", "pm", "rb", "js", "mjs", "ts",
     "m", "c", "h", "cc", "cpp", "cxx", "hpp", "hh", "cu", "cuh", "f", "f90", "f95", "go", "rs",
@@ -59,11 +65,33 @@ static int in_hidden_dir(const struct provenance *p, const char *path)
     return 0;
 }
 
-/* Not recorded: our own files and --exclude always; system locations, interpreter trees
- * and hidden directories unless --include names them. */
+static int ours(const struct provenance *p, const struct record *r, const char *path)
+{
+    return path_under(path, r->basedir) || (p->skip_dir && path_under(path, p->skip_dir));
+}
+
+static int in_vcs_dir(const char *path)
+{
+    for (size_t i = 0; i < sizeof(vcs_dirs) / sizeof(*vcs_dirs); i++)
+        if (strstr(path, vcs_dirs[i]))
+            return 1;
+    return 0;
+}
+
+/* Home configuration and credentials (record/private.h), and any file directly in the
+ * home directory unless that is the working or base directory. */
+static int is_private(const struct provenance *p, const char *path)
+{
+    return private_file(path)
+        || (private_home_top(path) && !path_under(path, p->cwd) && !path_under(path, p->base_dir));
+}
+
+/* Not recorded: our own files, private files, version control's directories and --exclude
+ * always; system locations, interpreter trees and hidden directories unless --include
+ * names them. */
 static int excluded(const struct provenance *p, const struct record *r, const char *path)
 {
-    if (path_under(path, r->basedir) || (p->skip_dir && path_under(path, p->skip_dir))
+    if (ours(p, r, path) || is_private(p, path) || in_vcs_dir(path)
         || matches_any(p->rules->exclude, p->rules->nexclude, path))
         return 1;
     if (matches_any(p->rules->include, p->rules->ninclude, path))
@@ -266,9 +294,17 @@ void provenance_record(const struct provenance *p, struct files *fs, struct reco
     add_module_main(p, fs, r);
     files_sort(fs); /* Sacred lists sources by path */
     json_set(r->run, "resource_files", cJSON_CreateArray());
+    cJSON *private = p->rules->list_private ? cJSON_CreateArray() : NULL;
+    if (private)
+        json_set(r->run, "private_files", private);
     for (size_t i = 0; i < fs->n; i++) {
         const char *path = fs->f[i].path;
         struct stat st;
+        if ((fs->f[i].bits & (SR_FILE_READ | SR_FILE_WRITE)) && !ours(p, r, path) && is_private(p, path)) {
+            if (private) /* by path only, never its content */
+                cJSON_AddItemToArray(private, cJSON_CreateString(path));
+            continue;
+        }
         if ((fs->f[i].bits & (SR_FILE_LIB | SR_FILE_EXEC)) && path_under(path, p->base_dir)
             && (!p->preload || strcmp(path, p->preload)))
             add_dwarf_sources(p, r, path); /* not ours, even when run from our own checkout */

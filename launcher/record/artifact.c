@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "record/private.h"
 #include "record/sacred_files.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -39,7 +40,7 @@ int artifact_name_check(const char *name, char *err, size_t errlen)
 int artifact_copy(const char *rundir, const char *src, const char *name, char *err, size_t errlen)
 {
     struct stat st;
-    if (artifact_name_check(name, err, errlen) < 0)
+    if (artifact_name_check(name, err, errlen) < 0 || private_refuse(src, err, errlen) < 0)
         return -1;
     if (stat(src, &st) < 0 || !S_ISREG(st.st_mode)) {
         snprintf(err, errlen, "artifact '%s' is not a readable regular file", src);

@@ -7,7 +7,8 @@
 
 /* 0 if name is acceptable, else -1 with a one-line reason in err. */
 int artifact_name_check(const char *name, char *err, size_t errlen);
-/* Copies src to rundir/name (creating subdirectories). 0, or -1 with a reason in err. */
+/* Copies src to rundir/name (creating subdirectories), never more readable than src and
+ * never a private file (record/private.h). 0, or -1 with a reason in err. */
 int artifact_copy(const char *rundir, const char *src, const char *name, char *err, size_t errlen);
 
 #endif

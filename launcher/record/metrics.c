@@ -27,6 +27,7 @@ void metrics_init(struct metrics *ms, int dirfd)
 {
     memset(ms, 0, sizeof(*ms));
     ms->dirfd = dirfd;
+    ms->flush_at = FLUSH_PENDING;
     clock_gettime(CLOCK_MONOTONIC, &ms->last_write);
 }
 
@@ -79,8 +80,9 @@ long long metrics_add(struct metrics *ms, const char *name, size_t nlen, const c
     strbuf_add(&m->frag[2], ",\n      ", 8);
     strbuf_addstr(&m->frag[2], value);
     ms->pending += m->frag[0].len + m->frag[1].len + m->frag[2].len - before;
-    if (ms->pending >= FLUSH_PENDING && metrics_flush(ms) < 0)
-        ms->failed = errno;
+    m->pending_points++;
+    if (ms->pending >= ms->flush_at && metrics_flush(ms) < 0)
+        ms->flush_at = ms->pending * 2; /* a full disk: try again with twice as much */
     return step;
 }
 
@@ -89,36 +91,80 @@ static char *frag_path(size_t index, int part)
     return xasprintf(FRAG_DIR "/%zu.%s", index, parts[part]);
 }
 
+/* Writes a metric's pending parts at their known lengths; all three or none count. */
+static int flush_metric(struct metrics *ms, size_t index)
+{
+    struct metric *m = &ms->m[index];
+    off_t len[3];
+    for (int k = 0; k < 3; k++) {
+        len[k] = m->disk_len[k];
+        if (!m->frag[k].len)
+            continue;
+        char *p = frag_path(index, k);
+        int fd = openat(ms->dirfd, p, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+        free(p);
+        int rc = fd < 0 ? -1 : pwrite_full(fd, m->frag[k].buf, m->frag[k].len, len[k]);
+        int saved = errno;
+        if (fd >= 0 && close(fd) < 0 && rc == 0)
+            rc = -1, saved = errno;
+        if (rc < 0) {
+            errno = saved;
+            return -1;
+        }
+        len[k] += (off_t)m->frag[k].len;
+        m->on_disk = 1;
+    }
+    for (int k = 0; k < 3; k++) {
+        m->disk_len[k] = len[k];
+        ms->pending -= m->frag[k].len;
+        strbuf_reset(&m->frag[k]);
+    }
+    m->disk_points += m->pending_points;
+    m->pending_points = 0;
+    return 0;
+}
+
 int metrics_flush(struct metrics *ms)
 {
     if (!ms->pending)
         return 0;
     if (mkdirat(ms->dirfd, FRAG_DIR, 0755) < 0 && errno != EEXIST)
-        return -1;
-    for (size_t i = 0; i < ms->n; i++) {
-        struct metric *m = &ms->m[i];
-        for (int k = 0; k < 3 && m->frag[k].len; k++) {
-            char *p = frag_path(i, k);
-            int fd = openat(ms->dirfd, p, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
-            free(p);
-            if (fd < 0 || write_full(fd, m->frag[k].buf, m->frag[k].len) < 0) {
-                int saved = errno;
-                if (fd >= 0)
-                    close(fd);
-                errno = saved;
-                return -1;
-            }
-            close(fd);
-            strbuf_reset(&m->frag[k]);
-            m->on_disk = 1;
-        }
+        return ms->failed = errno, -1;
+    int rc = 0, saved = 0;
+    for (size_t i = 0; i < ms->n; i++)
+        if (ms->m[i].pending_points && flush_metric(ms, i) < 0)
+            rc = -1, saved = errno;
+    if (rc < 0)
+        ms->failed = errno = saved;
+    else
+        ms->flush_at = FLUSH_PENDING;
+    return rc;
+}
+
+unsigned long long metrics_points_on_disk(const struct metrics *ms)
+{
+    unsigned long long n = 0;
+    for (size_t i = 0; i < ms->n; i++)
+        n += ms->m[i].disk_points;
+    return n;
+}
+
+/* Copies bytes [off, end) of fd to out through a buffer. 0 or -1 with errno. */
+static int copy_range(int fd, loff_t off, loff_t end, int out)
+{
+    char buf[65536];
+    while (off < end) {
+        size_t want = (size_t)(end - off) < sizeof(buf) ? (size_t)(end - off) : sizeof(buf);
+        ssize_t n = pread(fd, buf, want, off);
+        if (n <= 0 || write_full(out, buf, (size_t)n) < 0)
+            return n == 0 ? (errno = EIO, -1) : -1;
+        off += n;
     }
-    ms->pending = 0;
     return 0;
 }
 
-/* Copies a fragment file into out, without its leading ','; in the kernel
- * (copy_file_range) where the file system allows, else through a buffer. */
+/* Copies the known length of a fragment file into out, without its leading ','; in the
+ * kernel (copy_file_range) where the file system allows, else through a buffer. */
 static int copy_fragment(struct metrics *ms, size_t index, int part, int out)
 {
     char *p = frag_path(index, part);
@@ -126,18 +172,15 @@ static int copy_fragment(struct metrics *ms, size_t index, int part, int out)
     free(p);
     if (fd < 0)
         return -1;
-    loff_t off = 1;
-    ssize_t n;
-    while ((n = copy_file_range(fd, &off, out, NULL, 1 << 30, 0)) > 0)
+    loff_t off = 1, end = ms->m[index].disk_len[part];
+    ssize_t n = 0;
+    while (off < end && (n = copy_file_range(fd, &off, out, NULL, (size_t)(end - off), 0)) > 0)
         ;
-    char buf[65536];
-    if (n < 0 && lseek(fd, off, SEEK_SET) == off)
-        while ((n = read(fd, buf, sizeof(buf))) > 0 && write_full(out, buf, (size_t)n) == 0)
-            ;
+    int rc = off < end ? copy_range(fd, off, end, out) : 0;
     int saved = errno;
     close(fd);
     errno = saved;
-    return n < 0 ? -1 : 0;
+    return rc;
 }
 
 static int by_name(const void *a, const void *b)
@@ -170,16 +213,15 @@ static int write_metric(struct metrics *ms, const struct metric *m, int out, int
 
 int metrics_write_json(struct metrics *ms)
 {
-    if (metrics_flush(ms) < 0)
-        return -1;
+    int flushed = metrics_flush(ms), saved = errno;
     struct atomic_file a;
     if (atomic_open(&a, ms->dirfd, METRICS_JSON) < 0)
-        return -1;
+        return ms->failed = errno, -1;
     int out = a.fd;
     const struct metric **order = xcalloc(ms->n, sizeof(*order));
     size_t k = 0;
     for (size_t i = 0; i < ms->n; i++)
-        if (ms->m[i].on_disk)
+        if (ms->m[i].disk_points)
             order[k++] = &ms->m[i];
     qsort(order, k, sizeof(*order), by_name);
     int rc = write_full(out, "{", 1);
@@ -192,10 +234,12 @@ int metrics_write_json(struct metrics *ms)
     if (rc == 0 && fstat(out, &st) == 0)
         ms->json_size = st.st_size;
     if (atomic_commit(&a, rc) < 0)
-        return -1;
-    ms->since_write = 0;
+        return ms->failed = errno, -1;
+    ms->points_in_json = metrics_points_on_disk(ms);
+    ms->since_write = ms->points - ms->points_in_json;
     clock_gettime(CLOCK_MONOTONIC, &ms->last_write);
-    return 0;
+    errno = saved;
+    return flushed;
 }
 
 int metrics_due(const struct metrics *ms, double beat)
@@ -217,15 +261,26 @@ const char *metrics_last(const struct metrics *ms, const char *name)
     return m && m->any ? m->last_value : NULL;
 }
 
+/* Removes a fragment file, or cuts it back to what metrics.json's assembly would read. */
+static void settle_fragment(struct metrics *ms, size_t index, int part, int remove)
+{
+    char *p = frag_path(index, part);
+    int fd = remove ? -1 : openat(ms->dirfd, p, O_WRONLY | O_CLOEXEC);
+    if (remove)
+        unlinkat(ms->dirfd, p, 0);
+    else if (fd >= 0) {
+        (void)!ftruncate(fd, ms->m[index].disk_len[part]);
+        close(fd);
+    }
+    free(p);
+}
+
 void metrics_release(struct metrics *ms, int remove_fragments)
 {
     for (size_t i = 0; i < ms->n; i++) {
         for (int k = 0; k < 3; k++) {
-            if (remove_fragments && ms->m[i].on_disk) {
-                char *p = frag_path(i, k);
-                unlinkat(ms->dirfd, p, 0);
-                free(p);
-            }
+            if (ms->m[i].on_disk)
+                settle_fragment(ms, i, k, remove_fragments);
             strbuf_release(&ms->m[i].frag[k]);
         }
         free(ms->m[i].name);

@@ -1,7 +1,9 @@
 /* metrics.h: the run's measurements and metrics.json. Points are appended to per-metric
  * fragment files (.metrics/ in the run directory) as ready-made JSON text; metrics.json is
  * assembled from them by concatenation, atomically, never re-read or re-parsed. Memory:
- * one entry per distinct name plus what is pending for the next flush. */
+ * one entry per distinct name plus what is pending for the next flush. A failed write
+ * loses nothing already on disk: fragments are written at their known length and read
+ * back only up to it, and what could not be written stays pending for the next try. */
 #ifndef SR_METRICS_H
 #define SR_METRICS_H
 
@@ -19,6 +21,8 @@ struct metric {
     int any;                       /* a point was logged */
     char last_value[NUMTEXT_MAX];  /* JSON text of the last value */
     struct strbuf frag[3];         /* pending ",\n      X" for steps, timestamps, values */
+    off_t disk_len[3];             /* bytes of each fragment file known to be written */
+    unsigned long long pending_points, disk_points;
     int on_disk;                   /* fragment files exist */
 };
 
@@ -29,9 +33,11 @@ struct metrics {
     int dirfd;                     /* the run directory */
     size_t pending;                /* bytes waiting in frag buffers */
     unsigned long long points, since_write;
+    unsigned long long points_in_json; /* in the metrics.json on disk */
+    size_t flush_at;               /* pending bytes that trigger a flush */
     off_t json_size;
     struct timespec last_write;
-    int failed;
+    int failed;                    /* errno of the last failed write, or 0 */
 };
 
 void metrics_init(struct metrics *ms, int dirfd);
@@ -42,14 +48,19 @@ long long metrics_add(struct metrics *ms, const char *name, size_t nlen, const c
                       int has_step, long long step, const char *stamp);
 /* Writes pending points to the fragment files. 0 or -1 with errno. */
 int metrics_flush(struct metrics *ms);
-/* Flushes and rebuilds metrics.json. 0 or -1 with errno. */
+/* Flushes and rebuilds metrics.json from the fragments on disk, also when the flush
+ * failed (what was flushed before is not lost). 0, or -1 with errno when the flush or the
+ * rebuild failed; points_in_json says what metrics.json holds. */
 int metrics_write_json(struct metrics *ms);
 /* 1 if metrics.json should be rebuilt at a heartbeat of interval beat seconds: new
  * points, and either a small file or enough time since the last rebuild for its size. */
 int metrics_due(const struct metrics *ms, double beat);
 /* The JSON text of a metric's last value, or NULL. */
 const char *metrics_last(const struct metrics *ms, const char *name);
-/* Frees memory; with remove_fragments also deletes .metrics/. */
+/* Points on disk in fragments (flushed), whether or not metrics.json has them. */
+unsigned long long metrics_points_on_disk(const struct metrics *ms);
+/* Frees memory; with remove_fragments also deletes .metrics/ (else cuts each fragment
+ * back to its known length). */
 void metrics_release(struct metrics *ms, int remove_fragments);
 
 #endif

@@ -69,15 +69,16 @@ static cJSON *read_run(const char *dir)
     return run;
 }
 
-/* Writes run atomically; stamp gets the new file's identity (taken before the rename,
- * which keeps inode, size and mtime). */
-static int write_stamped(int dirfd, const cJSON *run, struct run_stamp *stamp)
+/* Writes run atomically (in the spare file when spare_fd >= 0); stamp gets the new file's
+ * identity (taken before the rename, which keeps inode, size and mtime). */
+static int write_stamped(int dirfd, const cJSON *run, struct run_stamp *stamp, int spare_fd)
 {
     struct strbuf sb = STRBUF_INIT;
     struct atomic_file a;
     struct stat st;
     json_print(&sb, run);
-    int rc = atomic_open(&a, dirfd, RUN_JSON);
+    int rc = spare_fd >= 0 ? atomic_adopt(&a, dirfd, RUN_JSON, RESERVE_FILE, spare_fd)
+                           : atomic_open(&a, dirfd, RUN_JSON);
     if (rc == 0) {
         rc = write_full(a.fd, sb.buf, sb.len);
         if (rc == 0 && (rc = fstat(a.fd, &st)) == 0 && stamp)
@@ -101,7 +102,8 @@ static int lock_within(int lockfd, int ms)
     return 0;
 }
 
-int run_write_merged(int dirfd, const char *dir, int lockfd, cJSON *run, struct run_stamp *stamp)
+int run_write_merged(int dirfd, const char *dir, int lockfd, cJSON *run, struct run_stamp *stamp,
+                     int spare_fd)
 {
     int locked = lockfd >= 0 && lock_within(lockfd, 1000);
     if (replaced(dirfd, stamp)) {
@@ -110,7 +112,7 @@ int run_write_merged(int dirfd, const char *dir, int lockfd, cJSON *run, struct 
             run_take_edits(run, theirs);
         cJSON_Delete(theirs);
     }
-    int rc = write_stamped(dirfd, run, stamp);
+    int rc = write_stamped(dirfd, run, stamp, spare_fd);
     int saved = errno;
     if (locked)
         flock(lockfd, LOCK_UN);
@@ -144,7 +146,7 @@ int run_edit(const char *dir, run_edit_fn edit, void *arg, char *err, size_t err
     else if (!(run = read_run(dir)))
         error_text(err, errlen, "cannot read '%s/" RUN_JSON "': %s", dir,
                    errno == EINVAL ? "not a JSON object" : strerror(errno));
-    else if ((rc = edit(run, arg, err, errlen)) > 0 && (rc = write_stamped(dirfd, run, NULL)) < 0)
+    else if ((rc = edit(run, arg, err, errlen)) > 0 && (rc = write_stamped(dirfd, run, NULL, -1)) < 0)
         error_text(err, errlen, "cannot write '%s/" RUN_JSON "': %s", dir, strerror(errno));
     cJSON_Delete(run);
     if (lockfd >= 0)
@@ -162,19 +164,15 @@ static long long int_of(const cJSON *v)
 int run_launcher_alive(const cJSON *run)
 {
     const cJSON *l = cJSON_GetObjectItemCaseSensitive(run, "launcher");
-    const cJSON *host = json_get_dotted(run, "host.hostname");
+    const cJSON *host = cJSON_GetObjectItemCaseSensitive(l, "host");
     const cJSON *boot = cJSON_GetObjectItemCaseSensitive(l, "boot_id");
     long long pid = int_of(cJSON_GetObjectItemCaseSensitive(l, "pid"));
     long long ticks = int_of(cJSON_GetObjectItemCaseSensitive(l, "start_ticks"));
-    char here[256], our_boot[40];
-    unsigned long long now_ticks;
+    char here[256];
+    if (!host) /* recorded before the launcher's host was */
+        host = json_get_dotted(run, "host.hostname");
     if (pid <= 0 || ticks < 0 || !cJSON_IsString(host) || !cJSON_IsString(boot)
         || gethostname(here, sizeof(here)) < 0 || strcmp(here, host->valuestring))
         return -1; /* nothing recorded, or another host's process */
-    proc_boot_id(our_boot);
-    if (*our_boot && strcmp(our_boot, boot->valuestring))
-        return 0; /* the machine restarted since */
-    if (proc_start_ticks((pid_t)pid, &now_ticks) < 0)
-        return errno == ENOENT ? 0 : -1;
-    return now_ticks == (unsigned long long)ticks;
+    return proc_still_runs((pid_t)pid, (unsigned long long)ticks, boot->valuestring);
 }

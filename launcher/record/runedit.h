@@ -28,8 +28,11 @@ struct run_stamp {
  * path), under the lock open on lockfd: when the file is no longer the one stamp records,
  * the user's edits in it are first taken into run; then run is written atomically and
  * stamp updated. The lock is waited for at most a second (a stuck editor never stalls the
- * run; the write then goes ahead unlocked). 0, or -1 with errno. */
-int run_write_merged(int dirfd, const char *dir, int lockfd, cJSON *run, struct run_stamp *stamp);
+ * run; the write then goes ahead unlocked). With spare_fd >= 0 (RESERVE_FILE, open, its
+ * space allocated) the new file is written into it (atomic_adopt), which then becomes
+ * run.json; spare_fd is closed either way. 0, or -1 with errno. */
+int run_write_merged(int dirfd, const char *dir, int lockfd, cJSON *run, struct run_stamp *stamp,
+                     int spare_fd);
 
 /* Replaces the editable keys of ours with those of theirs (removing those theirs lacks). */
 void run_take_edits(cJSON *ours, const cJSON *theirs);

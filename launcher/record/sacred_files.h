@@ -9,6 +9,9 @@
 #define INFO_JSON "info.json"
 #define METRICS_JSON "metrics.json"
 
+/* Not Sacred's: space kept for the final writes while the launcher runs (record.c). */
+#define RESERVE_FILE ".reserve"
+
 enum { SACRED_NFILES = 5 };
 /* All five, in the order above (defined in record.c). */
 extern const char *const sacred_files[SACRED_NFILES];

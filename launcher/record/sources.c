@@ -1,13 +1,15 @@
 /* sources.c: the _sources store. An existing stored file is trusted as Sacred does; a new
- * one appears atomically, so concurrent runs never see half. */
+ * one appears atomically, so concurrent runs never see half. Private files never enter. */
 #include "record/sources.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "record/private.h"
 #include "util/error.h"
 #include "util/fs.h"
 
@@ -27,6 +29,10 @@ int store_file(const char *basedir, const char *subdir, const char *path, char *
                size_t storedlen)
 {
     char md5[33];
+    if (private_file(path)) {
+        errno = EPERM;
+        return -1;
+    }
     if (md5_file(path, md5) < 0)
         return -1;
     store_name(subdir, path, md5, stored, storedlen);

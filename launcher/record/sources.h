@@ -7,7 +7,8 @@
 
 /* Stores path under basedir/subdir; writes "subdir/<stem>_<md5><ext>" to stored. A file
  * already stored gets its mtime refreshed: `sacred-run gc` keeps files newer than the
- * start of a run still being recorded. 0 or -1 with errno. */
+ * start of a run still being recorded. The copy is never more readable than path
+ * (util/fs.h copy_mode). 0 or -1 with errno (EPERM: path is private, record/private.h). */
 int store_file(const char *basedir, const char *subdir, const char *path, char *stored,
                size_t storedlen);
 

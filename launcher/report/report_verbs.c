@@ -13,6 +13,7 @@
 #include "json/json_parse.h"
 #include "json/numtext.h"
 #include "record/artifact.h"
+#include "record/private.h"
 #include "record/sources.h"
 #include "util/error.h"
 #include "util/timefmt.h"
@@ -99,7 +100,7 @@ static int do_artifact(struct run_state *s, char *rest, char *err, size_t errlen
 static int do_resource(struct run_state *s, char *rest, char *err, size_t errlen)
 {
     char stored[PATH_MAX];
-    if (absolute_file(rest, err, errlen) < 0)
+    if (absolute_file(rest, err, errlen) < 0 || private_refuse(rest, err, errlen) < 0)
         return -1;
     if (store_file(s->rec->basedir, "_resources", rest, stored, sizeof(stored)) < 0) {
         snprintf(err, errlen, "cannot store resource '%s': %s", rest, strerror(errno));

@@ -1,7 +1,8 @@
 /* error.c: message printing and allocation helpers for the launcher.
- * Messages are one line, lower case, the program name ("sacred-run: ") first; nothing here
- * may allocate to print. */
+ * Messages are one line, lower case, the program name ("sacred-run: ") first; in a run
+ * (after log_setup) a warning is a log line instead. Nothing here may allocate to print. */
 #include "util/error.h"
+#include "util/log.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -63,9 +64,12 @@ int error_text(char *err, size_t errlen, const char *fmt, ...)
 
 void warning(const char *fmt, ...)
 {
-    va_list ap;
+    va_list ap, again;
     va_start(ap, fmt);
-    vreport("warning: ", fmt, ap);
+    va_copy(again, ap);
+    if (!log_vwarning(fmt, ap))
+        vreport("warning: ", fmt, again);
+    va_end(again);
     va_end(ap);
 }
 

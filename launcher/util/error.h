@@ -1,5 +1,6 @@
 /* error.h: the launcher's one error convention (git style) and allocation helpers.
- * die*() print "sacred-run: ..." and exit; error() prints and returns -1; warning() prints.
+ * die*() print "sacred-run: ..." and exit; error() prints and returns -1; warning() prints
+ * ("sacred-run: warning: ...", or in a run a WARNING log line, util/log.h).
  * Lower layers never print: they return -1 with errno set and the caller reports. */
 #ifndef SR_ERROR_H
 #define SR_ERROR_H

@@ -1,5 +1,5 @@
 /* fs.c: mkdir -p, rm -r, copying, MD5 (libmd) and atomic replacement of files. Every function
- * reports failure as -1 with errno and never prints. */
+ * reports failure as -1 with errno and never prints; a copy never widens who may read. */
 #include "util/fs.h"
 
 #include <dirent.h>
@@ -14,6 +14,7 @@
 
 #include "util/error.h"
 #include "util/io.h"
+#include "util/strbuf.h"
 
 enum { BLOCK = 1 << 20 };
 
@@ -97,7 +98,7 @@ int md5_file(const char *path, char hex[33])
     return 0;
 }
 
-int atomic_open(struct atomic_file *a, int dirfd, const char *name)
+static int atomic_create(struct atomic_file *a, int dirfd, const char *name, mode_t mode)
 {
     const char *base = strrchr(name, '/');
     int dirlen = base ? (int)(base + 1 - name) : 0;
@@ -108,13 +109,38 @@ int atomic_open(struct atomic_file *a, int dirfd, const char *name)
         errno = ENAMETOOLONG;
         return -1;
     }
-    a->fd = openat(dirfd, a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    a->adopted = 0;
+    a->fd = openat(dirfd, a->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
     return a->fd < 0 ? -1 : 0;
+}
+
+int atomic_open(struct atomic_file *a, int dirfd, const char *name)
+{
+    return atomic_create(a, dirfd, name, 0644);
+}
+
+int atomic_adopt(struct atomic_file *a, int dirfd, const char *name, const char *spare, int fd)
+{
+    a->dirfd = dirfd;
+    a->name = name;
+    a->fd = fd;
+    a->adopted = 1;
+    if (snprintf(a->tmp, sizeof(a->tmp), "%s", spare) >= (int)sizeof(a->tmp)
+        || lseek(fd, 0, SEEK_SET) < 0 || fchmod(fd, 0644 & ~process_umask()) < 0) {
+        int saved = errno ? errno : ENAMETOOLONG;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return 0;
 }
 
 int atomic_commit(struct atomic_file *a, int rc)
 {
     int saved = errno;
+    off_t end = a->adopted && rc == 0 ? lseek(a->fd, 0, SEEK_CUR) : 0;
+    if (end < 0 || (a->adopted && rc == 0 && ftruncate(a->fd, end) < 0))
+        rc = -1, saved = errno;
     if (close(a->fd) < 0 && rc == 0)
         rc = -1, saved = errno;
     if (rc == 0 && renameat(a->dirfd, a->tmp, a->dirfd, a->name) == 0)
@@ -134,13 +160,33 @@ int write_file_atomic(int dirfd, const char *name, const void *data, size_t len)
     return atomic_commit(&a, write_full(a.fd, data, len));
 }
 
+mode_t process_umask(void)
+{
+    struct strbuf sb = STRBUF_INIT;
+    const char *v = strbuf_read_file(&sb, "/proc/self/status") == 0
+                  ? strbuf_line_value(&sb, "Umask:", 6) : NULL;
+    mode_t m = v ? (mode_t)strtoul(v, NULL, 8) & 0777 : 077; /* unknown: the strictest */
+    strbuf_release(&sb);
+    return m;
+}
+
+mode_t copy_mode(const struct stat *orig, gid_t copy_gid)
+{
+    mode_t m = (orig->st_mode & 0644) | S_IRUSR;
+    if (copy_gid != orig->st_gid) /* another group: only what everyone may */
+        m &= ~(mode_t)070 | (m & 07) << 3;
+    return m & ~process_umask();
+}
+
 int copy_file(const char *from, const char *to)
 {
-    int in = open(from, O_RDONLY | O_CLOEXEC);
+    int in = open(from, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK); /* a FIFO never blocks */
     struct atomic_file a;
+    struct stat st, out;
     if (in < 0)
         return -1;
-    if (atomic_open(&a, AT_FDCWD, to) < 0) {
+    int ok = fstat(in, &st) == 0 && (S_ISREG(st.st_mode) || (errno = EINVAL, 0));
+    if (!ok || atomic_create(&a, AT_FDCWD, to, 0600) < 0) {
         int saved = errno;
         close(in);
         errno = saved;
@@ -148,7 +194,7 @@ int copy_file(const char *from, const char *to)
     }
     unsigned char *buf = xmalloc(BLOCK);
     ssize_t n;
-    int rc = 0;
+    int rc = fstat(a.fd, &out) < 0 || fchmod(a.fd, copy_mode(&st, out.st_gid)) < 0 ? -1 : 0;
     while (rc == 0 && (n = read(in, buf, BLOCK)) != 0)
         rc = n < 0 ? (errno == EINTR ? 0 : -1) : write_full(a.fd, buf, (size_t)n);
     free(buf);

@@ -47,3 +47,15 @@ void proc_boot_id(char buf[40])
         buf[0] = '\0';
     buf[strcspn(buf, "\n")] = '\0';
 }
+
+int proc_still_runs(pid_t pid, unsigned long long ticks, const char *boot)
+{
+    char our_boot[40];
+    unsigned long long now_ticks;
+    proc_boot_id(our_boot);
+    if (*our_boot && *boot && strcmp(our_boot, boot))
+        return 0;
+    if (proc_start_ticks(pid, &now_ticks) < 0)
+        return errno == ENOENT ? 0 : -1;
+    return now_ticks == ticks;
+}

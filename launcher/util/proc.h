@@ -12,4 +12,9 @@ int proc_start_ticks(pid_t pid, unsigned long long *ticks);
 /* This boot's id (/proc/sys/kernel/random/boot_id) into buf; "" when unknown. */
 void proc_boot_id(char buf[40]);
 
+/* Whether the process recorded as pid, started at ticks during the boot boot ("" when not
+ * known), still runs: 1, 0 when it is gone (the pid free or another process's, or the
+ * machine restarted since), -1 when that cannot be told. */
+int proc_still_runs(pid_t pid, unsigned long long ticks, const char *boot);
+
 #endif

@@ -131,7 +131,7 @@ assert "not valid JSON" in rows["2"]["error"], rows["2"]
 PY
     [ "$(status_of "${URL}api/runs/2")" = 200 ] || fail "corrupt run page" || return
     [ "$(status_of "${URL}api/runs/3/metrics?name=loss")" = 422 ] || fail "corrupt metrics" || return
-    curl -sf "${URL}api/runs/3" | grep -q '"metrics_error": "metrics.json is not a JSON object' || fail "no metrics_error" || return
+    curl -sf "${URL}api/runs/3" | grep -q '"metrics_error": "metrics.json is not valid JSON' || fail "no metrics_error" || return
     [ "$(status_of "${URL}api/runs/1/metrics?name=loss")" = 200 ] || fail "the server broke" || return
     [ "$(status_of "${URL}api/runs/9")" = 404 ] && [ "$(status_of "${URL}api/runs?where=lr%20%3C")" = 400 ] \
         || fail "unknown run or bad condition" || return
@@ -221,6 +221,45 @@ PY
     printf '{"lost": {"steps": [1], "timestamps": ["2026-01-01T00:00:00.000000"], "values": [2]}}' > st/1/metrics.json
     [ "$(status_of "${URL}api/runs/1/metrics?name=lost")" = 200 ] && [ "$(status_of "${URL}api/runs/1/metrics?name=loss")" = 404 ] \
         || fail "a changed metrics.json was not read again" || return
+    serve_stop $SERVE_PID
+}
+
+t_dashboard_damaged_series_fails_alone_and_many_read_at_once() {
+    make_small_storage || return
+    python3 - st/1/metrics.json <<'PY'
+import json, sys
+n = 200000
+good = {"steps": list(range(n)), "timestamps": ["2026-01-01T00:00:00.000000"] * n, "values": [i % 7 for i in range(n)]}
+json.dump({"m%d" % k: good for k in range(6)}, open(sys.argv[1], "w"))
+PY
+    # m3's 1001st value becomes a non-number the index does not look at (it only counts them).
+    python3 - st/1/metrics.json <<'PY'
+import sys
+p = sys.argv[1]
+t = open(p).read()
+at = t.index('"m3"')
+at = t.index('"values": [', at)
+for _ in range(1000):
+    at = t.index(",", at + 1)
+open(p, "w").write(t[:at + 2] + "tru" + t[at + 3:])
+PY
+    trap 'kill $SERVE_PID 2>/dev/null' EXIT
+    serve_start st || return
+    pids=
+    for k in 0 1 2 3 4 5; do
+        curl -s -o m$k.json -w '%{http_code}\n' "${URL}api/runs/1/metrics?name=m$k" > code$k &
+        pids="$pids $!"
+    done
+    wait $pids
+    for k in 0 1 2 4 5; do
+        [ "$(cat code$k)" = 200 ] && python3 -c 'import json,sys; r = json.load(open(sys.argv[1])); assert r["count"] == 200000 and max(r["y"]) == 6' m$k.json \
+            || fail "m$k: $(cat code$k) $(head -c 200 m$k.json)" || return
+    done
+    [ "$(cat code3)" = 422 ] && grep -q 'changed while it was read\|not' m3.json || fail "the damaged series: $(cat code3) $(cat m3.json)" || return
+    curl -sf "${URL}api/runs/1" | python3 -c 'import json,sys; r = json.load(sys.stdin); assert [m["count"] for m in r["metrics"]] == [200000] * 6 and "metrics_error" not in r, r["metrics"]' \
+        || fail "the run's metric list" || return
+    printf '{"loss": {"steps": [1, 2], "timestamps": ["a", "b"], "values": [1, 2' > st/1/metrics.json
+    curl -s "${URL}api/runs/1" | grep -q '"metrics_error"' || fail "a half-written metrics.json is not reported" || return
     serve_stop $SERVE_PID
 }
 

@@ -3,8 +3,8 @@
 
 t_metrics_from_output_with_progress() {
     "$SR" -F logs -l ERROR --no-sys-metrics "$P/metrics_print" > /dev/null || return
-    chk logs/1 'sorted(metrics) == ["acc", "accuracy", "loss", "val_acc", "val_loss"]' \
-        'metrics["accuracy"] ["values"] == [97.5]' \
+    chk logs/1 'sorted(metrics) == ["acc", "final accuracy", "loss", "val_acc", "val_loss"]' \
+        'metrics["final accuracy"] ["values"] == [97.5]' \
         'metrics["loss"]["steps"] == [1, 2, 3] and metrics["loss"]["values"] == [1.0, 0.5, 0.3333]' \
         'metrics["acc"]["values"] == [0.91, 0.92, 0.93]' \
         'metrics["val_loss"]["steps"] == [0, 7] and metrics["val_loss"]["values"] == [0.5, 0.25]' \

@@ -172,12 +172,22 @@ START_TEST(test_numbers_as_strtod)
         ck_assert_msg(d == strtod(fixed[i], NULL) && signbit(d) == signbit(strtod(fixed[i], NULL)), "%s", fixed[i]);
     }
     unsigned seed = 7;
-    for (int i = 0; i < 200000; i++) {
+    for (int i = 0; i < 100000; i++) {
         double v = (double)rand_r(&seed) / RAND_MAX * pow(10, rand_r(&seed) % 16 - 8);
         int n = snprintf(text, sizeof(text), "%.*g", 12 + i % 6, i % 2 ? v : -v), ok;
         double d;
         ok = json_scan_double(text, (size_t)n, &d) == 0;
         ck_assert_msg(ok && d == strtod(text, NULL), "%s", text);
+    }
+    for (int i = 0; i < 100000; i++) { /* random decimal texts: 1-19 digits, exponents -30..30 */
+        char digits[24];
+        int nd = 1 + rand_r(&seed) % 19, point = rand_r(&seed) % (nd + 1);
+        for (int k = 0; k < nd; k++)
+            digits[k] = (char)('0' + (k == 0 ? 1 + rand_r(&seed) % 9 : rand_r(&seed) % 10));
+        int n = snprintf(text, sizeof(text), "%.*s%s%.*se%d", point ? point : 1, point ? digits : "0",
+                         point < nd ? "." : "", nd - point, digits + point, rand_r(&seed) % 61 - 30);
+        double d;
+        ck_assert_msg(json_scan_double(text, (size_t)n, &d) == 0 && d == strtod(text, NULL), "%s", text);
     }
     long long v;
     ck_assert(json_scan_integer("-42", 3, &v) && v == -42);

@@ -124,12 +124,12 @@ function banner(text) {
   b.hidden = !text;
 }
 
-/* Repeats fn every POLL_MS after it finishes, until stopped. */
-function poller(fn) {
+/* Repeats fn every POLL_MS (or every every() ms) after it finishes, until stopped. */
+function poller(fn, every) {
   let timer = null, stopped = false;
   const run = async () => {
     try { await fn(); } catch (e) { banner(e.message); }
-    if (!stopped && !REPORT) timer = setTimeout(run, POLL_MS);
+    if (!stopped && !REPORT) timer = setTimeout(run, every ? every() : POLL_MS);
   };
   return {
     now() { clearTimeout(timer); if (!stopped) run(); },
@@ -453,6 +453,13 @@ function gitView(exp) {
   return el('div', null, repos.map(r => kvTable(Object.entries(r))));
 }
 
+/* A run page polls at a quarter of the run's own heartbeat interval (-b) when that is shorter than
+ * POLL_MS, so a new point shows within two heartbeats; never more often than 4 times a second. */
+function livePollMs(run) {
+  const b = Number(((run || {}).meta || {}).options ? run.meta.options['--beat-interval'] : NaN);
+  return b > 0 ? Math.max(250, Math.min(POLL_MS, b * 250)) : POLL_MS;
+}
+
 function runPage(id) {
   const head = el('div'), overview = el('div'), tabs = el('div', { class: 'tabs' }), body = el('div');
   main.append(head, overview, tabs, body);
@@ -529,7 +536,7 @@ function runPage(id) {
     if (now !== names) { names = now; drawPlots(); } else if (d.status === 'RUNNING') plots.forEach(p => p.load());
     await follow();
     banner(d.status === 'RUNNING' && !REPORT ? 'live: following run ' + id : '');
-  });
+  }, () => livePollMs(d && d.run));
   poll.now();
   return { stop() { poll.stop(); plots.forEach(p => p.destroy()); banner(''); } };
 }
