@@ -124,7 +124,12 @@ void events_announce_launcher(void)
     clock_gettime(CLOCK_REALTIME, &ts);
     struct sr_event e = { SR_EVENT_MAGIC, SR_EV_LAUNCHER, 0, getpid(), getppid(), 0, 0,
                           (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec };
-    (void)!send(fd, &e, sizeof(e), MSG_NOSIGNAL | MSG_DONTWAIT);
+    /* A busy launcher's queue may be full (net.unix.max_dgram_qlen): wait, as the preload
+     * does, but never long on a stuck one. */
+    struct timeval tv = { 1, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    while (send(fd, &e, sizeof(e), MSG_NOSIGNAL) < 0 && errno == EINTR)
+        ;
     close(fd);
 }
 
