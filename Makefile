@@ -61,17 +61,19 @@ endif
 LAUNCHER_LIBS = $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 libdw libelf libmicrohttpd) -lm -lpthread
 LAUNCHER_CFLAGS = $(shell pkg-config --cflags libcjson libmicrohttpd)
 CHECK_LIBS = $(shell pkg-config --libs check)
+# The preload library stays silent in an image that exports this (preload/sr_protocol.h).
+EXPORT_MARK = -Wl,--export-dynamic-symbol=sacred_run_launcher
 
 deps:
 	$(Q)scripts/install-deps.sh
 
 $(B)/sacred-run: $(LAUNCHER_OBJ)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LAUNCHER_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $(EXPORT_MARK) -o $@ $^ $(LAUNCHER_LIBS)
 
 $(B)/asan/sacred-run: $(ASAN_OBJ) $(B)/libsacred-preload.so
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(SAN) $(LDFLAGS) -o $@ $(ASAN_OBJ) $(LAUNCHER_LIBS)
+	$(Q)$(CC) $(SAN) $(LDFLAGS) $(EXPORT_MARK) -o $@ $(ASAN_OBJ) $(LAUNCHER_LIBS)
 	$(Q)ln -sf ../libsacred-preload.so $(B)/asan/libsacred-preload.so
 
 $(B)/libsacred-preload.so: $(PRELOAD_OBJ) preload/exports.map

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -61,6 +62,7 @@ struct launch {
     struct hasher hasher;
     cJSON *repos;             /* with -e: checked before the start, then recorded */
     char *lib, *name;
+    char *bindir;             /* the private PATH entry holding only a sacred-run link */
     struct redact_rules redact;
     struct record rec;
     char *config_path;        /* SACRED_CONFIG: the run's config.json, else a full copy */
@@ -87,6 +89,16 @@ static void remove_half_made_run(void)
         record_remove(half_made);
 }
 
+/* Our own executable's path into exe (PATH_MAX bytes); 0 or -1. */
+static int self_exe(char *exe)
+{
+    ssize_t n = readlink("/proc/self/exe", exe, PATH_MAX - 1);
+    if (n <= 0)
+        return -1;
+    exe[n] = '\0';
+    return 0;
+}
+
 /* The preload library: $SACRED_RUN_PRELOAD, next to us (build tree), or ../lib/sacred-run. */
 static char *find_preload(void)
 {
@@ -97,10 +109,8 @@ static char *find_preload(void)
             die("SACRED_RUN_PRELOAD='%s' is not an absolute path to a readable file", env);
         return xstrdup(env);
     }
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-    if (n <= 0)
+    if (self_exe(exe) < 0)
         die("cannot read /proc/self/exe to find the preload library; set SACRED_RUN_PRELOAD");
-    exe[n] = '\0';
     *strrchr(exe, '/') = '\0';
     static const char *const where[] = { "/libsacred-preload.so",
                                          "/../lib/sacred-run/libsacred-preload.so" };
@@ -160,18 +170,69 @@ static cJSON *store_main_source(const struct record *r, const struct target *t, 
     return sources;
 }
 
-static char **program_env(const struct record *r, const char *lib, const char *sock,
-                          const char *report, const struct launch *l)
+/* `sacred-run` reachable inside the run: a private directory (in the events directory)
+ * holding only a link to our executable, put at the end of the program's PATH, so that it
+ * is found only where nothing else of that name is. NULL (and a warning) if it cannot be
+ * made; the run goes on without it. */
+static char *make_bindir(const char *dir, const char *exe)
 {
-    const char *old = getenv("LD_PRELOAD");
+    char *bin = xasprintf("%s/bin", dir), *link = xasprintf("%s/sacred-run", bin);
+    int ok = *exe && mkdir(bin, 0700) == 0 && symlink(exe, link) == 0;
+    if (!ok) {
+        warning("cannot make sacred-run reachable inside the run: %s", strerror(errno));
+        rmdir(bin);
+        free(bin);
+        bin = NULL;
+    }
+    free(link);
+    return bin;
+}
+
+static void remove_bindir(char *bin)
+{
+    if (!bin)
+        return;
+    char *link = xasprintf("%s/sacred-run", bin);
+    unlink(link);
+    rmdir(bin);
+    free(link);
+    free(bin);
+}
+
+/* The value of NAME in env, or NULL. */
+static const char *env_value(char *const *env, const char *name)
+{
+    size_t n = strlen(name);
+    for (; env && *env; env++)
+        if (!strncmp(*env, name, n) && (*env)[n] == '=')
+            return *env + n + 1;
+    return NULL;
+}
+
+/* PATH for the program: its own (unset means glibc's default) with bin appended; NULL
+ * (PATH left as it is) without bin. */
+static char *program_path(char *const *base, const char *bin)
+{
+    const char *path = env_value(base, "PATH");
+    return bin ? xasprintf("PATH=%s:%s", path ? path : "/bin:/usr/bin", bin) : NULL;
+}
+
+static char **program_env(const struct launch *l, const char *exe)
+{
+    const struct record *r = &l->rec;
+    const char *old = getenv("LD_PRELOAD"), *lib = l->lib;
+    char **given = build_env(environ, l->cfg.env), *path = program_path(given, l->bindir);
+    free_env(given);
     char *set[] = {
+        xasprintf("%s=%s", SR_ENV_EXE, exe),
         xasprintf("SACRED_CONFIG=%s", l->config_path),
-        xasprintf("SACRED_REPORT_SOCKET=%s", report),
+        xasprintf("SACRED_REPORT_SOCKET=%s", l->rs.path),
         xasprintf("LD_PRELOAD=%s%s%s", lib, old && *old ? ":" : "", old ? old : ""),
         xasprintf("%s=%s", SR_ENV_PRELOAD, lib),
-        xasprintf("%s=%s", SR_ENV_SOCKET, sock),
+        xasprintf("%s=%s", SR_ENV_SOCKET, l->ev.path),
         xasprintf("%s=%s", SR_ENV_RUN_DIR, r->dir),
         xasprintf("%s=%s", SR_ENV_RUN_ID, r->id),
+        path, /* last: NULL ends the list early */
         NULL,
     };
     char **fit = config_env_fit(l->opt->argv, l->cfg.env, set);
@@ -319,7 +380,8 @@ static void create(struct launch *l)
     files_init(&l->files);
     l->ev.files = l->opt->no_files ? NULL : &l->files;
     md5_cache_open(&l->md5, l->rec.basedir);
-    l->prov = (struct provenance){ &l->opt->files, l->lib, l->base_dir, l->cwd, l->ev.dir, &l->md5 };
+    l->prov = (struct provenance){ &l->opt->files, l->lib, l->base_dir, l->cwd, l->ev.dir, &l->md5,
+                                   l->tgt.main_is_source ? NULL : l->tgt.module };
     if (!l->opt->no_files && hasher_start(&l->hasher, &l->md5) == 0) {
         l->ev.on_read = hash_early;
         l->ev.read_ctx = l;
@@ -342,7 +404,10 @@ static void start(struct launch *l)
     sigprocmask(SIG_BLOCK, &l->handled, &orig);
     int sigpipe_was_default = signal(SIGPIPE, SIG_IGN) == SIG_DFL;
     prctl(PR_SET_CHILD_SUBREAPER, 1);
-    l->env = program_env(&l->rec, l->lib, l->ev.path, l->rs.path, l);
+    char exe[PATH_MAX] = "";
+    self_exe(exe);
+    l->bindir = make_bindir(l->ev.dir, exe);
+    l->env = program_env(l, exe);
     log_msg(LOG_INFO, "Running command 'main'");
     clock_gettime(CLOCK_MONOTONIC, &l->t0);
     char **sh_argv = shell_argv(l->tgt.path, l->opt->argv);
@@ -386,6 +451,7 @@ static void release(struct launch *l, int started)
         for (int i = 0; i < l->cap->nch; i++)
             capture_close(&l->cap->ch[i]);
         report_close(&l->rs);
+        remove_bindir(l->bindir);
         metrics_release(&l->ms, l->ms.points_in_json == l->ms.points);
         sysmon_release(&l->sys);
         cJSON_Delete(l->state.info);

@@ -1,6 +1,7 @@
 /* main.c: sacred-run's entry point: makes sure fds 0-2 are open, then dispatches: the
  * "log" client, the inspect commands (ls, show, ...), "rerun", --metric-test, the commands
- * that run nothing, or a run. */
+ * that run nothing, or a run. Inside a run it first tells that run's launcher it is no
+ * process of the program. */
 #include <string.h>
 
 #include "capture/capture.h"
@@ -10,13 +11,21 @@
 #include "inspect/inspect.h"
 #include "json/json_alloc.h"
 #include "launch.h"
+#include "observe/events.h"
+#include "preload/sr_protocol.h"
 #include "report/log_cmd.h"
 #include "rerun.h"
+
+/* Exported (the Makefile links with --export-dynamic-symbol): the preload library loaded
+ * into this image sees it and stays silent. */
+extern const char SR_LAUNCHER_MARK[];
+const char SR_LAUNCHER_MARK[] = "sacred-run";
 
 int main(int argc, char **argv)
 {
     struct options opt;
     struct capture cap;
+    events_announce_launcher();
     json_init(); /* before any cJSON call: cJSON allocates with xmalloc */
     capture_check_fds(&cap);
     if (argc > 1 && !strcmp(argv[1], "log"))

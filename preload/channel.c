@@ -51,6 +51,11 @@ int sr_channel_init(const char *socket_path)
     return open_socket() < 0 ? -1 : 0;
 }
 
+int sr_channel_on(void)
+{
+    return sr_addrlen != 0;
+}
+
 static int send_once(int fd, const void *buf, size_t len)
 {
     ssize_t r;

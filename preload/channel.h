@@ -12,6 +12,9 @@
 /* Sets the socket path (from the constructor); returns 0 if events can be sent. */
 int sr_channel_init(const char *socket_path);
 
+/* 1 once the constructor set up the channel (under sacred-run), else 0. */
+int sr_channel_on(void);
+
 /* Sends one event (payload up to SR_EVENT_PAYLOAD_MAX bytes). */
 void sr_send(int type, int flags, int other, const void *payload, size_t len);
 

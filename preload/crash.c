@@ -267,6 +267,7 @@ static int is_libgcc(struct dl_phdr_info *info, size_t size, void *ctx)
 
 void sr_crash_arm(void)
 {
+    (void)REAL(syscall); /* the handler's syscall() is our hook: resolve it outside a signal */
     if (dl_iterate_phdr(is_libgcc, NULL)) { /* already there: backtrace() may prepare now */
         void *warm[2];
         backtrace(warm, 2);

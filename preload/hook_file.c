@@ -1,9 +1,13 @@
-/* hook_file.c: the files each process opens and renames, reported once per (path, mode,
+/* hook_file.c: the files each process opens or creates (open, openat, openat2, creat,
+ * fopen, the mkstemp family, each with its 64-bit twin), reported once per (path, mode,
  * working directory). A lock-free table of path hashes makes a repeated open cost one hash
  * and one lookup; the first report costs a readlink of the new fd (the kernel's absolute
- * path) and one datagram. Nothing here allocates, locks or changes errno. */
+ * path) and one datagram. A name relative to a directory fd is deduplicated by that
+ * absolute path; an O_TMPFILE open never is. Nothing here allocates, locks or changes errno. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,20 +18,13 @@
 #include <unistd.h>
 
 #include "channel.h"
+#include "paths.h"
 #include "real.h"
 #include "sr_protocol.h"
 
 enum { SEEN_SLOTS = 1 << 14 };
 static uint64_t seen[SEEN_SLOTS]; /* hashes of (path, mode, cwd generation); 0 = free */
 static unsigned cwd_generation;   /* bumped by chdir/fchdir, so relative paths re-report */
-static int reporting = -1;        /* -1 unknown, 0 off (not under sacred-run), 1 on */
-
-static int on(void)
-{
-    if (reporting < 0)
-        reporting = getenv(SR_ENV_SOCKET) != NULL;
-    return reporting;
-}
 
 static uint64_t hash(const char *path, int bits)
 {
@@ -56,27 +53,41 @@ static int first_time(const char *path, int bits)
     return 1;
 }
 
+/* Sends the file behind fd, unless its absolute path was sent with these bits already
+ * (dedup 0: always, for an unnamed O_TMPFILE file). */
+static void send_fd(int fd, int bits, int dedup)
+{
+    char target[PATH_MAX];
+    ssize_t n = sr_fd_path(fd, target, sizeof(target));
+    if (n > 0 && (!dedup || first_time(target, bits)))
+        sr_send(SR_EV_FILE, 0, bits, target, (size_t)n + 1);
+}
+
+/* Reports the file behind fd, just opened from path (relative to dirfd) with flags and
+ * bits. A name that is absolute or relative to the cwd is deduplicated before the
+ * readlink; one relative to a directory fd means another file in another directory. */
+static void report_fd(int fd, int dirfd, const char *path, int flags, int bits)
+{
+    if (fd < 0 || !path || !sr_channel_on())
+        return;
+    int tmpfile = (flags & __O_TMPFILE) == __O_TMPFILE, by_name = path[0] == '/' || dirfd == AT_FDCWD;
+    if (!tmpfile && by_name && !first_time(path, bits))
+        return;
+    int saved = errno;
+    send_fd(fd, bits, !tmpfile && !by_name);
+    errno = saved;
+}
+
 static int mode_bits(int flags)
 {
     int acc = flags & O_ACCMODE;
     return (acc == O_RDONLY || acc == O_RDWR ? SR_FILE_READ : 0)
-           | (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_APPEND)) ? SR_FILE_WRITE : 0);
+           | (acc != O_RDONLY || (flags & (O_CREAT | O_TRUNC | O_APPEND | __O_TMPFILE)) ? SR_FILE_WRITE : 0);
 }
 
-/* Reports the file behind fd (just opened from path with bits). */
-static void report_fd(int fd, const char *path, int bits)
+static void report_open(int fd, int dirfd, const char *path, int flags)
 {
-    if (fd < 0 || !path || !on() || !first_time(path, bits))
-        return;
-    int saved = errno;
-    char link[64], target[4096];
-    snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-    ssize_t n = readlink(link, target, sizeof(target) - 1);
-    if (n > 0 && target[0] == '/') {
-        target[n] = '\0';
-        sr_send(SR_EV_FILE, 0, bits, target, (size_t)n + 1);
-    }
-    errno = saved;
+    report_fd(fd, dirfd, path, flags, mode_bits(flags));
 }
 
 static mode_t mode_arg(int flags, va_list ap)
@@ -84,47 +95,86 @@ static mode_t mode_arg(int flags, va_list ap)
     return (flags & O_CREAT) || (flags & __O_TMPFILE) == __O_TMPFILE ? (mode_t)va_arg(ap, int) : 0;
 }
 
-#define OPEN_HOOK(name, ...)                                                   \
+#define OPEN_HOOK(name, at, ...)                                               \
     {                                                                          \
         va_list ap;                                                            \
         va_start(ap, flags);                                                   \
         mode_t mode = mode_arg(flags, ap);                                     \
         va_end(ap);                                                            \
-        int fd = REAL(name)(__VA_ARGS__, mode);                              \
-        report_fd(fd, path, mode_bits(flags));                                 \
+        int fd = REAL(name)(__VA_ARGS__, mode);                                \
+        report_open(fd, at, path, flags);                                      \
         return fd;                                                             \
     }
 
-SR_EXPORT int open(const char *path, int flags, ...) OPEN_HOOK(open, path, flags)
-SR_EXPORT int open64(const char *path, int flags, ...) OPEN_HOOK(open64, path, flags)
-SR_EXPORT int openat(int dirfd, const char *path, int flags, ...) OPEN_HOOK(openat, dirfd, path, flags)
-SR_EXPORT int openat64(int dirfd, const char *path, int flags, ...) OPEN_HOOK(openat64, dirfd, path, flags)
+SR_EXPORT int open(const char *path, int flags, ...) OPEN_HOOK(open, AT_FDCWD, path, flags)
+SR_EXPORT int open64(const char *path, int flags, ...) OPEN_HOOK(open64, AT_FDCWD, path, flags)
+SR_EXPORT int openat(int dirfd, const char *path, int flags, ...) OPEN_HOOK(openat, dirfd, dirfd, path, flags)
+SR_EXPORT int openat64(int dirfd, const char *path, int flags, ...) OPEN_HOOK(openat64, dirfd, dirfd, path, flags)
 
 /* The fortified entry points (_FORTIFY_SOURCE) that open() becomes in many builds. */
-#define OPEN2_HOOK(name, ...)                                                  \
+#define OPEN2_HOOK(name, at, ...)                                              \
     {                                                                          \
-        int fd = REAL(name)(__VA_ARGS__);                                    \
-        report_fd(fd, path, mode_bits(flags));                                 \
+        int fd = REAL(name)(__VA_ARGS__);                                      \
+        report_open(fd, at, path, flags);                                      \
         return fd;                                                             \
     }
 
-SR_EXPORT int __open_2(const char *path, int flags) OPEN2_HOOK(open_2, path, flags)
-SR_EXPORT int __open64_2(const char *path, int flags) OPEN2_HOOK(open64_2, path, flags)
-SR_EXPORT int __openat_2(int dirfd, const char *path, int flags) OPEN2_HOOK(openat_2, dirfd, path, flags)
-SR_EXPORT int __openat64_2(int dirfd, const char *path, int flags) OPEN2_HOOK(openat64_2, dirfd, path, flags)
+SR_EXPORT int __open_2(const char *path, int flags) OPEN2_HOOK(open_2, AT_FDCWD, path, flags)
+SR_EXPORT int __open64_2(const char *path, int flags) OPEN2_HOOK(open64_2, AT_FDCWD, path, flags)
+SR_EXPORT int __openat_2(int dirfd, const char *path, int flags) OPEN2_HOOK(openat_2, dirfd, dirfd, path, flags)
+SR_EXPORT int __openat64_2(int dirfd, const char *path, int flags) OPEN2_HOOK(openat64_2, dirfd, dirfd, path, flags)
+
+/* creat(path, mode) is open(path, O_CREAT | O_WRONLY | O_TRUNC, mode). */
+#define CREAT_FLAGS (O_CREAT | O_WRONLY | O_TRUNC)
 
 SR_EXPORT int creat(const char *path, mode_t mode)
 {
     int fd = REAL(creat)(path, mode);
-    report_fd(fd, path, SR_FILE_WRITE);
+    report_open(fd, AT_FDCWD, path, CREAT_FLAGS);
     return fd;
 }
 
 SR_EXPORT int creat64(const char *path, mode_t mode)
 {
     int fd = REAL(creat64)(path, mode);
-    report_fd(fd, path, SR_FILE_WRITE);
+    report_open(fd, AT_FDCWD, path, CREAT_FLAGS);
     return fd;
+}
+
+/* The mkstemp family opens the name it made with glibc's internal open, which no open
+ * hook sees; the template holds that name when the call returns. */
+#define MKSTEMP_HOOK(name, ...)                                                \
+    {                                                                          \
+        int fd = REAL(name)(__VA_ARGS__);                                      \
+        report_open(fd, AT_FDCWD, tmpl, O_RDWR | O_CREAT | O_EXCL);            \
+        return fd;                                                             \
+    }
+
+SR_EXPORT int mkstemp(char *tmpl) MKSTEMP_HOOK(mkstemp, tmpl)
+SR_EXPORT int mkstemp64(char *tmpl) MKSTEMP_HOOK(mkstemp64, tmpl)
+SR_EXPORT int mkostemp(char *tmpl, int flags) MKSTEMP_HOOK(mkostemp, tmpl, flags)
+SR_EXPORT int mkostemp64(char *tmpl, int flags) MKSTEMP_HOOK(mkostemp64, tmpl, flags)
+SR_EXPORT int mkstemps(char *tmpl, int suffixlen) MKSTEMP_HOOK(mkstemps, tmpl, suffixlen)
+SR_EXPORT int mkstemps64(char *tmpl, int suffixlen) MKSTEMP_HOOK(mkstemps64, tmpl, suffixlen)
+SR_EXPORT int mkostemps(char *tmpl, int suffixlen, int flags) MKSTEMP_HOOK(mkostemps, tmpl, suffixlen, flags)
+SR_EXPORT int mkostemps64(char *tmpl, int suffixlen, int flags) MKSTEMP_HOOK(mkostemps64, tmpl, suffixlen, flags)
+
+/* glibc 2.36 has no openat2 wrapper: programs call syscall(SYS_openat2, ...). Every other
+ * number passes straight through (six words, as glibc's own syscall reads them). */
+SR_EXPORT long syscall(long number, ...)
+{
+    va_list ap;
+    va_start(ap, number);
+    long a[6];
+    for (int i = 0; i < 6; i++)
+        a[i] = va_arg(ap, long);
+    va_end(ap);
+    long rc = REAL(syscall)(number, a[0], a[1], a[2], a[3], a[4], a[5]);
+    if (number == SYS_openat2 && rc >= 0 && a[2]) {
+        const struct open_how *how = (const struct open_how *)a[2];
+        report_open((int)rc, (int)a[0], (const char *)a[1], (int)how->flags);
+    }
+    return rc;
 }
 
 static int fmode_bits(const char *mode)
@@ -137,7 +187,7 @@ static int fmode_bits(const char *mode)
 static void report_stream(FILE *f, const char *path, const char *mode)
 {
     if (f && mode)
-        report_fd(fileno(f), path, fmode_bits(mode));
+        report_fd(fileno(f), AT_FDCWD, path, 0, fmode_bits(mode));
 }
 
 SR_EXPORT FILE *fopen(const char *path, const char *mode)
@@ -166,50 +216,6 @@ SR_EXPORT FILE *freopen64(const char *path, const char *mode, FILE *stream)
     FILE *f = REAL(freopen64)(path, mode, stream);
     report_stream(f, path, mode);
     return f;
-}
-
-/* A rename is reported with both names made absolute (relative ones against the cwd);
- * only renames between paths relative to the cwd or absolute are reported. */
-static void report_rename(int rc, int olddir, const char *from, int newdir, const char *to)
-{
-    if (rc != 0 || !on() || (from[0] != '/' && olddir != AT_FDCWD) || (to[0] != '/' && newdir != AT_FDCWD))
-        return;
-    int saved = errno;
-    char cwd[4096] = "";
-    if ((from[0] != '/' || to[0] != '/') && !getcwd(cwd, sizeof(cwd)))
-        cwd[0] = '\0';
-    struct sr_chunker c = { .type = SR_EV_RENAME };
-    const char *names[2] = { from, to };
-    for (int i = 0; i < 2; i++) {
-        if (names[i][0] != '/') {
-            sr_chunk_add(&c, cwd, strlen(cwd));
-            sr_chunk_add(&c, "/", 1);
-        }
-        sr_chunk_add(&c, names[i], strlen(names[i]) + 1);
-    }
-    sr_chunk_end(&c);
-    errno = saved;
-}
-
-SR_EXPORT int rename(const char *from, const char *to)
-{
-    int rc = REAL(rename)(from, to);
-    report_rename(rc, AT_FDCWD, from, AT_FDCWD, to);
-    return rc;
-}
-
-SR_EXPORT int renameat(int olddir, const char *from, int newdir, const char *to)
-{
-    int rc = REAL(renameat)(olddir, from, newdir, to);
-    report_rename(rc, olddir, from, newdir, to);
-    return rc;
-}
-
-SR_EXPORT int renameat2(int olddir, const char *from, int newdir, const char *to, unsigned int flags)
-{
-    int rc = REAL(renameat2)(olddir, from, newdir, to, flags);
-    report_rename(rc, olddir, from, newdir, to);
-    return rc;
 }
 
 SR_EXPORT int chdir(const char *path)

@@ -1,6 +1,7 @@
 /* preload.c: the constructor of libsacred-preload.so. In every process image of the tree
  * it saves what must survive exec and tells the launcher who it is (hello + argv).
- * Outside sacred-run (no SACRED_PRELOAD) it does nothing at all. */
+ * Outside sacred-run (no SACRED_PRELOAD), and in sacred-run's own executable, it does
+ * nothing at all. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,8 +38,13 @@ static void send_hello(int argc, char **argv)
     sr_chunk_end(&c);
 }
 
+/* Defined only by sacred-run's own executable: bound at load, no lookup at run time. */
+extern const char SR_LAUNCHER_MARK[] __attribute__((weak));
+
 __attribute__((constructor)) static void sr_preload_init(int argc, char **argv, char **envp)
 {
+    if (SR_LAUNCHER_MARK)
+        return; /* sacred-run run inside a run: none of its processes or libraries are the run's */
     if (sr_env_save(envp) < 0)
         return;
     if (sr_channel_init(getenv(SR_ENV_SOCKET)) < 0)

@@ -40,6 +40,17 @@ struct sr_real {
     int (*rename)(const char *, const char *);
     int (*renameat)(int, const char *, int, const char *);
     int (*renameat2)(int, const char *, int, const char *, unsigned int);
+    int (*link)(const char *, const char *);
+    int (*linkat)(int, const char *, int, const char *, int);
+    int (*mkstemp)(char *);
+    int (*mkstemp64)(char *);
+    int (*mkostemp)(char *, int);
+    int (*mkostemp64)(char *, int);
+    int (*mkstemps)(char *, int);
+    int (*mkstemps64)(char *, int);
+    int (*mkostemps)(char *, int, int);
+    int (*mkostemps64)(char *, int, int);
+    long (*syscall)(long, ...);
     int (*chdir)(const char *);
     void *(*dlopen)(const char *, int);
     pid_t (*waitpid)(pid_t, int *, int);

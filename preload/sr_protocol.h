@@ -15,7 +15,12 @@
 #define SR_ENV_PRELOAD "SACRED_PRELOAD"     /* absolute path of the preload library */
 #define SR_ENV_RUN_DIR "SACRED_RUN_DIR"     /* the run directory */
 #define SR_ENV_RUN_ID "SACRED_RUN_ID"       /* the run id */
+#define SR_ENV_EXE "SACRED_RUN_EXE"        /* absolute path of the launcher (sacred-run) */
 #define SR_ENV_PREFIX "SACRED_"             /* all of these survive a cleared environment */
+
+/* The launcher's executable exports this symbol; in a process image that has it (sacred-run
+ * run from inside a run: `sacred-run log`, a nested run) the preload library stays silent. */
+#define SR_LAUNCHER_MARK sacred_run_launcher
 
 enum sr_event_type {
     SR_EV_HELLO = 1,       /* a process image started; payload: exe NUL cwd NUL argc NUL
@@ -26,13 +31,17 @@ enum sr_event_type {
     SR_EV_SPAWN = 5,       /* pid started child other; payload: path NUL args... (chunked) */
     SR_EV_FILE = 7,        /* a file was opened; other = SR_FILE_* bits; payload: its
                               absolute path NUL (as the kernel resolved the open fd) */
-    SR_EV_RENAME = 8,      /* a file was renamed; payload: old path NUL new path NUL
-                              (absolute when the program gave absolute paths, else relative
-                              to the cwd in the preceding hello) */
+    SR_EV_RENAME = 8,      /* a file was renamed; payload: old path NUL new path NUL, both
+                              absolute, their directories as the kernel resolved them */
+    SR_EV_LINK = 12,       /* a file got another name (link, linkat, an O_TMPFILE file linked
+                              into place); payload as for SR_EV_RENAME, the old name stays */
     SR_EV_LIBS = 9,        /* shared objects loaded so far; payload: paths, each NUL-
                               terminated (chunked) */
     SR_EV_REAPED = 10,     /* pid reaped its child other; payload: the wait status, decimal */
     SR_EV_FORK = 11,       /* pid forked child other (same image, not yet exec'd) */
+    SR_EV_LAUNCHER = 13,   /* pid is now sacred-run itself (sent by the launcher's binary, not
+                              the preload): its image and a fork that only ran it are no
+                              process of the run; no payload */
     SR_EV_CRASH = 6,       /* pid dies of signal other; payload: optionally "context" NUL
                               or "scanned" NUL (frame 0 is the faulting PC, not our handler;
                               with "scanned" the callers come from a stack scan), then per frame

@@ -114,6 +114,25 @@ int events_open(struct events *ev)
     return 0;
 }
 
+void events_announce_launcher(void)
+{
+    const char *path = getenv(SR_ENV_SOCKET);
+    int fd = path && *path ? unix_socket_connected(path, SOCK_DGRAM | SOCK_CLOEXEC) : -1;
+    if (fd < 0)
+        return;
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct sr_event e = { SR_EVENT_MAGIC, SR_EV_LAUNCHER, 0, getpid(), getppid(), 0, 0,
+                          (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec };
+    /* A busy launcher's queue may be full (net.unix.max_dgram_qlen): wait, as the preload
+     * does, but never long on a stuck one. */
+    struct timeval tv = { 1, 0 };
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+    while (send(fd, &e, sizeof(e), MSG_NOSIGNAL) < 0 && errno == EINTR)
+        ;
+    close(fd);
+}
+
 static struct proc *new_proc(struct events *ev, pid_t pid, pid_t ppid, int64_t t)
 {
     if (ev->n == ev->cap) {
@@ -171,13 +190,45 @@ static struct assembly *assembly_for(struct events *ev, pid_t sender, int type, 
     return free_slot;
 }
 
+static long self_at(const struct events *ev, pid_t pid)
+{
+    for (size_t i = 0; i < ev->nselves; i++)
+        if (ev->selves[i] == pid)
+            return (long)i;
+    return -1;
+}
+
+/* LAUNCHER: pid is sacred-run now. Its image (announced by the exec before it) and a fork
+ * that did nothing but run it leave the table; a parent's later report of that fork or
+ * spawn is ignored until pid is reaped. */
+static void on_launcher(struct events *ev, pid_t pid)
+{
+    long i = latest(ev, pid);
+    if (i >= 0 && !ev->procs[i].instrumented)
+        ev->procs[i].removed = 1;
+    i = latest(ev, pid);
+    if (i >= 0 && ev->procs[i].forked)
+        ev->procs[i].removed = 1;
+    if (self_at(ev, pid) < 0) {
+        ev->selves = xrealloc(ev->selves, (ev->nselves + 1) * sizeof(*ev->selves));
+        ev->selves[ev->nselves++] = pid;
+    }
+}
+
+static void forget_self(struct events *ev, pid_t pid)
+{
+    long i = self_at(ev, pid);
+    if (i >= 0)
+        ev->selves[i] = ev->selves[--ev->nselves];
+}
+
 /* The payload of an EXEC or SPAWN is complete: "path NUL args...". */
 static void finish_launch(struct events *ev, const struct sr_event *e, struct strbuf *raw)
 {
     pid_t pid = e->type == SR_EV_SPAWN ? e->other : e->pid;
     long i = latest(ev, pid);
-    if (e->type == SR_EV_SPAWN && i >= 0 && ev->procs[i].instrumented)
-        return; /* its hello came first and says more */
+    if (e->type == SR_EV_SPAWN && ((i >= 0 && ev->procs[i].instrumented) || self_at(ev, pid) >= 0))
+        return; /* its hello came first and says more, or it is sacred-run */
     struct proc *p = new_proc(ev, pid, e->type == SR_EV_SPAWN ? e->pid : e->ppid, e->time_ns);
     size_t plen = strnlen(raw->buf, raw->len);
     set_str(&p->exe, raw->buf);
@@ -251,7 +302,8 @@ static void on_payload(struct events *ev, const struct sr_event *e, struct strbu
     switch (e->type) {
     case SR_EV_HELLO: on_hello(ev, e, raw); break;
     case SR_EV_LIBS: add_libs(ev, raw, 0); break;
-    case SR_EV_RENAME: on_rename(ev, raw); break;
+    case SR_EV_RENAME:
+    case SR_EV_LINK: on_rename(ev, raw); break; /* a link names the same file: follow it alike */
     case SR_EV_CRASH: on_crash(ev, e, raw); break;
     default: finish_launch(ev, e, raw); break; /* EXEC, SPAWN */
     }
@@ -283,6 +335,7 @@ static void set_end(struct events *ev, pid_t pid, int st, int64_t t)
 
 void events_reaped(struct events *ev, pid_t pid, int st)
 {
+    forget_self(ev, pid);
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     set_end(ev, pid, st, (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
@@ -293,7 +346,7 @@ void events_reaped(struct events *ev, pid_t pid, int st)
 static void on_fork(struct events *ev, const struct sr_event *e)
 {
     long parent = latest(ev, e->pid);
-    if (parent < 0 || latest(ev, e->other) >= 0)
+    if (parent < 0 || latest(ev, e->other) >= 0 || self_at(ev, e->other) >= 0)
         return;
     struct proc *p = new_proc(ev, e->other, e->pid, e->time_ns);
     const struct proc *q = &ev->procs[parent]; /* new_proc may have moved the table */
@@ -326,8 +379,13 @@ static void on_event(struct events *ev, const struct sr_event *e, const char *pl
             ev->on_read(ev->read_ctx, pl);
         break;
     case SR_EV_RENAME:
+    case SR_EV_LINK:
     case SR_EV_LIBS: on_chunk(ev, e, pl); break;
-    case SR_EV_REAPED: set_end(ev, e->other, atoi(pl), e->time_ns); break;
+    case SR_EV_REAPED:
+        forget_self(ev, e->other);
+        set_end(ev, e->other, atoi(pl), e->time_ns);
+        break;
+    case SR_EV_LAUNCHER: on_launcher(ev, e->pid); break;
     case SR_EV_FORK: on_fork(ev, e); break;
     default: ev->malformed++;
     }
@@ -511,6 +569,7 @@ void events_close(struct events *ev)
     for (size_t i = 0; i < sizeof(ev->asm_) / sizeof(*ev->asm_); i++)
         strbuf_release(&ev->asm_[i].raw);
     free(ev->procs);
+    free(ev->selves);
     free(ev->dir);
     free(ev->path);
     memset(ev, 0, sizeof(*ev));

@@ -42,9 +42,14 @@ struct events {
     struct proc *procs;
     size_t n, cap;
     struct assembly asm_[8];
+    pid_t *selves;       /* processes that announced they are sacred-run, until reaped */
+    size_t nselves;
     unsigned long received, malformed;
 };
 
+/* Run inside a run (SACRED_EVENT_SOCKET set): tells that run's launcher that this process
+ * is sacred-run itself, so that it is left out of the run's processes. */
+void events_announce_launcher(void);
 /* Creates the socket in a new 0700 directory under $TMPDIR (sacred-run.XXXXXX), with an
  * owner file naming this launcher (pid, start time, boot). 0 or -1 with errno. */
 int events_open(struct events *ev);

@@ -1,5 +1,5 @@
 /* files.h: the files the program tree opened (from the preload library's reports), with
- * how they were used, and the renames between them. Collects only; provenance.c decides. */
+ * how they were used, and the renames and links between them. Collects only; provenance.c decides. */
 #ifndef SR_FILES_H
 #define SR_FILES_H
 
@@ -16,7 +16,7 @@ struct files {
     struct file_use *f;
     size_t n, cap;
     struct name_index index; /* path -> position in f */
-    char **renames; /* from, to, from, to, ... in order */
+    char **renames; /* from, to, from, to, ... in order (renames and hard links) */
     size_t nrenames;
 };
 

@@ -1,6 +1,8 @@
 /* sysmon.c: /proc sampling of the launcher's descendants. CPU of processes that already
  * ended is counted through their parents' cutime/cstime and our own RUSAGE_CHILDREN, so
- * the total only grows; I/O of a process is known as of its last sample. */
+ * the total only grows; I/O of a process is known as of its last sample, and once the
+ * whole tree has ended, from RUSAGE_CHILDREN. An empty tree has no resident memory to
+ * sample: its peak is the largest process's at its end (ru_maxrss). */
 #include "observe/sysmon.h"
 
 #include <dirent.h>
@@ -172,6 +174,21 @@ static void sample_gpus(struct metrics *ms)
     strbuf_release(&csv);
 }
 
+/* What the ended processes' own accounting says (every descendant was waited for, by us
+ * or by a parent we waited for): their largest resident set, and, when none is left,
+ * their I/O (in 512-byte blocks) where it exceeds what the samples saw. */
+static void add_ended(struct sysmon *m, const struct rusage *ru, int tree_empty)
+{
+    long long maxrss = (long long)ru->ru_maxrss * 1024;
+    if (maxrss > m->peak_rss)
+        m->peak_rss = maxrss;
+    unsigned long long rd = (unsigned long long)ru->ru_inblock * 512, wr = (unsigned long long)ru->ru_oublock * 512;
+    if (tree_empty && rd > m->io_read)
+        m->io_read = rd;
+    if (tree_empty && wr > m->io_write)
+        m->io_write = wr;
+}
+
 void sysmon_sample(struct sysmon *m, struct metrics *ms)
 {
     size_t n;
@@ -186,6 +203,7 @@ void sysmon_sample(struct sysmon *m, struct metrics *ms)
     free(all);
     struct rusage ru;
     getrusage(RUSAGE_CHILDREN, &ru);
+    add_ended(m, &ru, n == 0);
     double cpu = (double)ticks / (double)sysconf(_SC_CLK_TCK) + (double)ru.ru_utime.tv_sec
                  + (double)ru.ru_stime.tv_sec + (double)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
     struct timespec now;
@@ -199,10 +217,11 @@ void sysmon_sample(struct sysmon *m, struct metrics *ms)
     rss *= sysconf(_SC_PAGESIZE);
     if (rss > m->peak_rss)
         m->peak_rss = rss;
-    add_int(ms, "sys.rss_bytes", rss);
+    if (n) /* not an empty tree's 0 */
+        add_int(ms, "sys.rss_bytes", rss);
     add_int(ms, "sys.read_bytes", (long long)m->io_read);
     add_int(ms, "sys.write_bytes", (long long)m->io_write);
-    if (m->gpu)
+    if (m->gpu && n)
         sample_gpus(ms);
 }
 

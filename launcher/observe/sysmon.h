@@ -20,12 +20,14 @@ struct sysmon {
     unsigned long long io_read, io_write; /* accumulated over every process seen */
     double last_cpu;                      /* CPU seconds of the tree at the last sample */
     struct timespec last;
-    long long peak_rss;                   /* largest sampled tree RSS, bytes */
+    long long peak_rss;                   /* largest sampled tree RSS, or largest single
+                                             process RSS at its end (ru_maxrss), bytes */
     int gpu;                              /* query nvidia-smi */
 };
 
 void sysmon_init(struct sysmon *m, int gpu);
-/* Samples the tree and adds sys.* points to ms. */
+/* Samples the tree and adds sys.* points to ms (no sys.rss_bytes or GPU point once the
+ * tree is empty). */
 void sysmon_sample(struct sysmon *m, struct metrics *ms);
 void sysmon_release(struct sysmon *m);
 

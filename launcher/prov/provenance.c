@@ -223,12 +223,64 @@ static void add_artifact(const struct provenance *p, struct record *r, const cha
     free(rel);
 }
 
-/* Files renamed into place count as written under their final names. */
+/* Files renamed or linked into place count as written under their final names. */
 static void follow_renames(struct files *fs)
 {
     for (size_t i = 0; i + 1 < fs->nrenames; i += 2)
         if (files_bits(fs, fs->renames[i]) & SR_FILE_WRITE)
             files_add(fs, fs->renames[i + 1], SR_FILE_WRITE);
+}
+
+static int ends_with(const char *s, const char *tail)
+{
+    size_t n = strlen(s), k = strlen(tail);
+    return n >= k && !strcmp(s + n - k, tail);
+}
+
+/* The source file an opened path stands for: itself, or for a compiled module
+ * (DIR/__pycache__/NAME.TAG.pyc, which Python opens instead of a current NAME.py) DIR/NAME.py. */
+static char *python_source(const char *path)
+{
+    const char *base = strrchr(path, '/') + 1, *dot = strchr(base, '.');
+    size_t dir = (size_t)(base - path);
+    if (dir < 13 || strncmp(base - 13, "/__pycache__/", 13) || !dot || !ends_with(base, ".pyc"))
+        return xstrdup(path);
+    return xasprintf("%.*s%.*s.py", (int)(dir - 12), path, (int)(dot - base), base);
+}
+
+/* python -m a.b runs .../a/b.py or .../a/b/__main__.py: the first such file the tree opened
+ * (in the order opened; files_sort comes later). */
+static char *module_main(const struct files *fs, const char *module)
+{
+    char *rel = xstrdup(module);
+    for (char *c = rel; *c; c++)
+        *c = *c == '.' ? '/' : *c;
+    char *want[2] = { xasprintf("/%s.py", rel), xasprintf("/%s/__main__.py", rel) }, *found = NULL;
+    for (size_t i = 0; i < fs->n && !found; i++) {
+        char *src = python_source(fs->f[i].path);
+        struct stat st;
+        for (int k = 0; k < 2 && !found; k++)
+            if (ends_with(src, want[k]) && stat(src, &st) == 0 && S_ISREG(st.st_mode))
+                found = xstrdup(src);
+        free(src);
+    }
+    free(want[0]);
+    free(want[1]);
+    free(rel);
+    return found;
+}
+
+/* The main file of python -m MODULE when it was not found before the start. */
+static void add_module_main(const struct provenance *p, const struct files *fs, struct record *r)
+{
+    char *path = p->module ? module_main(fs, p->module) : NULL;
+    if (!path)
+        return;
+    char *rel = path_relative_to(path, p->base_dir);
+    json_set(cJSON_GetObjectItemCaseSensitive(r->run, "experiment"), "mainfile", cJSON_CreateString(rel));
+    add_source(p, r, path);
+    free(rel);
+    free(path);
 }
 
 int provenance_wanted(const struct provenance *p, const struct record *r, const char *path)
@@ -239,6 +291,7 @@ int provenance_wanted(const struct provenance *p, const struct record *r, const 
 void provenance_record(const struct provenance *p, struct files *fs, struct record *r)
 {
     follow_renames(fs);
+    add_module_main(p, fs, r);
     files_sort(fs); /* Sacred lists sources by path */
     json_set(r->run, "resource_files", cJSON_CreateArray());
     cJSON *private = p->rules->list_private ? cJSON_CreateArray() : NULL;

@@ -16,12 +16,14 @@ struct provenance {
     const char *cwd;        /* artifacts are under it */
     const char *skip_dir;   /* the launcher's own temporary directory */
     struct md5_cache *cache;/* shared with the hasher thread */
+    const char *module;     /* python -m MODULE whose file was not found before the start */
 };
 
 /* 1 if a file read at path would be recorded (so it is worth hashing early). */
 int provenance_wanted(const struct provenance *p, const struct record *r, const char *path);
 
-/* Adds experiment.sources/repositories, resources (and resource_files) and artifacts to
+/* Adds experiment.sources/repositories (and, for p->module, the module's file as
+ * experiment.mainfile), resources (and resource_files) and artifacts to
  * r->run, storing and copying files as needed. Failures are reported and skipped. */
 void provenance_record(const struct provenance *p, struct files *fs, struct record *r);
 

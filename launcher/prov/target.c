@@ -166,12 +166,59 @@ static char *script_argument(char *const *argv)
     return NULL;
 }
 
+/* python's MODULE in `python [options] -m MODULE ...` (also -mMODULE, -um MODULE), or
+ * NULL when the options end without -m (a script, -c, --). */
+static const char *python_module(char *const *argv)
+{
+    for (int i = 1; argv[i] && argv[i][0] == '-' && strcmp(argv[i], "--"); i++)
+        for (const char *c = argv[i] + 1; *c; c++) {
+            if (*c == 'm')
+                return c[1] ? c + 1 : argv[i + 1];
+            if (*c == 'c' || *c == '-')
+                return NULL;
+            if (*c == 'W' || *c == 'X') { /* takes an argument: the rest, or the next word */
+                i += !c[1] && argv[i + 1];
+                break;
+            }
+        }
+    return NULL;
+}
+
+/* The file `python -m module` runs, looked up where a module of the project is: the
+ * working directory (sys.path[0] with -m), then $PYTHONPATH. NULL when it is elsewhere
+ * (the standard library, site-packages): found at the end among the files opened. */
+static char *module_file(const char *module)
+{
+    char cwd[PATH_MAX], *rel = xstrdup(module);
+    for (char *c = rel; *c; c++)
+        *c = *c == '.' ? '/' : *c;
+    const char *pp = getenv("PYTHONPATH");
+    char *dirs = xasprintf("%s:%s", getcwd(cwd, sizeof(cwd)) ? cwd : ".", pp ? pp : ""), *found = NULL;
+    for (char *d = strtok(dirs, ":"); d && !found; d = strtok(NULL, ":"))
+        for (int pkg = 0; pkg < 2 && !found; pkg++) {
+            char *cand = xasprintf("%s/%s%s", d, rel, pkg ? "/__main__.py" : ".py");
+            struct stat st;
+            if (stat(cand, &st) == 0 && S_ISREG(st.st_mode))
+                found = absolute(cand);
+            free(cand);
+        }
+    free(dirs);
+    free(rel);
+    return found;
+}
+
 /* An interpreter named on the command line (python3 fit.py) has its first file argument
- * as main file, even when it is itself a wrapper script (pyenv's shims); a #! script is
- * its own main file; anything else is represented by its executable. */
+ * as main file, even when it is itself a wrapper script (pyenv's shims); python -m has its
+ * module's file; a #! script is its own main file; anything else is represented by its
+ * executable. */
 static void find_main_file(struct target *t, char *const *argv)
 {
-    if (is_interpreter(t->path) || is_interpreter(t->real))
+    int python = !strncmp(base_name(t->path), "python", 6) || !strncmp(base_name(t->real), "python", 6);
+    const char *module = python ? python_module(argv) : NULL;
+    if (module && *module) {
+        t->module = xstrdup(module);
+        t->mainfile = module_file(module);
+    } else if (is_interpreter(t->path) || is_interpreter(t->real))
         t->mainfile = script_argument(argv);
     else if (t->interpreter)
         t->mainfile = xstrdup(t->path);
@@ -223,11 +270,14 @@ void target_release(struct target *t)
     free(t->real);
     free(t->interpreter);
     free(t->mainfile);
+    free(t->module);
     memset(t, 0, sizeof(*t));
 }
 
 char *target_experiment_name(const struct target *t, const char *argv0)
 {
+    if (t->module)
+        return xstrdup(strrchr(t->module, '.') ? strrchr(t->module, '.') + 1 : t->module);
     if (!t->main_is_source)
         return xstrdup(base_name(argv0));
     const char *b = base_name(t->mainfile);

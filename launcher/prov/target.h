@@ -11,6 +11,7 @@ struct target {
     char *interpreter;  /* for a #! script: the interpreter path, else NULL */
     const char *preload;/* "active", "not-loaded-static", "not-loaded-setuid", ... */
     char *mainfile;     /* absolute path of the experiment's main file */
+    char *module;       /* python -m MODULE: MODULE, else NULL */
     int main_is_source; /* the main file is a script to store in _sources */
 };
 
@@ -19,7 +20,8 @@ struct target {
 int target_resolve(struct target *t, char *const *argv, char *err, size_t errlen);
 void target_release(struct target *t);
 
-/* Name for the experiment: the main script's stem, else the program's basename. */
+/* Name for the experiment: with python -m, the module's last component; else the main
+ * script's stem, else the program's basename. */
 char *target_experiment_name(const struct target *t, const char *argv0);
 
 #endif

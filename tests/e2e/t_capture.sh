@@ -16,7 +16,7 @@ t_progress_output_and_filter() {
         'r["program"]["exit_code"] == 0' 'r["program"]["instrumented"]' \
         'r["experiment"]["name"] == "progress"' 'r["meta"]["options"]["--file_storage"] == "logs"' \
         'r["command"] == "main" and r["meta"]["command"] == "main"' \
-        'list(cfg) == ["seed"] and info == {}' 'sorted(metrics) == ["sys.cpu_percent", "sys.read_bytes", "sys.rss_bytes", "sys.write_bytes"]' 'r["artifacts"] == [] and r["resources"] == []' \
+        'list(cfg) == ["seed"] and info == {}' 'sorted(metrics) == ["sys.cpu_percent", "sys.read_bytes", "sys.write_bytes"]' 'r["artifacts"] == [] and r["resources"] == []' \
         'r["host"]["os"][0] == "Linux" and isinstance(r["host"]["cpu_count"], int)' \
         'b"start\nprogress 100%" in cout and b"spinner: done\n" in cout and b"to stderr\n" in cout'
 }

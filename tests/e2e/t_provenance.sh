@@ -107,8 +107,9 @@ t_preload_exports_only_hooks() {
     printf '%s\n' execl execle execlp execv execve execvp execvpe fexecve pclose popen \
         posix_spawn posix_spawnp sigaction signal system open open64 openat openat64 \
         __open_2 __open64_2 __openat_2 __openat64_2 creat creat64 fopen fopen64 freopen \
-        freopen64 rename renameat renameat2 chdir fchdir dlopen waitpid wait wait3 wait4 \
-        waitid fork | sort > want
+        freopen64 mkstemp mkstemp64 mkostemp mkostemp64 mkstemps mkstemps64 mkostemps \
+        mkostemps64 syscall rename renameat renameat2 link linkat chdir fchdir dlopen \
+        waitpid wait wait3 wait4 waitid fork | sort > want
     cmp -s got want || fail "exported: $(tr '\n' ' ' < got)"
 }
 
