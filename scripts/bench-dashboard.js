@@ -43,7 +43,8 @@ async function plots(page) {
 
 async function live(page) {
   await page.goto(env.URL);
-  await page.waitForSelector(`.plot[data-metric="${env.METRIC}"][data-total]`, { timeout: 60000 });
+  await page.waitForSelector(`.plot[data-metric="${env.METRIC}"][data-total]`, { state: 'attached', timeout: 60000 });
+  await page.click('.tabs button[data-tab="Metrics"]'); /* a run without points yet opens on its console */
   const lat = [];
   let seen = await total(page, env.METRIC); /* points printed before the page was open do not count */
   const end = Date.now() + +env.LIVE_SECONDS * 1000;
