@@ -58,8 +58,12 @@ $(error missing Debian packages: $(MISSING); install them with 'make deps' (or s
 endif
 endif
 
-LAUNCHER_LIBS = $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 libdw libelf libmicrohttpd) -lm -lpthread
-LAUNCHER_CFLAGS = $(shell pkg-config --cflags libcjson libmicrohttpd)
+# libmicrohttpd is not linked: `serve` loads it by its soname (launcher/dashboard/mhd.c), so
+# runs start without it and the TLS libraries it needs.
+LAUNCHER_LIBS = $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 libdw libelf) -lm -lpthread -ldl
+MHD_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir libmicrohttpd)/libmicrohttpd.so 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
+LAUNCHER_CFLAGS = $(shell pkg-config --cflags libcjson libmicrohttpd) -DMHD_SONAME='"$(or $(MHD_SONAME),libmicrohttpd.so.12)"'
+
 CHECK_LIBS = $(shell pkg-config --libs check)
 
 deps:
