@@ -28,6 +28,7 @@
 #include "observe/files.h"
 #include "observe/hasher.h"
 #include "observe/sysmon.h"
+#include "prov/facts.h"
 #include "preload/sr_protocol.h"
 #include "prov/elfdeps.h"
 #include "prov/provenance.h"
@@ -59,7 +60,7 @@ struct launch {
     struct provenance prov;
     struct md5_cache md5;
     struct hasher hasher;
-    cJSON *repos;             /* with -e: checked before the start, then recorded */
+    struct program_facts facts; /* gathered from the end of resolve, beside the program */
     char *lib, *name;
     struct redact_rules redact;
     struct record rec;
@@ -192,21 +193,6 @@ static void add_config_meta(cJSON *run, const struct config *cfg, char **given)
         json_set(cJSON_GetObjectItemCaseSensitive(run, "program"), "argv_given", json_string_list(given));
 }
 
-/* Facts that cost a few milliseconds (hashing the executable, asking git) are gathered
- * while the program already runs; they reach run.json with the first heartbeat. */
-static void add_program_facts(cJSON *run, const struct target *t, const char *base_dir, cJSON *repos)
-{
-    char md5[33];
-    cJSON *prog = cJSON_GetObjectItemCaseSensitive(run, "program");
-    if (md5_file(t->real, md5) == 0)
-        json_set(prog, "md5", cJSON_CreateString(md5));
-    json_set(cJSON_GetObjectItemCaseSensitive(run, "experiment"), "repositories",
-             repos ? repos : run_repositories(t, base_dir));
-    cJSON *elf = elf_facts(t->interpreter ? t->interpreter : t->real);
-    if (elf) /* the executable that runs: the interpreter of a #! script */
-        json_set(prog, "elf", elf);
-}
-
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t;
@@ -269,8 +255,8 @@ static int resolve(struct launch *l)
         die("--base-dir '%s': %s; give an existing directory", base, strerror(errno));
     if (l->opt->command)
         return print_dependencies(&l->tgt, l->base_dir);
-    if (l->opt->enforce_clean)
-        l->repos = clean_repositories(&l->tgt, l->base_dir);
+    facts_start(&l->facts, &l->tgt, l->base_dir,
+                l->opt->enforce_clean ? clean_repositories(&l->tgt, l->base_dir) : NULL);
     l->lib = find_preload();
     l->name = l->opt->name ? xstrdup(l->opt->name) : target_experiment_name(&l->tgt, l->opt->argv[0]);
     log_setup(l->opt->loglevel, l->name);
@@ -335,8 +321,6 @@ static void start(struct launch *l)
     half_made = NULL;
     log_msg(LOG_INFO, "Started run with ID \"%s\"", l->rec.id);
     capture_parent(l->cap);
-    add_program_facts(l->rec.run, &l->tgt, l->base_dir, l->repos);
-    l->repos = NULL; /* the record's now */
     events_add_main(&l->ev, l->child, l->tgt.path, l->opt->argv, l->cwd);
     if (l->ev.files) /* also when it cannot report itself (a static binary) */
         files_add(&l->files, l->tgt.real, SR_FILE_EXEC);
@@ -348,7 +332,7 @@ static int supervise_to_end(struct launch *l)
                               .child = l->child, .state = &l->state, .meas = &l->meas, .rs = &l->rs,
                               .sys = l->opt->no_sys_metrics ? NULL : &l->sys,
                               .prov = l->opt->no_files ? NULL : &l->prov, .files = &l->files,
-                              .hasher = &l->hasher };
+                              .hasher = &l->hasher, .facts = &l->facts };
     bsfilter_init(&sup.filt);
     supervise(&sup, &l->handled);
     int status = finish_run(&sup, seconds_since(&l->t0));
@@ -377,6 +361,7 @@ static void release(struct launch *l, int started)
         free_env(l->env);
         free(l->config_path);
     }
+    facts_release(&l->facts);
     measure_release(&l->meas);
     target_release(&l->tgt);
     config_release(&l->cfg);
