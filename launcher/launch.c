@@ -60,7 +60,8 @@ struct launch {
     struct provenance prov;
     struct md5_cache md5;
     struct hasher hasher;
-    struct program_facts facts; /* gathered from the end of resolve, beside the program */
+    cJSON *repos;             /* with -e: checked before the start, then recorded */
+    struct program_facts facts; /* gathered from the MD5 cache's opening, beside the program */
     char *lib, *name;
     struct redact_rules redact;
     struct record rec;
@@ -255,8 +256,8 @@ static int resolve(struct launch *l)
         die("--base-dir '%s': %s; give an existing directory", base, strerror(errno));
     if (l->opt->command)
         return print_dependencies(&l->tgt, l->base_dir);
-    facts_start(&l->facts, &l->tgt, l->base_dir,
-                l->opt->enforce_clean ? clean_repositories(&l->tgt, l->base_dir) : NULL);
+    if (l->opt->enforce_clean)
+        l->repos = clean_repositories(&l->tgt, l->base_dir);
     l->lib = find_preload();
     l->name = l->opt->name ? xstrdup(l->opt->name) : target_experiment_name(&l->tgt, l->opt->argv[0]);
     log_setup(l->opt->loglevel, l->name);
@@ -284,6 +285,8 @@ static void create(struct launch *l)
     files_init(&l->files);
     l->ev.files = l->opt->no_files ? NULL : &l->files;
     md5_cache_open(&l->md5, l->rec.basedir);
+    facts_start(&l->facts, &l->tgt, l->base_dir, &l->md5, l->repos);
+    l->repos = NULL; /* the facts' now */
     l->prov = (struct provenance){ &l->opt->files, l->lib, l->base_dir, l->cwd, l->ev.dir, &l->md5 };
     if (!l->opt->no_files && hasher_start(&l->hasher, &l->md5) == 0) {
         l->ev.on_read = hash_early;
@@ -345,6 +348,8 @@ static int supervise_to_end(struct launch *l)
 
 static void release(struct launch *l, int started)
 {
+    facts_release(&l->facts); /* before the MD5 cache it uses closes */
+    cJSON_Delete(l->repos);
     if (started) {
         for (int i = 0; i < l->cap->nch; i++)
             capture_close(&l->cap->ch[i]);
@@ -361,7 +366,6 @@ static void release(struct launch *l, int started)
         free_env(l->env);
         free(l->config_path);
     }
-    facts_release(&l->facts);
     measure_release(&l->meas);
     target_release(&l->tgt);
     config_release(&l->cfg);

@@ -6,12 +6,12 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "json/json.h"
 #include "prov/elfdeps.h"
 #include "prov/gitinfo.h"
 #include "util/error.h"
-#include "util/fs.h"
 
 cJSON *run_repositories(const struct target *t, const char *base_dir)
 {
@@ -26,22 +26,35 @@ cJSON *run_repositories(const struct target *t, const char *base_dir)
     return list;
 }
 
+/* path's MD5 from the storage's cache (computed and cached on a miss); 0 or -1. */
+static int cached_md5(const struct program_facts *f, const char *path, char md5[33])
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? md5_cache_get(f->cache, path, &st, md5) : -1;
+}
+
 static void *gather(void *arg)
 {
     struct program_facts *f = arg;
-    char md5[33];
-    if (md5_file(f->t->real, md5) == 0)
+    char md5[33], imd5[33];
+    int known = cached_md5(f, f->t->real, md5) == 0;
+    if (known)
         f->md5 = cJSON_CreateString(md5);
     if (!f->repos)
         f->repos = run_repositories(f->t, f->base_dir);
     /* the executable that runs: the interpreter of a #! script */
-    f->elf = elf_facts(f->t->interpreter ? f->t->interpreter : f->t->real);
+    const char *interp = f->t->interpreter;
+    if (interp)
+        f->elf = elf_facts(interp, cached_md5(f, interp, imd5) == 0 ? imd5 : NULL);
+    else
+        f->elf = elf_facts(f->t->real, known ? md5 : NULL);
     return NULL;
 }
 
-void facts_start(struct program_facts *f, const struct target *t, const char *base_dir, cJSON *repos)
+void facts_start(struct program_facts *f, const struct target *t, const char *base_dir,
+                 struct md5_cache *cache, cJSON *repos)
 {
-    *f = (struct program_facts){ .t = t, .base_dir = base_dir, .repos = repos };
+    *f = (struct program_facts){ .t = t, .base_dir = base_dir, .cache = cache, .repos = repos };
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
