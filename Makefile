@@ -58,8 +58,12 @@ $(error missing Debian packages: $(MISSING); install them with 'make deps' (or s
 endif
 endif
 
-LAUNCHER_LIBS = $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 libdw libelf libmicrohttpd) -lm -lpthread
-LAUNCHER_CFLAGS = $(shell pkg-config --cflags libcjson libmicrohttpd)
+# libmicrohttpd is not linked: `serve` loads it by its soname (launcher/dashboard/mhd.c), so
+# runs start without it and the TLS libraries it needs.
+LAUNCHER_LIBS = $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 libdw libelf) -lm -lpthread -ldl
+MHD_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir libmicrohttpd)/libmicrohttpd.so 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
+LAUNCHER_CFLAGS = $(shell pkg-config --cflags libcjson libmicrohttpd) -DMHD_SONAME='"$(or $(MHD_SONAME),libmicrohttpd.so.12)"'
+
 CHECK_LIBS = $(shell pkg-config --libs check)
 # The preload library stays silent in an image that exports this (preload/sr_protocol.h).
 EXPORT_MARK = -Wl,--export-dynamic-symbol=sacred_run_launcher
@@ -148,6 +152,7 @@ bench: all
 	$(Q)scripts/bench-series.py
 	$(Q)scripts/bench-dashboard.py
 	$(Q)scripts/bench-inputs.py
+	$(Q)scripts/bench-programs.py
 
 # For editors and clang tools: the compiler command of every file, recorded by bear.
 compile_commands.json: $(LAUNCHER_SRC) $(PRELOAD_SRC) $(UNIT_SRC) $(PROG_SRC)

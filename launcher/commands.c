@@ -11,7 +11,7 @@
 #include "config/config_file.h"
 #include "config/config_print.h"
 #include "prov/elfdeps.h"
-#include "prov/gitinfo.h"
+#include "prov/facts.h"
 #include "record/sacred_files.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -92,15 +92,3 @@ int print_dependencies(const struct target *t, const char *base_dir)
     return 0;
 }
 
-cJSON *run_repositories(const struct target *t, const char *base_dir)
-{
-    cJSON *list = cJSON_CreateArray();
-    char *dir = xstrdup(t->main_is_source ? t->mainfile : base_dir);
-    if (t->main_is_source)
-        *strrchr(dir, '/') = '\0';
-    cJSON *r = git_repository(*dir ? dir : "/");
-    if (r)
-        cJSON_AddItemToArray(list, r);
-    free(dir);
-    return list;
-}

@@ -16,10 +16,6 @@ int run_command(struct options *opt);
  * their versions, the main source file and its MD5, the git state. Returns 0. */
 int print_dependencies(const struct target *t, const char *base_dir);
 
-/* experiment.repositories at the start: the git repository of the main file's directory
- * (or of base_dir), listed once. */
-cJSON *run_repositories(const struct target *t, const char *base_dir);
-
 /* For save_config: removes "config_filename=NAME" from the words after "with" and
  * returns NAME (default "config.json"). */
 const char *take_config_filename(struct options *opt);

@@ -29,6 +29,7 @@
 #include "observe/files.h"
 #include "observe/hasher.h"
 #include "observe/sysmon.h"
+#include "prov/facts.h"
 #include "preload/sr_protocol.h"
 #include "prov/elfdeps.h"
 #include "prov/provenance.h"
@@ -61,6 +62,7 @@ struct launch {
     struct md5_cache md5;
     struct hasher hasher;
     cJSON *repos;             /* with -e: checked before the start, then recorded */
+    struct program_facts facts; /* gathered from the MD5 cache's opening, beside the program */
     char *lib, *name;
     char *bindir;             /* the private PATH entry holding only a sacred-run link */
     struct redact_rules redact;
@@ -272,21 +274,6 @@ static void add_config_meta(cJSON *run, const struct config *cfg, char **given)
         json_set(cJSON_GetObjectItemCaseSensitive(run, "program"), "argv_given", json_string_list(given));
 }
 
-/* Facts that cost a few milliseconds (hashing the executable, asking git) are gathered
- * while the program already runs; they reach run.json with the first heartbeat. */
-static void add_program_facts(cJSON *run, const struct target *t, const char *base_dir, cJSON *repos)
-{
-    char md5[33];
-    cJSON *prog = cJSON_GetObjectItemCaseSensitive(run, "program");
-    if (md5_file(t->real, md5) == 0)
-        json_set(prog, "md5", cJSON_CreateString(md5));
-    json_set(cJSON_GetObjectItemCaseSensitive(run, "experiment"), "repositories",
-             repos ? repos : run_repositories(t, base_dir));
-    cJSON *elf = elf_facts(t->interpreter ? t->interpreter : t->real);
-    if (elf) /* the executable that runs: the interpreter of a #! script */
-        json_set(prog, "elf", elf);
-}
-
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t;
@@ -380,6 +367,8 @@ static void create(struct launch *l)
     files_init(&l->files);
     l->ev.files = l->opt->no_files ? NULL : &l->files;
     md5_cache_open(&l->md5, l->rec.basedir);
+    facts_start(&l->facts, &l->tgt, l->base_dir, &l->md5, l->repos);
+    l->repos = NULL; /* the facts' now */
     l->prov = (struct provenance){ &l->opt->files, l->lib, l->base_dir, l->cwd, l->ev.dir, &l->md5,
                                    l->tgt.main_is_source ? NULL : l->tgt.module };
     if (!l->opt->no_files && hasher_start(&l->hasher, &l->md5) == 0) {
@@ -421,8 +410,6 @@ static void start(struct launch *l)
     half_made = NULL;
     log_msg(LOG_INFO, "Started run with ID \"%s\"", l->rec.id);
     capture_parent(l->cap);
-    add_program_facts(l->rec.run, &l->tgt, l->base_dir, l->repos);
-    l->repos = NULL; /* the record's now */
     events_add_main(&l->ev, l->child, l->tgt.path, l->opt->argv, l->cwd);
     if (l->ev.files) /* also when it cannot report itself (a static binary) */
         files_add(&l->files, l->tgt.real, SR_FILE_EXEC);
@@ -434,7 +421,7 @@ static int supervise_to_end(struct launch *l)
                               .child = l->child, .state = &l->state, .meas = &l->meas, .rs = &l->rs,
                               .sys = l->opt->no_sys_metrics ? NULL : &l->sys,
                               .prov = l->opt->no_files ? NULL : &l->prov, .files = &l->files,
-                              .hasher = &l->hasher };
+                              .hasher = &l->hasher, .facts = &l->facts };
     bsfilter_init(&sup.filt);
     supervise(&sup, &l->handled);
     int status = finish_run(&sup, seconds_since(&l->t0));
@@ -447,6 +434,8 @@ static int supervise_to_end(struct launch *l)
 
 static void release(struct launch *l, int started)
 {
+    facts_release(&l->facts); /* before the MD5 cache it uses closes */
+    cJSON_Delete(l->repos);
     if (started) {
         for (int i = 0; i < l->cap->nch; i++)
             capture_close(&l->cap->ch[i]);

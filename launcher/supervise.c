@@ -20,6 +20,7 @@
 #include "json/json.h"
 #include "observe/events.h"
 #include "observe/sysmon.h"
+#include "prov/facts.h"
 #include "record/metrics.h"
 #include "record/record.h"
 #include "record/sacred_files.h"
@@ -124,7 +125,9 @@ static void reap(struct supervisor *s)
 {
     int st;
     pid_t pid;
-    while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+    /* __WNOTHREAD: never a helper a thread started (git, from prov/facts), which that
+     * thread waits for itself; orphans are reparented to this, the main thread. */
+    while ((pid = waitpid(-1, &st, WNOHANG | __WNOTHREAD)) > 0) {
         events_reaped(s->ev, pid, st); /* the program, or an orphan left to us (subreaper) */
         if (pid == s->child) {
             s->status = st;
@@ -175,6 +178,8 @@ void supervise_beat(struct supervisor *s)
     if (!cJSON_HasObjectItem(s->rec->run, "result"))
         cJSON_AddNullToObject(s->rec->run, "result");
     json_set(s->rec->run, "processes", events_processes(s->ev));
+    if (s->facts)
+        facts_add(s->facts, s->rec->run);
     record_write_run(s->rec);
     struct run_state *st = s->state;
     if (s->sys)

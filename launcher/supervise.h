@@ -16,6 +16,7 @@ struct hasher;
 struct measure;
 struct options;
 struct pollfd;
+struct program_facts;
 struct provenance;
 struct record;
 struct report_server;
@@ -42,6 +43,7 @@ struct supervisor {
     struct provenance *prov;  /* NULL: no files recorded */
     struct files *files;
     struct hasher *hasher;    /* hashes resources while the program runs */
+    struct program_facts *facts; /* added to run.json at the first beat (NULL: none) */
     struct pollfd *pfd;       /* the poll set, grown with the report connections */
     size_t pfd_cap;
     long long last_reports_ns;/* when reports alone last woke the loop */

@@ -2,14 +2,20 @@
 """bench-core.py: speed and memory of sacred-run's core, as ratios against baselines
 measured in the same run (A B A B alternation, median of the ratios), on tmpfs.
 
-  capture, pipe mode:     spew | tee FILE          vs  sacred-run spew > /dev/null
+  capture, pipe mode, the output read by a consumer (build/bench/drain):
+                          spew | tee FILE | drain  vs  sacred-run spew | drain
+  capture, pipe mode, the output redirected to a file on disk (build/bench):
+                          spew | tee FILE > OUT    vs  sacred-run spew > OUT
   capture, terminal mode: script -q -c spew FILE   vs  sacred-run spew   (both on a pty)
   filter throughput on progress-bar text (build/bench/filter_bench)
   launcher peak memory at 1 GiB of output, at 16 MiB, and at one 100 MiB line
-  added start-up: sacred-run -F DIR /bin/true    vs  /bin/true
+  added start-up: sacred-run -F DIR PROG vs PROG, for /bin/true, a C hello world,
+                  python3 -c, a shell script, outside and inside a git checkout
 
-Sizes: BENCH_MB (default 1024) for pipe mode, BENCH_TTY_MB (default 256) for terminal
-mode, BENCH_REPS (default 3) pairs for capture, 40 pairs for start-up. BENCH_ONLY, a
+Both sides of the pipe-mode pairs do the same work: the output is copied once to a file
+(tee's FILE, sacred-run's cout.txt, both on tmpfs) and once to where stdout goes.
+Sizes: BENCH_MB (default 512) for pipe mode, BENCH_TTY_MB (default 256) for terminal
+mode, BENCH_REPS (default 3) pairs for capture, 20 pairs per program for start-up. BENCH_ONLY, a
 comma-separated subset of pipe,tty,filter,memory,startup, runs only those parts.
 """
 import os
@@ -32,7 +38,7 @@ def build_prog(prog, launcher_sources=()):
     os.makedirs(BENCH, exist_ok=True)
     subprocess.check_call(["cc", "-O2", "-std=c11", "-D_GNU_SOURCE", "-iquote", ROOT + "/launcher", "-iquote", ROOT + "/launcher/report",
                            "-o", BENCH + "/" + prog, ROOT + "/scripts/bench/%s.c" % prog]
-                          + [ROOT + "/launcher/" + s for s in launcher_sources])
+                          + [ROOT + "/launcher/" + s for s in launcher_sources] + ["-lm"])
 
 
 def scratch_dir():
@@ -42,7 +48,8 @@ def scratch_dir():
 
 def build():
     build_prog("spew")
-    build_prog("filter_bench", ("capture/bsfilter.c", "util/utf8.c", "util/error.c"))
+    build_prog("drain")
+    build_prog("filter_bench", ("capture/bsfilter.c", "util/utf8.c", "util/error.c", "util/log.c"))
 
 
 def run(cmd, tty=False):
@@ -92,7 +99,7 @@ def main():
     shm = scratch_dir()
     runs = os.path.join(shm, "runs")
     reps = int(os.environ.get("BENCH_REPS", "3"))
-    size = int(os.environ.get("BENCH_MB", "1024")) * MB
+    size = int(os.environ.get("BENCH_MB", "512")) * MB
     tty_size = int(os.environ.get("BENCH_TTY_MB", "256")) * MB
     spew = BENCH + "/spew"
     only = os.environ.get("BENCH_ONLY", "pipe,tty,filter,memory,startup").split(",")
@@ -120,10 +127,19 @@ def main():
 
 
 def pipe_mode(spew, size, shm, ours, reps, clean):
-    tee = ["sh", "-c", "%s %d | tee %s/tee.txt > /dev/null" % (spew, size, shm)]
-    a, b, r = pair(tee, ours, reps, clean=clean)
-    print("capture_pipe_%dMiB: tee %.2f s, sacred-run %.2f s, ratio %.2f (target <= 1.10)"
-          % (size // MB, a, b, r))
+    drain = BENCH + "/drain"
+    out = os.path.join(BENCH, "stdout.txt")  # on disk, beside the build
+    sr = " ".join(ours)
+    tee = "%s %d | tee %s/tee.txt" % (spew, size, shm)
+    try:
+        for what, to in (("read by a consumer", "| " + drain), ("redirected to a file", "> " + out)):
+            a, b, r = pair(["sh", "-c", "%s %s" % (tee, to)], ["sh", "-c", "%s %s" % (sr, to)],
+                           reps, clean=clean)
+            print("capture_pipe_%dMiB, output %s: tee %.2f s, sacred-run %.2f s, ratio %.2f "
+                  "(target <= 1.10)" % (size // MB, what, a, b, r))
+    finally:
+        if os.path.exists(out):
+            os.unlink(out)
 
 
 def tty_mode(spew, tty_size, runs, shm, reps, clean):
@@ -177,20 +193,33 @@ def memory(spew, size, runs, ours, clean):
 
 
 def startup(runs, clean):
-    """Outside a git repository (the launcher's own cost), then inside this project's
-    checkout, where the run also asks git for the repository state."""
-    for where, cwd in (("outside a git repository", os.path.dirname(runs)), ("in this git checkout", ROOT)):
+    """Short programs (/bin/true, a C hello world, a Python one-liner, a shell script),
+    outside a git repository (the launcher's own cost), then inside this project's
+    checkout, where the run also asks git for the repository state (in a thread)."""
+    scratch = os.path.dirname(runs)
+    hello, script = os.path.join(scratch, "hello"), os.path.join(scratch, "script.sh")
+    with open(hello + ".c", "w") as f:
+        f.write("#include <stdio.h>\nint main(void) { puts(\"hello\"); return 0; }\n")
+    subprocess.check_call(["cc", "-O2", "-o", hello, hello + ".c"])
+    with open(script, "w") as f:
+        f.write("#!/bin/sh\necho hello\n")
+    os.chmod(script, 0o755)
+    progs = (["/bin/true"], [hello], ["/usr/bin/python3", "-c", "print(1)"], [script])
+    for where, cwd in (("outside a git repository", scratch), ("in this git checkout", ROOT)):
         here = os.getcwd()
         os.chdir(cwd)
-        t_true, t_ours = [], []
-        for _ in range(40):
-            t_true.append(run(["/bin/true"])[0])
-            t_ours.append(run([SR, "-F", runs, "-l", "ERROR", "/bin/true"])[0])
-        clean()
+        for prog in progs:
+            t_alone, t_ours = [], []
+            for _ in range(20):
+                t_alone.append(run(prog)[0])
+                t_ours.append(run([SR, "-F", runs, "-l", "ERROR"] + prog)[0])
+            clean()
+            ma, mo = statistics.median(t_alone), statistics.median(t_ours)
+            print("startup (%s), %s: alone %.2f ms, sacred-run %.2f ms, added %.2f ms (target <= 5)"
+                  % (where, os.path.basename(prog[0]) + (" -c" if len(prog) > 1 else ""),
+                     ma * 1e3, mo * 1e3, (mo - ma) * 1e3))
         os.chdir(here)
-        mt, mo = statistics.median(t_true), statistics.median(t_ours)
-        print("startup (%s): /bin/true %.2f ms, sacred-run /bin/true %.2f ms, added %.2f ms (target <= 5)"
-              % (where, mt * 1e3, mo * 1e3, (mo - mt) * 1e3))
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -56,9 +56,8 @@ void reply_error(struct reply *rp, unsigned status, const char *fmt, ...)
 void reply_file(struct reply *rp, const char *path, const char *type);
 
 /* Starts serving d on the listening socket fd (of family AF_INET or AF_INET6) in threads
- * of its own; NULL when libmicrohttpd could not start. */
-struct MHD_Daemon *http_start(const struct dash *d, int fd, int family);
-/* Stops serving and closes the socket. */
+ * of its own; NULL with err filled when libmicrohttpd could not be loaded or started. */
+struct MHD_Daemon *http_start(const struct dash *d, int fd, int family, char *err, size_t n);
 /* Stops serving (waits for the request threads) and closes the socket. */
 void http_stop(struct MHD_Daemon *daemon);
 

@@ -134,9 +134,10 @@ int cmd_serve(struct inspect_ctx *cx, int argc, char **argv)
     d.rows = row_cache_new();
     sigset_t stop;
     block_stop_signals(&stop);
-    struct MHD_Daemon *daemon = http_start(&d, fd, family);
+    char err[512];
+    struct MHD_Daemon *daemon = http_start(&d, fd, family, err, sizeof(err));
     if (!daemon)
-        die("serve: the HTTP server (libmicrohttpd) did not start on %s port %u", d.host, d.port);
+        die("serve: the HTTP server (libmicrohttpd) on %s port %u: %s", d.host, d.port, err);
     const char *open_br = strchr(d.host, ':') ? "[" : "", *close_br = *open_br ? "]" : "";
     printf("http://%s%s%s:%u/%s%s\n", open_br, d.host, close_br, d.port, d.token ? "?token=" : "",
            d.token ? d.token : "");

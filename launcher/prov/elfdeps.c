@@ -386,11 +386,11 @@ static char *interpreter(Elf *e)
     return NULL;
 }
 
-cJSON *elf_facts(const char *path)
+cJSON *elf_facts(const char *path, const char *known_md5)
 {
     struct dyninfo di;
     struct stat st;
-    char md5[33];
+    char md5[33] = "";
     struct elf_file ef;
     if (stat(path, &st) < 0 || elf_file_open(&ef, path) != 1)
         return NULL;
@@ -399,7 +399,9 @@ cJSON *elf_facts(const char *path)
     cJSON *f = cJSON_CreateObject();
     cJSON_AddStringToObject(f, "path", path);
     cJSON_AddItemToObject(f, "size", json_int((long long)st.st_size));
-    cJSON_AddItemToObject(f, "md5", md5_file(path, md5) == 0 ? cJSON_CreateString(md5) : cJSON_CreateNull());
+    if (known_md5)
+        snprintf(md5, sizeof(md5), "%s", known_md5);
+    cJSON_AddItemToObject(f, "md5", *md5 || md5_file(path, md5) == 0 ? cJSON_CreateString(md5) : cJSON_CreateNull());
     cJSON_AddItemToObject(f, "build_id", id ? cJSON_CreateString(id) : cJSON_CreateNull());
     cJSON_AddItemToObject(f, "interpreter", interp ? cJSON_CreateString(interp) : cJSON_CreateNull());
     cJSON *needed = cJSON_AddArrayToObject(f, "needed");

@@ -27,8 +27,9 @@ void elf_deps_add_file(struct elf_deps *out, const char *path);
 void elf_deps_package_versions(struct elf_deps *out);
 
 /* Facts about an ELF file for run.json: path, size, md5, build_id, interpreter, needed.
- * NULL if it is not a readable ELF file. */
-cJSON *elf_facts(const char *path);
+ * md5: the file's MD5 when the caller knows it (NULL: computed here). NULL if it is not a
+ * readable ELF file. */
+cJSON *elf_facts(const char *path, const char *md5);
 void elf_deps_release(struct elf_deps *deps);
 
 #endif

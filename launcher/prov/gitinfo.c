@@ -1,10 +1,11 @@
-/* gitinfo.c: git state with at most one git command: the repository is found by walking
+/* gitinfo.c: git state with at most one git command per work tree and run: the repository is found by walking
  * up to a ".git" (no git at all outside a repository), the remote URL is read from its
  * config file, and one "git status --porcelain=v2 --branch" gives commit and dirtiness
  * (GIT_OPTIONAL_LOCKS=0: it never takes the index lock from a concurrent git). */
 #include "prov/gitinfo.h"
 
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,11 +69,42 @@ static char *remote_url(const char *top)
     return first;
 }
 
+/* Each work tree's entry, asked once per run (the first answer is the run's start state);
+ * the facts thread and the main thread both ask. */
+static struct {
+    pthread_mutex_t lock;
+    char **top;
+    cJSON **entry;
+    size_t n;
+} known = { PTHREAD_MUTEX_INITIALIZER, NULL, NULL, 0 };
+
+static cJSON *ask_git(char *top);
+
 cJSON *git_repository(const char *dir)
 {
     char *top = work_tree(dir);
     if (!top)
         return NULL;
+    pthread_mutex_lock(&known.lock);
+    size_t i = 0;
+    while (i < known.n && strcmp(known.top[i], top))
+        i++;
+    if (i == known.n) {
+        known.top = xrealloc(known.top, (i + 1) * sizeof(*known.top));
+        known.entry = xrealloc(known.entry, (i + 1) * sizeof(*known.entry));
+        known.top[i] = xstrdup(top);
+        known.entry[i] = ask_git(top);
+        known.n++;
+    } else
+        free(top);
+    cJSON *r = known.entry[i] ? cJSON_Duplicate(known.entry[i], 1) : NULL;
+    pthread_mutex_unlock(&known.lock);
+    return r;
+}
+
+/* The entry from one git status in top (taken), or NULL. */
+static cJSON *ask_git(char *top)
+{
     char *argv[] = { "git", "-C", top, "status", "--porcelain=v2", "--branch",
                      "--untracked-files=no", NULL };
     char *env[] = { "GIT_OPTIONAL_LOCKS=0", NULL };

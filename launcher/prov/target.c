@@ -15,6 +15,7 @@
 
 #include "util/elffile.h"
 #include "util/error.h"
+#include "util/subproc.h"
 
 static const char *const interpreters[] = {
     "python", "pypy", "bash", "sh", "dash", "zsh", "ksh", "mksh", "fish", "perl", "ruby",
@@ -76,34 +77,6 @@ static char *absolute(const char *p)
     if (p[0] == '/' || !getcwd(cwd, sizeof(cwd)))
         return normalise(xstrdup(p));
     return normalise(xasprintf("%s/%s", cwd, p));
-}
-
-/* execvp's search: 0 and *found, or an errno (ENOENT, EACCES). */
-static int search_path(const char *name, char **found)
-{
-    const char *path = getenv("PATH");
-    char defpath[256];
-    if (!path) {
-        confstr(_CS_PATH, defpath, sizeof(defpath));
-        path = defpath;
-    }
-    int err = ENOENT;
-    for (const char *p = path;; p++) {
-        size_t n = strcspn(p, ":");
-        char *cand = xasprintf("%.*s%s%s", (int)n, n ? p : ".", "/", name);
-        struct stat st;
-        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
-            if (access(cand, X_OK) == 0) {
-                *found = cand;
-                return 0;
-            }
-            err = EACCES;
-        }
-        free(cand);
-        p += n;
-        if (!*p)
-            return err;
-    }
 }
 
 /* "active" unless the ELF file cannot take a 64-bit preload library. */
@@ -232,7 +205,7 @@ int target_resolve(struct target *t, char *const *argv, char *err, size_t errlen
     const char *name = argv[0];
     char *found = NULL;
     memset(t, 0, sizeof(*t));
-    int e = strchr(name, '/') ? 0 : search_path(name, &found);
+    int e = strchr(name, '/') ? 0 : subproc_search(name, &found);
     if (e == ENOENT) {
         snprintf(err, errlen, "'%s': program not found on PATH; give its path or install it", name);
         return SR_EXIT_NOT_FOUND;

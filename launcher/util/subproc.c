@@ -7,6 +7,8 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -29,11 +31,46 @@ static char **with_env(char *const env[])
     return all;
 }
 
+/* execvp's search: 0 and *found, or an errno (ENOENT, EACCES). */
+int subproc_search(const char *name, char **found)
+{
+    const char *path = getenv("PATH");
+    char defpath[256];
+    if (!path) {
+        confstr(_CS_PATH, defpath, sizeof(defpath));
+        path = defpath;
+    }
+    int err = ENOENT;
+    for (const char *p = path;; p++) {
+        size_t n = strcspn(p, ":");
+        char *cand = xasprintf("%.*s%s%s", (int)n, n ? p : ".", "/", name);
+        struct stat st;
+        if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+            if (access(cand, X_OK) == 0) {
+                *found = cand;
+                return 0;
+            }
+            err = EACCES;
+        }
+        free(cand);
+        p += n;
+        if (!*p)
+            return err;
+    }
+}
+
 int subproc_output(char *const argv[], char *const env[], struct strbuf *out)
 {
     int p[2], status = -1;
-    if (pipe2(p, O_CLOEXEC) < 0)
+    char *prog = NULL; /* found here: no process is started for a helper that is not there */
+    if (strchr(argv[0], '/'))
+        prog = xstrdup(argv[0]);
+    else if (subproc_search(argv[0], &prog) != 0)
         return -1;
+    if (pipe2(p, O_CLOEXEC) < 0) {
+        free(prog);
+        return -1;
+    }
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -51,7 +88,8 @@ int subproc_output(char *const argv[], char *const env[], struct strbuf *out)
     posix_spawnattr_setsigdefault(&attr, &all_signals);
     char **all = with_env(env);
     pid_t pid;
-    int rc = posix_spawnp(&pid, argv[0], &fa, &attr, argv, all);
+    int rc = posix_spawn(&pid, prog, &fa, &attr, argv, all);
+    free(prog);
     posix_spawnattr_destroy(&attr);
     posix_spawn_file_actions_destroy(&fa);
     free(all);

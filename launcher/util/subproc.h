@@ -7,6 +7,10 @@
 
 #include "util/strbuf.h"
 
+/* execvp's search of PATH for name (without '/'): 0 and *found (newly allocated), or an
+ * errno (ENOENT, EACCES). */
+int subproc_search(const char *name, char **found);
+
 /* Runs argv[0] (searched on PATH) with extra environment entries env (may be NULL);
  * appends its output to out. Returns its exit status, or -1 if it could not run. */
 int subproc_output(char *const argv[], char *const env[], struct strbuf *out);

@@ -1,0 +1,40 @@
+/* facts.h: the facts about the program that cost milliseconds (its executable's MD5, the
+ * git repositories, the ELF facts of what runs), gathered by a thread that starts as the
+ * run directory is made and runs beside the program, so a short program's end does
+ * not wait for git. The thread never touches the record; facts_add moves its answers in. */
+#ifndef SR_FACTS_H
+#define SR_FACTS_H
+
+#include <pthread.h>
+
+#include <cjson/cJSON.h>
+
+#include "prov/target.h"
+#include "record/md5cache.h"
+
+struct program_facts {
+    pthread_t thread;
+    int running;
+    const struct target *t;   /* both kept alive by the caller until facts_add */
+    const char *base_dir;
+    struct md5_cache *cache;  /* the storage's: an unchanged executable is not read again */
+    cJSON *md5, *repos, *elf; /* the answers */
+};
+
+/* experiment.repositories at the start: the git repository of the main file's directory
+ * (or of base_dir), listed once. */
+cJSON *run_repositories(const struct target *t, const char *base_dir);
+
+/* Starts gathering (in this thread when no thread can be made); repos, when not NULL, are
+ * the repositories already known (checked by -e), taken. */
+void facts_start(struct program_facts *f, const struct target *t, const char *base_dir,
+                 struct md5_cache *cache, cJSON *repos);
+
+/* Waits for the facts and moves them into run (program.md5, program.elf,
+ * experiment.repositories); later calls do nothing. */
+void facts_add(struct program_facts *f, cJSON *run);
+
+/* Frees facts never added. */
+void facts_release(struct program_facts *f);
+
+#endif

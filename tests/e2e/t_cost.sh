@@ -1,0 +1,36 @@
+# t_cost.sh: what sacred-run costs, counted rather than timed (the speed targets are checked
+# by the benchmarks in scripts/): files the launcher reads, work it does per event.
+
+# The lines of an strace -f log from the launcher's own threads: the first pid (strace's
+# exec of the launcher) and those that never exec (the program's processes all do).
+launcher_lines() {
+    awk 'NR == 1 { first = $1 } /execve\(/ && $1 != first { x[$1] = 1 } { l[NR] = $0; p[NR] = $1 }
+         END { for (i = 1; i <= NR; i++) if (!(p[i] in x)) print l[i] }' "$1"
+}
+
+# Each metadata file of an installed Python distribution is read at most once per run,
+# however many module files the program loads (scikit-learn: ~1,900).
+py_metadata_once() {
+    # LeakSanitizer does not work under ptrace.
+    ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -f --seccomp-bpf -e trace=openat,execve -o trace "$SR" -F logs --no-sys-metrics "$@" \
+        > out 2>&1 || fail "$(cat out)" || return
+    launcher_lines trace | grep -oE '"[^"]*-info/[^"]*"' | sort > opened
+    [ -s opened ] || fail "the launcher read no package metadata: $(head -5 trace)" || return
+    dup=$(uniq -d opened | head -5)
+    [ -z "$dup" ] || fail "metadata read more than once: $dup ($(wc -l < opened) opens)" || return
+}
+
+t_python_package_index_is_read_once() {
+    command -v strace > /dev/null || fail "strace is a test need (make deps)" || return
+    /usr/bin/python3 -c 'import sklearn, zope.interface' 2> /dev/null \
+        || fail "python3-sklearn, python3-zope.interface are test needs (make deps)" || return
+    cat > fit.py <<'PY'
+import zope.interface
+from sklearn.linear_model import SGDClassifier
+print(SGDClassifier(max_iter=50).fit([[0.0], [1.0]], [0, 1]).predict([[1.0]]))
+PY
+    py_metadata_once /usr/bin/python3 fit.py || return
+    chk logs/1 'any(d.startswith("scikit-learn==") for d in r["experiment"]["dependencies"])' \
+        'any(d.startswith("zope.interface==") for d in r["experiment"]["dependencies"])' \
+        'any(d.startswith("numpy==") for d in r["experiment"]["dependencies"])'
+}
