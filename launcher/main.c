@@ -1,6 +1,6 @@
 /* main.c: sacred-run's entry point: makes sure fds 0-2 are open, then dispatches: the
- * "log" client, the inspect commands (ls, show, ...), "rerun", --metric-test, the commands
- * that run nothing, or a run. */
+ * "log" client, "sweep", the inspect commands (ls, show, ...), "rerun", --metric-test, the
+ * commands that run nothing, or a run. */
 #include <string.h>
 
 #include "capture/capture.h"
@@ -12,6 +12,7 @@
 #include "launch.h"
 #include "report/log_cmd.h"
 #include "rerun.h"
+#include "sweep/sweep.h"
 
 int main(int argc, char **argv)
 {
@@ -21,6 +22,10 @@ int main(int argc, char **argv)
     capture_check_fds(&cap);
     if (argc > 1 && !strcmp(argv[1], "log"))
         return log_command(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "sweep")) {
+        static const struct run_cli run_cli = { cli_option_arity, cli_storage, cli_check_point_options };
+        return sweep_command(argc - 1, argv + 1, &run_cli);
+    }
     int at = inspect_wanted(argc, argv);
     if (at)
         return inspect_main(argc, argv, at);
