@@ -266,9 +266,9 @@ static int note_end(cJSON *doc, void *arg)
     int all = 1;
     for (cJSON *p = cJSON_GetObjectItemCaseSensitive(doc, "points")->child; p; p = p->next) {
         const char *state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "state"));
+        all &= state && !strcmp(state, "COMPLETED");
         if (state && !strcmp(state, "QUEUED"))
             json_set(p, "state", cJSON_CreateString("NOT_STARTED"));
-        all &= state && !strcmp(state, "COMPLETED");
     }
     json_set(doc, "state", cJSON_CreateString(r->signo ? "INTERRUPTED" : all ? "COMPLETED" : "FAILED"));
     return 1;

@@ -141,12 +141,11 @@ static int parse_axis(struct axis *ax, const char *word, int random, char *err, 
     free(args);
     if (rc < 0)
         return -1;
+    if (kind == AXIS_UNIFORM || kind == AXIS_LOGUNIFORM || kind == AXIS_RANDINT ? check_bounds(ax, word, err, errlen) < 0
+                                                                                : check_values(ax, word, err, errlen) < 0)
+        return -1;
     if (kind && !random)
         return error_text(err, errlen, "'%s': %s samples values; give --random N", word, kind_names[kind]);
-    if (kind == AXIS_UNIFORM || kind == AXIS_LOGUNIFORM || kind == AXIS_RANDINT)
-        return check_bounds(ax, word, err, errlen);
-    if (check_values(ax, word, err, errlen) < 0)
-        return -1;
     return kind == AXIS_GRID && ax->nvalues == 1;
 }
 

@@ -322,9 +322,9 @@ static int new_sweep(struct sweep_args *a, int argc, char **argv)
     if (a->random && !a->seed_given && getrandom(&a->seed, sizeof(a->seed), 0) != (ssize_t)sizeof(a->seed))
         a->seed = (unsigned long long)getpid();
     a->seed &= (unsigned long long)LONG_MAX; /* recorded as a JSON integer, given back by --seed */
+    check_program(a->program[0]);
     cJSON *points = spec_points(&s, (size_t)a->random, a->seed);
     check_points(a, &s, points, force);
-    check_program(a->program[0]);
     if (a->dry_run) {
         print_points(points);
         cJSON_Delete(points);
