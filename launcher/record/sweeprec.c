@@ -141,6 +141,7 @@ int sweep_state_final(const char *state)
 struct report {
     long index;
     const char *run_id, *state;
+    int exit_status;
 };
 
 static int set_point(cJSON *doc, void *arg)
@@ -152,12 +153,14 @@ static int set_point(cJSON *doc, void *arg)
     if (r->run_id)
         json_set(p, "run_id", cJSON_CreateString(r->run_id));
     json_set(p, "state", cJSON_CreateString(r->state));
+    if (r->exit_status >= 0)
+        json_set(p, "exit_status", json_int(r->exit_status));
     return 1;
 }
 
 int sweep_point_report(const char *storage, const char *id, long index, const char *run_id,
-                       const char *state, char *err, size_t errlen)
+                       const char *state, int exit_status, char *err, size_t errlen)
 {
-    struct report r = { index, run_id, state };
+    struct report r = { index, run_id, state, exit_status };
     return sweep_edit(storage, id, set_point, &r, err, errlen);
 }

@@ -32,9 +32,9 @@ long sweep_int(const cJSON *obj, const char *key);
 /* 1 when a point state is final: COMPLETED, FAILED, INTERRUPTED. */
 int sweep_state_final(const char *state);
 
-/* A point's launcher reporting: sets run_id (when not NULL) and state of point index. 0,
- * or -1 with a message in err. */
+/* A point's launcher reporting: sets run_id (when not NULL), state and exit_status (when
+ * >= 0) of point index. 0, or -1 with a message in err. */
 int sweep_point_report(const char *storage, const char *id, long index, const char *run_id,
-                       const char *state, char *err, size_t errlen);
+                       const char *state, int exit_status, char *err, size_t errlen);
 
 #endif

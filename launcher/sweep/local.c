@@ -140,11 +140,13 @@ static int note_exit(cJSON *doc, void *arg)
     return 1;
 }
 
+/* A point ended with code (128+N for signal N). Below 125 its launcher recorded the end
+ * itself; otherwise it may have stopped before it could, and the record is checked. */
 static void record_exit(struct runner *r, long index, int code)
 {
     char err[4096];
     struct exit_note e = { index, code, r->signo ? "INTERRUPTED" : "FAILED" };
-    if (sweep_edit(r->j->storage, r->j->id, note_exit, &e, err, sizeof(err)) < 0)
+    if (code >= SR_EXIT_TOOL && sweep_edit(r->j->storage, r->j->id, note_exit, &e, err, sizeof(err)) < 0)
         warning("%s", err);
     if (code == 0)
         r->done++;
