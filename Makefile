@@ -145,6 +145,7 @@ bench: all
 	$(Q)scripts/bench-inspect.py
 	$(Q)scripts/bench-series.py
 	$(Q)scripts/bench-dashboard.py
+	$(Q)scripts/bench-sweep.py
 
 # For editors and clang tools: the compiler command of every file, recorded by bear.
 compile_commands.json: $(LAUNCHER_SRC) $(PRELOAD_SRC) $(UNIT_SRC) $(PROG_SRC)

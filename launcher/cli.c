@@ -74,6 +74,8 @@ static const char usage_text[] =
     "       sacred-run log VERB ARGS...     (report from inside a run; see 'sacred-run log')\n"
     "       sacred-run [metric options] --metric-test FILE\n"
     "       sacred-run [-F DIR] ls|show|compare|metrics|tail|tag|note|rm|gc|serve|report ...\n"
+    "       sacred-run sweep [-F DIR] [-j N] [--random N] ... PROGRAM ... with KEY=V1,V2 ...\n"
+    "                                       (a grid or random search; see 'sacred-run sweep --help')\n"
     "\n"
     "Looking at runs (nothing runs; a program of such a name: ./NAME or -- NAME):\n"
     "  ls [--status S] [--where 'KEY OP VALUE'] [--metric NAME] [--sort KEY] [--last N] ...\n"
