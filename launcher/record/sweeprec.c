@@ -138,6 +138,27 @@ int sweep_state_final(const char *state)
     return state && (!strcmp(state, "COMPLETED") || !strcmp(state, "FAILED") || !strcmp(state, "INTERRUPTED"));
 }
 
+static void set_state(cJSON *obj, const char *state)
+{
+    json_set(obj, "state", cJSON_CreateString(state));
+}
+
+void sweep_close(cJSON *doc, int stopped)
+{
+    int all = 1, cut = 0;
+    for (cJSON *p = cJSON_GetObjectItemCaseSensitive(doc, "points")->child; p; p = p->next) {
+        const char *state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "state"));
+        all &= state && !strcmp(state, "COMPLETED");
+        if (!state || !strcmp(state, "QUEUED"))
+            set_state(p, "NOT_STARTED");
+        else if (!strcmp(state, "RUNNING"))
+            set_state(p, "INTERRUPTED");
+        state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "state"));
+        cut |= !strcmp(state, "NOT_STARTED") || !strcmp(state, "INTERRUPTED");
+    }
+    set_state(doc, (stopped < 0 ? cut : stopped) ? "INTERRUPTED" : all ? "COMPLETED" : "FAILED");
+}
+
 struct report {
     long index;
     const char *run_id, *state;
@@ -152,7 +173,7 @@ static int set_point(cJSON *doc, void *arg)
         return 0;
     if (r->run_id)
         json_set(p, "run_id", cJSON_CreateString(r->run_id));
-    json_set(p, "state", cJSON_CreateString(r->state));
+    set_state(p, r->state);
     if (r->exit_status >= 0)
         json_set(p, "exit_status", json_int(r->exit_status));
     return 1;

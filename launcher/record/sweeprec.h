@@ -32,6 +32,12 @@ long sweep_int(const cJSON *obj, const char *key);
 /* 1 when a point state is final: COMPLETED, FAILED, INTERRUPTED. */
 int sweep_state_final(const char *state);
 
+/* Closes a sweep that ended: points still QUEUED become NOT_STARTED, points still RUNNING
+ * (their launcher ended before it could record the end) INTERRUPTED; the sweep's state is
+ * INTERRUPTED when stopped (stopped < 0: when a point is INTERRUPTED or NOT_STARTED),
+ * else COMPLETED when every point completed, else FAILED. */
+void sweep_close(cJSON *doc, int stopped);
+
 /* A point's launcher reporting: sets run_id (when not NULL), state and exit_status (when
  * >= 0) of point index. 0, or -1 with a message in err. */
 int sweep_point_report(const char *storage, const char *id, long index, const char *run_id,

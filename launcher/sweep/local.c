@@ -265,14 +265,7 @@ static void wait_events(struct runner *r)
 static int note_end(cJSON *doc, void *arg)
 {
     const struct runner *r = arg;
-    int all = 1;
-    for (cJSON *p = cJSON_GetObjectItemCaseSensitive(doc, "points")->child; p; p = p->next) {
-        const char *state = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(p, "state"));
-        all &= state && !strcmp(state, "COMPLETED");
-        if (state && !strcmp(state, "QUEUED"))
-            json_set(p, "state", cJSON_CreateString("NOT_STARTED"));
-    }
-    json_set(doc, "state", cJSON_CreateString(r->signo ? "INTERRUPTED" : all ? "COMPLETED" : "FAILED"));
+    sweep_close(doc, r->signo != 0);
     return 1;
 }
 

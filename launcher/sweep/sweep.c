@@ -17,6 +17,8 @@
 #include "json/json.h"
 #include "record/sweeprec.h"
 #include "sweep/local.h"
+#include "sweep/pointargv.h"
+#include "sweep/slurm.h"
 #include "sweep/spec.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -27,6 +29,7 @@ enum { MAX_POINTS = 100000, MAX_JOBS = 1024 };
 static const char usage[] =
     "usage: sacred-run sweep [-F DIR] [-j N] [--random N [--seed S]] [--dry-run] [--fail-fast] [--quiet]\n"
     "                        [run options] [--] PROGRAM [ARGS...] with KEY=V1,V2,... [KEY=V ...]\n"
+    "       sacred-run sweep -F /ABS/DIR [-j N] ... --slurm [-- SBATCH_ARGS...] PROGRAM ... with ...\n"
     "       sacred-run sweep [-F DIR] [-j N] [--fail-fast] [--quiet] --resume SWEEP_ID\n"
     "  KEY=V1,V2,...   a grid axis (values in the 'with' syntax; [1,2] and 'a,b' are one value)\n"
     "  KEY=V           the same update for every point; FILE.json/.yaml a configuration file\n"
@@ -35,6 +38,8 @@ static const char usage[] =
     "  --seed S        the sampling seed (default: random; recorded)\n"
     "  --dry-run       print the points, start nothing     --fail-fast  start nothing after a failure\n"
     "  --quiet         no run output on the terminal       --resume ID  run what did not complete\n"
+    "  --slurm         one Slurm job array (-j N: at most N tasks at a time); words starting\n"
+    "                  with '-' after '--slurm --' go to sbatch (write --time=1:00:00)\n"
     "Exit status: 0 every point completed, 1 a point failed, 128+N stopped by signal N, 125 bad input.\n";
 
 struct sweep_args {
@@ -45,6 +50,11 @@ struct sweep_args {
     unsigned long long seed;
     int seed_given, dry_run, fail_fast, quiet;
     const char *resume;
+    int slurm;
+    char **sbatch;         /* after --slurm -- */
+    size_t nsbatch;
+    const char *task;      /* --point ID INDEX / --finish ID: what a Slurm job runs */
+    long task_index;
     char **run_args;       /* the run options, passed to every point */
     size_t nrun;
     int loglevel_given;
@@ -87,6 +97,39 @@ static int flag(const char *w, const char *name, int *set)
     return 1;
 }
 
+/* --slurm [-- ARGS...]: the words starting with '-' after "--" are sbatch's, up to the
+ * first that does not start with '-' or another "--". */
+static void take_slurm(struct sweep_args *a, int argc, char **argv, int *i)
+{
+    a->slurm = 1;
+    if (*i + 1 >= argc || strcmp(argv[*i + 1], "--"))
+        return;
+    for (++*i; *i + 1 < argc && argv[*i + 1][0] == '-' && strcmp(argv[*i + 1], "--"); ++*i) {
+        const char *w = argv[*i + 1];
+        if (!strncmp(w, "--array", 7) || !strncmp(w, "-a", 2) || !strncmp(w, "--wrap", 6)
+            || !strncmp(w, "--dependency", 12))
+            die("sweep: '%s' is the sweep's to set; leave it out of the sbatch arguments", w);
+        a->sbatch = xrealloc(a->sbatch, (a->nsbatch + 1) * sizeof(*a->sbatch));
+        a->sbatch[a->nsbatch++] = argv[*i + 1];
+    }
+    if (*i + 1 < argc && !strcmp(argv[*i + 1], "--"))
+        ++*i;
+}
+
+/* --point ID INDEX and --finish ID: the commands a sweep's Slurm jobs run. */
+static int take_task(struct sweep_args *a, int argc, char **argv, int *i)
+{
+    int point = !strcmp(argv[*i], "--point");
+    if (!point && strcmp(argv[*i], "--finish"))
+        return 0;
+    if (*i + 1 + point >= argc)
+        die("sweep: usage: %s ID%s (run by the sweep's Slurm jobs)", argv[*i], point ? " INDEX" : "");
+    a->task = argv[*i + 1];
+    a->task_index = point ? whole(argv[*i + 2], "--point", 0, MAX_POINTS - 1) : -1;
+    *i += 1 + point;
+    return 1;
+}
+
 static void pass_on(struct sweep_args *a, int argc, char **argv, int *i)
 {
     int arity = a->cli->option_arity(argv[*i]);
@@ -124,6 +167,10 @@ static int parse_options(struct sweep_args *a, int argc, char **argv)
             a->seed_given = 1;
         } else if ((v = option_value(argc, argv, &i, "resume", 0)))
             a->resume = v;
+        else if (!strcmp(w, "--slurm"))
+            take_slurm(a, argc, argv, &i);
+        else if (take_task(a, argc, argv, &i))
+            ;
         else if (!flag(w, "--dry-run", &a->dry_run) && !flag(w, "--fail-fast", &a->fail_fast)
                  && !flag(w, "--quiet", &a->quiet) && !flag(w, "--", &dummy))
             pass_on(a, argc, argv, &i);
@@ -138,11 +185,15 @@ static void parse(struct sweep_args *a, int argc, char **argv, const struct run_
     int i = parse_options(a, argc, argv);
     static char *none[] = { NULL };
     a->words = none;
+    if (a->task)
+        return;
     if (a->resume) {
-        if (i < argc || a->nrun || a->random || a->dry_run)
+        if (i < argc || a->nrun || a->random || a->dry_run || a->slurm)
             die("sweep --resume ID takes only -F, -j, --fail-fast and --quiet; the rest is in the record");
         return;
     }
+    if (a->slurm && (a->fail_fast || a->quiet))
+        die("sweep: --%s is for local sweeps; Slurm runs every task of the array", a->fail_fast ? "fail-fast" : "quiet");
     if (i >= argc)
         die("sweep: no program given; usage: sacred-run sweep [options] PROGRAM [ARGS...] with KEY=V1,V2,...");
     if (a->seed_given && !a->random)
@@ -267,8 +318,8 @@ static cJSON *new_record(const struct sweep_args *a, const struct sweep_spec *s,
     cJSON_AddStringToObject(d, "created", now);
     cJSON_AddStringToObject(d, "cwd", cwd);
     cJSON_AddStringToObject(d, "storage", storage);
-    cJSON_AddStringToObject(d, "mode", "local");
-    cJSON_AddItemToObject(d, "jobs", json_int(a->jobs ? a->jobs : 1));
+    cJSON_AddStringToObject(d, "mode", a->slurm ? "slurm" : "local");
+    cJSON_AddItemToObject(d, "jobs", json_int(a->jobs ? a->jobs : !a->slurm)); /* Slurm: 0, no limit */
     cJSON_AddItemToObject(d, "run_args", string_list(a->run_args, a->nrun));
     if (!a->loglevel_given) { /* the points' own INFO lines would drown their output */
         cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(d, "run_args"), cJSON_CreateString("-l"));
@@ -283,10 +334,25 @@ static cJSON *new_record(const struct sweep_args *a, const struct sweep_spec *s,
         cJSON_AddItemToObject(random, "seed", json_int((long long)a->seed));
     }
     cJSON_AddItemToObject(d, "count", json_int(cJSON_GetArraySize(points)));
-    cJSON_AddStringToObject(d, "state", "RUNNING");
+    cJSON_AddStringToObject(d, "state", a->slurm ? "SUBMITTED" : "RUNNING");
     cJSON_AddItemToObject(d, "launcher", launcher_json());
+    if (a->slurm) {
+        cJSON *slurm = cJSON_AddObjectToObject(d, "slurm");
+        cJSON_AddItemToObject(slurm, "sbatch_args", string_list(a->sbatch, a->nsbatch));
+        cJSON_AddArrayToObject(slurm, "submissions");
+    }
     cJSON_AddItemToObject(d, "points", points);
     return d;
+}
+
+/* --slurm needs a storage the nodes can reach: an absolute path. */
+static const char *slurm_storage(const struct sweep_args *a)
+{
+    const char *storage = a->cli->storage(a->storage);
+    if (a->slurm && storage[0] != '/')
+        die("sweep --slurm: the storage '%s' is a relative path; give -F an absolute path to a "
+            "directory every node can reach (a shared file system)", storage);
+    return storage;
 }
 
 /* The storage as an absolute path (created if need be): the points and --resume may run
@@ -294,15 +360,42 @@ static cJSON *new_record(const struct sweep_args *a, const struct sweep_spec *s,
 static char *absolute_storage(const struct sweep_args *a)
 {
     char real[PATH_MAX];
-    const char *storage = a->cli->storage(a->storage);
+    const char *storage = slurm_storage(a);
     if (mkdir_p(storage, 0777) < 0 || !realpath(storage, real))
         die("cannot use the storage '%s': %s", storage, strerror(errno));
     return xstrdup(real);
 }
 
+/* The job script --slurm would submit, the sweep id written ID. */
+static void print_script(const struct sweep_args *a, size_t n)
+{
+    char *self = sweep_self();
+    long *todo = xcalloc(n, sizeof(*todo));
+    for (size_t i = 0; i < n; i++)
+        todo[i] = (long)i;
+    struct slurm_submit sub = { slurm_storage(a), "ID", todo, n, a->jobs, a->sbatch, a->nsbatch };
+    char *script = slurm_script(&sub, self);
+    printf("\n%s", script);
+    free(script), free(todo), free(self);
+}
+
 static int run_points(const char *storage, const char *id, const cJSON *doc, const long *todo, size_t n,
                       const struct sweep_args *a)
 {
+    const char *mode = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "mode"));
+    if (mode && !strcmp(mode, "slurm")) {
+        const cJSON *args = json_get_dotted(doc, "slurm.sbatch_args");
+        size_t nargs = 0;
+        char **sb = xcalloc((size_t)cJSON_GetArraySize(args) + 1, sizeof(*sb));
+        for (const cJSON *e = args ? args->child : NULL; e; e = e->next)
+            if (cJSON_IsString(e))
+                sb[nargs++] = e->valuestring;
+        long jobs = a->jobs ? a->jobs : sweep_int(doc, "jobs");
+        struct slurm_submit sub = { storage, id, todo, n, jobs > 0 ? jobs : 0, sb, nargs };
+        int status = slurm_submit(&sub);
+        free(sb);
+        return status;
+    }
     long jobs = a->jobs ? a->jobs : sweep_int(doc, "jobs");
     struct sweep_job j = { storage, id, doc, todo, n, jobs > 0 ? jobs : 1, a->fail_fast, a->quiet };
     return sweep_run_local(&j);
@@ -327,6 +420,8 @@ static int new_sweep(struct sweep_args *a, int argc, char **argv)
     check_points(a, &s, points, force);
     if (a->dry_run) {
         print_points(points);
+        if (a->slurm)
+            print_script(a, (size_t)cJSON_GetArraySize(points));
         cJSON_Delete(points);
         spec_release(&s);
         return 0;
@@ -339,7 +434,8 @@ static int new_sweep(struct sweep_args *a, int argc, char **argv)
     long *todo = xcalloc(n, sizeof(*todo));
     for (size_t i = 0; i < n; i++)
         todo[i] = (long)i;
-    fprintf(stderr, "sweep %s: %zu points, %ld at a time\n", id, n, a->jobs ? a->jobs : 1);
+    if (!a->slurm)
+        fprintf(stderr, "sweep %s: %zu points, %ld at a time\n", id, n, a->jobs ? a->jobs : 1);
     int status = run_points(storage, id, doc, todo, n, a);
     free(todo);
     cJSON_Delete(doc);
@@ -373,7 +469,9 @@ static int requeue(cJSON *doc, void *arg)
         r->todo = xrealloc(r->todo, (r->n + 1) * sizeof(*r->todo));
         r->todo[r->n++] = sweep_int(p, "index");
     }
-    json_set(doc, "state", cJSON_CreateString(r->n ? "RUNNING" : "COMPLETED"));
+    const char *mode = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(doc, "mode"));
+    int slurm = mode && !strcmp(mode, "slurm");
+    json_set(doc, "state", cJSON_CreateString(!r->n ? "COMPLETED" : slurm ? "SUBMITTED" : "RUNNING"));
     json_set(doc, "launcher", launcher_json());
     return 1;
 }
@@ -404,6 +502,8 @@ static int resume_sweep(const struct sweep_args *a)
     if (still_running(doc))
         die("sweep %s is still running (pid %ld); stop it first", a->resume,
             sweep_int(cJSON_GetObjectItemCaseSensitive(doc, "launcher"), "pid"));
+    if (cJSON_GetObjectItemCaseSensitive(doc, "slurm") && slurm_active(doc))
+        die("sweep %s still has Slurm jobs (squeue lists them); wait for them or scancel them first", a->resume);
     if (chdir(cwd) < 0)
         die("sweep %s: cannot enter its working directory '%s': %s", a->resume, cwd, strerror(errno));
     cJSON_Delete(doc);
@@ -431,10 +531,17 @@ int sweep_command(int argc, char **argv, const struct run_cli *cli)
     for (int i = 0; i < argc; i++)
         typed[i + 1] = xstrdup(argv[i]);
     parse(&a, argc, argv, cli);
-    int status = a.resume ? resume_sweep(&a) : new_sweep(&a, argc + 1, typed);
+    int status;
+    if (a.task) {
+        char *storage = absolute_storage(&a);
+        status = a.task_index >= 0 ? slurm_point(storage, a.task, a.task_index) : slurm_finish(storage, a.task);
+        free(storage);
+    } else
+        status = a.resume ? resume_sweep(&a) : new_sweep(&a, argc + 1, typed);
     for (int i = 0; i <= argc; i++)
         free(typed[i]);
     free(typed);
     free(a.run_args);
+    free(a.sbatch);
     return status;
 }
