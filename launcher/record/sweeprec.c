@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "json/json.h"
@@ -81,21 +80,6 @@ cJSON *sweep_load(const char *storage, const char *id, char *err, size_t errlen)
     return doc;
 }
 
-static int lock_at(int dirfd)
-{
-    int fd = openat(dirfd, SWEEP_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644), rc;
-    if (fd < 0)
-        return -1;
-    while ((rc = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
-        ;
-    if (rc < 0) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-    return fd;
-}
 
 int sweep_edit(const char *storage, const char *id, sweep_edit_fn edit, void *arg, char *err,
                size_t errlen)
@@ -105,7 +89,7 @@ int sweep_edit(const char *storage, const char *id, sweep_edit_fn edit, void *ar
     cJSON *doc = NULL;
     if (dirfd < 0)
         ;
-    else if ((lockfd = lock_at(dirfd)) < 0)
+    else if ((lockfd = lock_open(dirfd, SWEEP_LOCK)) < 0)
         error_text(err, errlen, "cannot lock '%s/" SWEEP_LOCK "': %s", dir, strerror(errno));
     else if ((doc = read_record(dir, err, errlen))) {
         rc = 0;

@@ -20,18 +20,6 @@
 #include "util/subproc.h"
 #include "util/timefmt.h"
 
-/* s in single quotes for sh. */
-static void sh_quote(struct strbuf *sb, const char *s)
-{
-    strbuf_addch(sb, '\'');
-    for (; *s; s++)
-        if (*s == '\'')
-            strbuf_addstr(sb, "'\\''");
-        else
-            strbuf_addch(sb, *s);
-    strbuf_addch(sb, '\'');
-}
-
 /* The indices as Slurm's --array list: "0-7", "1,3,5-7"; then "%N" for a throttle. */
 static void array_spec(struct strbuf *sb, const long *v, size_t n, long throttle)
 {
@@ -53,11 +41,11 @@ static void sweep_call(struct strbuf *sb, const char *self, const struct slurm_s
                        const char *arg)
 {
     strbuf_addstr(sb, "exec ");
-    sh_quote(sb, self);
+    strbuf_add_shell_word(sb, self);
     strbuf_addstr(sb, " sweep -F ");
-    sh_quote(sb, s->storage);
+    strbuf_add_shell_word(sb, s->storage);
     strbuf_addf(sb, " %s ", verb);
-    sh_quote(sb, s->id);
+    strbuf_add_shell_word(sb, s->id);
     if (arg)
         strbuf_addf(sb, " %s", arg);
 }
