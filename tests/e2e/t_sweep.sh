@@ -45,7 +45,16 @@ PY
     "$SR" -F logs ls --json | python3 -c 'import json, sys; assert [r["id"] for r in json.load(sys.stdin)["runs"]] == ["1", "2", "3"]' || return
     "$SR" -F logs gc > gc.out || return
     [ -e logs/_sweeps/1/sweep.json ] || fail "gc removed the sweep record" || return
-    "$SR" -F logs ls --sweep 7 2> err; [ $? -eq 125 ] && grep -q "no sweep '7'" err || fail "$(cat err)"
+    "$SR" -F logs ls --sweep 7 2> err; [ $? -eq 125 ] && grep -q "no sweep '7'" err || fail "$(cat err)" || return
+    "$SR" -F logs ls --where "meta.sweep.id == '1'" --sort -point --json \
+        | python3 -c 'import json, sys; assert [r["id"] for r in json.load(sys.stdin)["runs"]] == ["2", "1"]' || return
+    # the dashboard's runs list: ?sweep=ID
+    "$SR" serve -F logs --port 0 > url 2> serve.err &
+    pid=$!
+    trap 'kill $pid 2> /dev/null' EXIT
+    for _ in $(seq 100); do [ -s url ] && break; sleep 0.05; done
+    curl -s "$(head -1 url)api/runs?sweep=1" | python3 -c 'import json, sys; assert [r["id"] for r in json.load(sys.stdin)["runs"]] == ["1", "2"]' \
+        || fail "api/runs?sweep=1: $(cat serve.err)"
 }
 
 t_sweep_random_is_seeded_and_in_bounds() {
