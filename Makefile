@@ -153,6 +153,8 @@ bench: all
 	$(Q)scripts/bench-dashboard.py
 	$(Q)scripts/bench-inputs.py
 	$(Q)scripts/bench-programs.py
+	$(Q)scripts/bench-sweep.py
+	$(Q)scripts/bench-slurm.py
 
 # For editors and clang tools: the compiler command of every file, recorded by bear.
 compile_commands.json: $(LAUNCHER_SRC) $(PRELOAD_SRC) $(UNIT_SRC) $(PROG_SRC)

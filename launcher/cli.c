@@ -10,6 +10,7 @@
 #include <strings.h>
 
 #include "json/json.h"
+#include "json/json_parse.h"
 #include "record/runid.h"
 #include "util/error.h"
 #include "util/log.h"
@@ -18,8 +19,10 @@ enum {
     OPT_NO_FILTER = 256, OPT_ENV_ALLOW, OPT_ENV_DENY, OPT_VERSION, OPT_METRIC,
     OPT_NO_DEFAULT_METRICS, OPT_METRIC_TEST, OPT_RESULT, OPT_NO_SYS_METRICS, OPT_NO_WITH,
     OPT_CHECK, OPT_RERUN_OF, OPT_BASE_DIR, OPT_SOURCE, OPT_EXCLUDE, OPT_INCLUDE, OPT_ARTIFACT, OPT_RESOURCE_LIMIT,
-    OPT_ARTIFACT_LIMIT, OPT_NO_FILES, OPT_LIST_PRIVATE,
+    OPT_ARTIFACT_LIMIT, OPT_NO_FILES, OPT_LIST_PRIVATE, OPT_SWEEP_POINT,
 };
+
+#define SHORT_OPTIONS "F:n:c:b:i:uC:l:dP:hfepqm:s:t:S:D"
 
 static const struct option longopts[] = {
     { "file_storage", required_argument, NULL, 'F' },
@@ -63,6 +66,7 @@ static const struct option longopts[] = {
     { "artifact-limit", required_argument, NULL, OPT_ARTIFACT_LIMIT },
     { "no-files", no_argument, NULL, OPT_NO_FILES },
     { "list-private", no_argument, NULL, OPT_LIST_PRIVATE },
+    { "sweep-point", required_argument, NULL, OPT_SWEEP_POINT },
     { NULL, 0, NULL, 0 },
 };
 
@@ -71,6 +75,8 @@ static const char usage_text[] =
     "       sacred-run log VERB ARGS...     (report from inside a run; see 'sacred-run log')\n"
     "       sacred-run [metric options] --metric-test FILE\n"
     "       sacred-run [-F DIR] ls|show|compare|metrics|tail|tag|note|rm|gc|serve|report ...\n"
+    "       sacred-run sweep [-F DIR] [-j N] [--random N] ... PROGRAM ... with KEY=V1,V2 ...\n"
+    "                                       (a grid or random search; see 'sacred-run sweep --help')\n"
     "\n"
     "Looking at runs (nothing runs; a program of such a name: ./NAME or -- NAME):\n"
     "  ls [--status S] [--where 'KEY OP VALUE'] [--metric NAME] [--sort KEY] [--last N] ...\n"
@@ -196,6 +202,16 @@ static long long parse_size(const char *s, const char *opt)
     return (long long)(v * (double)(1LL << shift));
 }
 
+/* --sweep-point {"id": ..., "index": ..., "count": ..., "axes": {...}}, from sweep. */
+static void sweep_point(struct options *o, const char *arg)
+{
+    cJSON_Delete(o->sweep);
+    o->sweep = json_parse_typed(arg);
+    if (!cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o->sweep, "id"))
+        || !cJSON_IsRaw(cJSON_GetObjectItemCaseSensitive(o->sweep, "index")))
+        die("invalid --sweep-point '%s'; it is set by 'sacred-run sweep'", arg);
+}
+
 static void handle(struct options *o, int c, const char *arg)
 {
     switch (c) {
@@ -252,6 +268,7 @@ static void handle(struct options *o, int c, const char *arg)
     case OPT_NO_FILES: o->no_files = 1; break;
     case OPT_LIST_PRIVATE: o->files.list_private = 1; break;
     case OPT_RERUN_OF: o->rerun_of = arg; break;
+    case OPT_SWEEP_POINT: sweep_point(o, arg); break;
     case 'h': fputs(usage_text, stdout); exit(0);
     case OPT_VERSION: printf("sacred-run %s\n", SR_VERSION); exit(0);
     }
@@ -282,7 +299,7 @@ static void options_among_updates(struct options *o)
     args[n] = NULL;
     optind = 0; /* 0 resets glibc's getopt completely for the second pass */
     int c;
-    while ((c = getopt_long(n, args, "+F:n:c:b:i:uC:l:dP:hfepqm:s:t:S:D", longopts, NULL)) != -1) {
+    while ((c = getopt_long(n, args, "+" SHORT_OPTIONS, longopts, NULL)) != -1) {
         if (c == '?' || c == ':')
             die("unknown or incomplete option '%s' after 'with'; see 'sacred-run --help'", args[optind - 1]);
         handle(o, c, optarg);
@@ -295,7 +312,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 {
     int c;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "+F:n:c:b:i:uC:l:dP:hfepqm:s:t:S:D", longopts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+" SHORT_OPTIONS, longopts, NULL)) != -1) {
         if (c == '?' || c == ':') {
             const char *what = argv[optind - 1];
             if (optopt && c == ':')
@@ -306,10 +323,16 @@ static void parse_options(struct options *o, int argc, char **argv)
         }
         handle(o, c, optarg);
     }
+    o->storage_used = cli_storage(o->storage);
+}
+
+const char *cli_storage(const char *given)
+{
     const char *env = getenv("SACRED_RUN_STORAGE");
-    o->storage_used = o->storage ? o->storage : env && *env ? env : "runs";
-    if (!*o->storage_used)
+    const char *s = given ? given : env && *env ? env : "runs";
+    if (!*s)
         die("empty storage directory; give -F DIR");
+    return s;
 }
 
 /* A command word before the program; returns 1 when nothing else follows (rerun). */
@@ -382,6 +405,34 @@ void cli_release(struct options *o)
     free(o->metric);
     free(o->env_allow);
     free(o->env_deny);
+    cJSON_Delete(o->sweep);
+}
+
+int cli_check_point_options(int argc, char **argv)
+{
+    struct options o;
+    cli_parse(&o, argc, argv);
+    if (o.id || o.unobserved || o.no_with || o.sweep || o.rerun_of || o.command || o.metric_test)
+        die("sweep: %s cannot be given to a sweep's points", o.id ? "-i/--id" : o.unobserved ? "-u/--unobserved"
+            : o.no_with ? "--no-with" : "that option");
+    int force = o.force;
+    cli_release(&o);
+    return force;
+}
+
+int cli_option_arity(const char *w)
+{
+    if (w[0] != '-' || !w[1])
+        return -1;
+    if (w[1] == '-') {
+        size_t n = strcspn(w + 2, "=");
+        for (const struct option *l = longopts; l->name; l++)
+            if (strlen(l->name) == n && !strncmp(w + 2, l->name, n))
+                return !w[2 + n] && l->has_arg == required_argument;
+        return -1;
+    }
+    const char *p = strchr(SHORT_OPTIONS, w[1]);
+    return !p || w[1] == ':' ? -1 : p[1] == ':' && !w[2];
 }
 
 static cJSON *str_or_null(const char *s)

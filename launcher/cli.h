@@ -46,6 +46,7 @@ struct options {
     const char *rerun_id;       /* rerun ID */
     int rerun_check;            /* --check: only report the differences */
     const char *rerun_of;       /* --rerun-of RUN_DIR (set by rerun for the new run) */
+    cJSON *sweep;               /* --sweep-point JSON (set by sweep): meta.sweep, owned */
     const char *base_dir;       /* --base-dir DIR (default: the working directory) */
     struct file_rules files;    /* --source, --exclude, --include, --artifact, the limits */
     int no_files;               /* --no-files: record no files the program opened */
@@ -55,6 +56,18 @@ struct options {
 /* Parses argv; prints help/version and exits 0, or dies with status 125 on bad input. */
 void cli_parse(struct options *o, int argc, char **argv);
 void cli_release(struct options *o);
+
+/* The storage: given (-F), else $SACRED_RUN_STORAGE, else "runs"; dies when empty. */
+const char *cli_storage(const char *given);
+
+/* For a command that passes run options on (sweep): 1 when the option word w takes the
+ * next word as its value, 0 when not (a flag, or "--name=value"), -1 when it is not an
+ * option of a run. */
+int cli_option_arity(const char *w);
+
+/* For sweep: parses argv (run options, "--", the program) as a run would, and dies on the
+ * options a sweep's points cannot share (-i, -u, --no-with); returns 1 when -f was given. */
+int cli_check_point_options(int argc, char **argv);
 
 /* meta.options: Sacred's option keys (with Sacred's defaults) plus ours. */
 cJSON *cli_meta_options(const struct options *o);

@@ -39,6 +39,7 @@
 #include "record/record.h"
 #include "record/sacred_files.h"
 #include "record/sources.h"
+#include "record/sweeprec.h"
 #include "report/report.h"
 #include "report/report_verbs.h"
 #include "run_json.h"
@@ -460,6 +461,17 @@ static void release(struct launch *l, int started)
     free(l->name);
 }
 
+/* A sweep's point tells the sweep record its run id and state (RUNNING, then the
+ * status and the exit status); a failure is reported and the run goes on. */
+static void sweep_report(const struct launch *l, const char *state, int exit_status)
+{
+    char err[PATH_MAX + 128];
+    const cJSON *sw = l->opt->sweep;
+    if (sw && sweep_point_report(l->opt->storage_used, cJSON_GetObjectItemCaseSensitive(sw, "id")->valuestring,
+                                 sweep_int(sw, "index"), l->rec.id, state, exit_status, err, sizeof(err)) < 0)
+        warning("%s", err);
+}
+
 int launch_run(struct options *opt, struct capture *cap)
 {
     struct launch l;
@@ -470,7 +482,9 @@ int launch_run(struct options *opt, struct capture *cap)
     if (status < 0) {
         create(&l);
         start(&l);
+        sweep_report(&l, "RUNNING", -1);
         status = supervise_to_end(&l);
+        sweep_report(&l, cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(l.rec.run, "status")), status);
     }
     release(&l, status >= 0 && l.child > 0);
     return status;

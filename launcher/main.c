@@ -1,7 +1,7 @@
 /* main.c: sacred-run's entry point: makes sure fds 0-2 are open, then dispatches: the
- * "log" client, the inspect commands (ls, show, ...), "rerun", --metric-test, the commands
- * that run nothing, or a run. Inside a run it first tells that run's launcher it is no
- * process of the program. */
+ * "log" client, "sweep", the inspect commands (ls, show, ...), "rerun", --metric-test, the
+ * commands that run nothing, or a run. Inside a run it first tells that run's launcher it
+ * is no process of the program. */
 #include <string.h>
 
 #include "capture/capture.h"
@@ -15,6 +15,7 @@
 #include "preload/sr_protocol.h"
 #include "report/log_cmd.h"
 #include "rerun.h"
+#include "sweep/sweep.h"
 
 /* Exported (the Makefile links with --export-dynamic-symbol): the preload library loaded
  * into this image sees it and stays silent. */
@@ -30,6 +31,10 @@ int main(int argc, char **argv)
     capture_check_fds(&cap);
     if (argc > 1 && !strcmp(argv[1], "log"))
         return log_command(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "sweep")) {
+        static const struct run_cli run_cli = { cli_option_arity, cli_storage, cli_check_point_options };
+        return sweep_command(argc - 1, argv + 1, &run_cli);
+    }
     int at = inspect_wanted(argc, argv);
     if (at)
         return inspect_main(argc, argv, at);

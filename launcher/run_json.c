@@ -60,6 +60,8 @@ static cJSON *meta(const struct options *o)
         cJSON_AddStringToObject(r, "id", strrchr(o->rerun_of, '/') ? strrchr(o->rerun_of, '/') + 1 : o->rerun_of);
         cJSON_AddStringToObject(r, "run_dir", o->rerun_of);
     }
+    if (o->sweep) /* added: the sweep this run is a point of */
+        cJSON_AddItemToObject(m, "sweep", cJSON_Duplicate(o->sweep, 1));
     return m;
 }
 

@@ -14,8 +14,9 @@ PROTOCOL = "preload/sr_protocol.h"
 # Each group and the groups its files may include besides its own. "app" is the top of
 # launcher/ (the phases of a run); the protocol header may be included from anywhere.
 MAY_INCLUDE = {
-    "app": {"dashboard", "inspect", "report", "capture", "observe", "prov", "config", "record",
+    "app": {"sweep", "dashboard", "inspect", "report", "capture", "observe", "prov", "config", "record",
             "json", "util"},
+    "sweep": {"inspect", "config", "record", "json", "util"},
     "dashboard": {"inspect", "config", "record", "json", "util"},
     "inspect": {"config", "record", "json", "util"},
     "report": {"capture", "observe", "prov", "config", "record", "json", "util"},

@@ -17,7 +17,9 @@ file:/usr/share/javascript/chart.js/chart.min.js:libjs-chart.js cmd:rsync:rsync
 file:/usr/lib/python3/dist-packages/zope/event/__init__.py:python3-zope.event
 file:/usr/lib/python3/dist-packages/zope/interface/__init__.py:python3-zope.interface
 file:/usr/lib/python3/dist-packages/joblib/__init__.py:python3-joblib cmd:xz:xz-utils cmd:zstd:zstd
-file:/usr/lib/python3/dist-packages/sklearn/__init__.py:python3-sklearn cmd:strace:strace"
+file:/usr/lib/python3/dist-packages/sklearn/__init__.py:python3-sklearn cmd:strace:strace
+
+cmd:slurmctld:slurm-wlm cmd:munged:munge"
 
 # Prints the packages of the given needs that are not there, one line.
 missing() {

@@ -37,7 +37,8 @@ static void query_release(struct list_query *q)
     free(q->ids);
 }
 
-/* The query from ?id=ID&status=S&tag=T&where=COND&col=KEY&sort=KEY&q=TEXT. 0, or -1 with err. */
+/* The query from ?id=ID&status=S&tag=T&where=COND&col=KEY&sort=KEY&q=TEXT&sweep=ID. 0, or -1
+ * with err. */
 static int query_parse(const struct request *rq, struct list_query *q, char *err, size_t errlen)
 {
     size_t n;
@@ -49,6 +50,7 @@ static int query_parse(const struct request *rq, struct list_query *q, char *err
     q->ids = req_args(rq, "id", &q->nids);
     q->sort = req_arg(rq, "sort");
     q->text = req_arg(rq, "q");
+    q->filter.sweep = req_arg(rq, "sweep");
     const char **where = req_args(rq, "where", &n);
     q->filter.where = xcalloc(n ? n : 1, sizeof(struct run_cond));
     for (size_t i = 0; i < n; i++, q->filter.nwhere++)

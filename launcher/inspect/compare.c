@@ -21,7 +21,7 @@
 #include "util/strbuf.h"
 #include "util/utf8.h"
 
-static const char usage[] = "sacred-run compare [-F DIR] [--json] [--all] ID ID [ID...]";
+static const char usage[] = "sacred-run compare [-F DIR] [--json] [--all] ID ID [ID...] | --sweep ID";
 
 enum { DIFF_LIMIT = 2 << 20, CONTEXT = 3 };
 
@@ -523,26 +523,52 @@ static void print_text(const struct compare *c)
     print_section(c, "host", "Host", "values", "", 0, 0);
 }
 
+static void load_ids(struct compare *c, int n, char **ids)
+{
+    if (n < 2)
+        die("compare needs two run ids or more; usage: %s", usage);
+    c->set.n = (size_t)n;
+    c->set.rows = xcalloc(c->set.n, sizeof(*c->set.rows));
+    for (size_t i = 0; i < c->set.n; i++)
+        inspect_load_row(c->cx, ids[i], &c->set.rows[i]);
+}
+
+/* --sweep ID: the runs of the sweep's points, by point. */
+static void load_sweep(struct compare *c, const char *id, int nids)
+{
+    char err[1024];
+    cJSON *keys;
+    if (nids)
+        die("compare --sweep ID takes no run ids; usage: %s", usage);
+    if (runs_load_sweep(c->cx->storage, id, &c->set, &keys, err, sizeof(err)) < 0)
+        die("%s", err);
+    cJSON_Delete(keys);
+    if (c->set.n < 2)
+        die("sweep %s has %zu run%s; compare needs two or more", id, c->set.n, c->set.n == 1 ? "" : "s");
+}
+
 int cmd_compare(struct inspect_ctx *cx, int argc, char **argv)
 {
-    enum { OPT_ALL = 1 };
+    enum { OPT_ALL = 1, OPT_SWEEP };
     static const struct option options[] = { INSPECT_LONG_OPTIONS, { "all", no_argument, NULL, OPT_ALL },
+                                             { "sweep", required_argument, NULL, OPT_SWEEP },
                                              { NULL, 0, NULL, 0 } };
     struct compare c = { .cx = cx };
+    const char *sweep = NULL;
     for (int o; (o = getopt_long(argc, argv, "F:", options, NULL)) != -1;)
         if (o == OPT_ALL)
             c.all = 1;
+        else if (o == OPT_SWEEP)
+            sweep = optarg;
         else if (!inspect_common_option(cx, o, optarg))
             inspect_bad_option(argv, usage);
-    if (argc - optind < 2)
-        die("compare needs two run ids or more; usage: %s", usage);
-    c.set.n = (size_t)(argc - optind);
-    c.set.rows = xcalloc(c.set.n, sizeof(*c.set.rows));
-    for (size_t i = 0; i < c.set.n; i++) {
-        inspect_load_row(cx, argv[optind + (int)i], &c.set.rows[i]);
+    if (sweep)
+        load_sweep(&c, sweep, argc - optind);
+    else
+        load_ids(&c, argc - optind, argv + optind);
+    for (size_t i = 0; i < c.set.n; i++)
         if (!c.set.rows[i].doc.run)
             die("run %s: %s", c.set.rows[i].doc.id, c.set.rows[i].doc.error);
-    }
     build(&c);
     if (cx->json)
         inspect_print_json(c.doc);

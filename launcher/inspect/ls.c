@@ -1,6 +1,6 @@
 /* ls.c: "sacred-run ls": one row per run, newest last, with the config keys that differ
  * between the listed runs and the metric columns asked for; filters and sorting from
- * runs.h. Reads the storage only. */
+ * runs.h; with --sweep, the points of one sweep by point. Reads the storage only. */
 #include <getopt.h>
 #include <math.h>
 #include <stdio.h>
@@ -20,10 +20,11 @@ struct ls_args {
     long last;
     const char **columns; /* --metric NAME and --column KEY, in the order given */
     size_t ncolumns;
+    cJSON *swept;         /* --sweep ID: the sweep's keys */
 };
 
 enum { OPT_STATUS = 1, OPT_NAME, OPT_WHERE, OPT_SINCE, OPT_UNTIL, OPT_TAG, OPT_SORT, OPT_LAST,
-       OPT_METRIC, OPT_COLUMN };
+       OPT_METRIC, OPT_COLUMN, OPT_SWEEP };
 
 static void push(const char ***list, size_t *n, const char *s)
 {
@@ -92,7 +93,7 @@ static void parse(struct inspect_ctx *cx, struct ls_args *a, int argc, char **ar
         { "until", required_argument, NULL, OPT_UNTIL },   { "tag", required_argument, NULL, OPT_TAG },
         { "sort", required_argument, NULL, OPT_SORT },     { "last", required_argument, NULL, OPT_LAST },
         { "metric", required_argument, NULL, OPT_METRIC }, { "column", required_argument, NULL, OPT_COLUMN },
-        { NULL, 0, NULL, 0 },
+        { "sweep", required_argument, NULL, OPT_SWEEP },    { NULL, 0, NULL, 0 },
     };
     memset(a, 0, sizeof(*a));
     a->filter.since = a->filter.until = NAN;
@@ -110,23 +111,29 @@ static void parse(struct inspect_ctx *cx, struct ls_args *a, int argc, char **ar
         case OPT_SORT: a->sort = optarg; break;
         case OPT_LAST: a->last = positive(optarg, "--last"); break;
         case OPT_METRIC: case OPT_COLUMN: push(&a->columns, &a->ncolumns, optarg); break;
+        case OPT_SWEEP: a->filter.sweep = optarg; break;
         default: inspect_bad_option(argv, "sacred-run ls [-F DIR] [--status S] [--name GLOB] "
                                     "[--where 'KEY OP VALUE'] [--since T] [--until T] [--tag TAG] "
-                                    "[--sort [-]KEY] [--last N] [--metric NAME] [--column KEY] [--json]");
+                                    "[--sort [-]KEY] [--last N] [--metric NAME] [--column KEY] [--sweep ID] [--json]");
         }
     }
     if (optind < argc)
         die("ls takes no run ids ('%s'); use 'sacred-run show ID' for one run", argv[optind]);
 }
 
-/* The columns shown: the fixed ones, the differing config keys, the asked-for ones. */
+/* The columns shown: the fixed ones, the differing config keys (a sweep's: its keys),
+ * the asked-for ones. */
 static cJSON *columns(const struct ls_args *a, const struct run_set *set)
 {
     static const char *const head[] = { "id", "name", "status", "start", "duration" };
+    static const char *const sweep_head[] = { "id", "point", "status", "duration" };
     static const char *const tail[] = { "result", "comment", "tags" };
-    cJSON *cols = cJSON_CreateArray(), *differing = runs_differing_config(set);
-    for (size_t i = 0; i < sizeof(head) / sizeof(*head); i++)
+    cJSON *cols = cJSON_CreateArray();
+    cJSON *differing = a->swept ? cJSON_Duplicate(a->swept, 1) : runs_differing_config(set);
+    for (size_t i = 0; !a->swept && i < sizeof(head) / sizeof(*head); i++)
         cJSON_AddItemToArray(cols, cJSON_CreateString(head[i]));
+    for (size_t i = 0; a->swept && i < sizeof(sweep_head) / sizeof(*sweep_head); i++)
+        cJSON_AddItemToArray(cols, cJSON_CreateString(sweep_head[i]));
     for (cJSON *d = differing->child; d; d = d->next) {
         char *key = xasprintf("%s%s", run_column_fixed(d->valuestring) ? "config." : "", d->valuestring);
         cJSON_AddItemToArray(cols, cJSON_CreateString(key));
@@ -213,6 +220,7 @@ static void release_args(struct ls_args *a)
     free(a->filter.name);
     free(a->filter.tag);
     free(a->columns);
+    cJSON_Delete(a->swept);
 }
 
 int cmd_ls(struct inspect_ctx *cx, int argc, char **argv)
@@ -221,7 +229,8 @@ int cmd_ls(struct inspect_ctx *cx, int argc, char **argv)
     struct run_set set;
     char err[512];
     parse(cx, &a, argc, argv);
-    if (runs_load(cx->storage, &set, err, sizeof(err)) < 0
+    if ((a.filter.sweep ? runs_load_sweep(cx->storage, a.filter.sweep, &set, &a.swept, err, sizeof(err))
+                        : runs_load(cx->storage, &set, err, sizeof(err))) < 0
         || runs_filter(&set, &a.filter, err, sizeof(err)) < 0
         || (a.sort && runs_sort(&set, a.sort, err, sizeof(err)) < 0))
         die("%s", err);

@@ -18,6 +18,7 @@
 #include "json/json.h"
 #include "record/metrics_read.h"
 #include "record/runedit.h"
+#include "record/sweeprec.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
@@ -179,7 +180,7 @@ static int rollup_key(const char *key, char fn[8], const char **name, size_t *na
 static const struct { const char *column, *path; } run_columns[] = {
     { "name", "experiment.name" }, { "start", "start_time" }, { "stop", "stop_time" },
     { "heartbeat", "heartbeat" },  { "result", "result" },    { "comment", "meta.comment" },
-    { "tags", "omniboard.tags" },  { "notes", "omniboard.notes" },
+    { "tags", "omniboard.tags" },  { "notes", "omniboard.notes" }, { "point", "meta.sweep.index" },
 };
 
 static const cJSON *fixed_column(struct run_row *row, const char *key)
@@ -440,6 +441,9 @@ static int passes(struct run_row *row, const struct run_filter *f, char *err, si
         return 0;
     if (f->ntag && !has_tags(json_get_dotted(row->doc.run, "omniboard.tags"), f->tag, f->ntag))
         return 0;
+    const cJSON *sweep = json_get_dotted(row->doc.run, "meta.sweep.id");
+    if (f->sweep && !(cJSON_IsString(sweep) && !strcmp(sweep->valuestring, f->sweep)))
+        return 0;
     if ((!isnan(f->since) && !(row->start >= f->since)) || (!isnan(f->until) && !(row->start <= f->until)))
         return 0;
     for (size_t i = 0; i < f->nwhere; i++) {
@@ -591,4 +595,32 @@ int parse_time_bound(const char *text, double *t, char *err, size_t errlen)
         return 0;
     return error_text(err, errlen, "cannot read time '%s': give a UTC date or date-time "
                       "(2026-12-03, 2026-12-03T14:00) or an age (30m, 2h, 7d)", text);
+}
+
+int runs_load_sweep(const char *storage, const char *id, struct run_set *set, cJSON **keys,
+                    char *err, size_t errlen)
+{
+    cJSON *doc = sweep_load(storage, id, err, errlen);
+    if (!doc)
+        return -1;
+    *keys = cJSON_CreateArray();
+    const cJSON *axes = cJSON_GetObjectItemCaseSensitive(doc, "axes");
+    for (const cJSON *a = axes ? axes->child : NULL; a; a = a->next) {
+        const char *key = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(a, "key"));
+        if (key)
+            cJSON_AddItemToArray(*keys, cJSON_CreateString(key));
+    }
+    cJSON_Delete(doc);
+    struct run_filter f = { .since = NAN, .until = NAN, .sweep = id };
+    if (runs_load(storage, set, err, errlen) < 0)
+        goto fail;
+    if (runs_filter(set, &f, err, errlen) < 0 || runs_sort(set, "point", err, errlen) < 0) {
+        runs_release(set);
+        goto fail;
+    }
+    return 0;
+fail:
+    cJSON_Delete(*keys);
+    *keys = NULL;
+    return -1;
 }

@@ -38,7 +38,8 @@ void run_row_release(struct run_row *row);
 void runs_release(struct run_set *set);
 
 /* The value of a column for a row, or NULL when the run has none. Columns:
- *   id name status start stop duration heartbeat result comment tags notes
+ *   id name status start stop duration heartbeat result comment tags notes point
+ *   (point: meta.sweep.index, the run's point in its sweep)
  *   config keys, bare ("lr", "optim.lr") or as "config.lr"
  *   meta.* host.* experiment.* program.* omniboard.* (run.json), info.* (info.json)
  *   NAME, last(NAME), first(NAME), min(NAME), max(NAME), count(NAME) for a metric NAME
@@ -80,6 +81,7 @@ struct run_filter {
     struct run_cond *where; /* all of */
     size_t nwhere;
     double since, until;  /* start time bounds (seconds since the epoch); NAN for none */
+    const char *sweep;    /* meta.sweep.id, or NULL for any run */
 };
 /* Keeps the rows that pass f. 0, or -1 with err. */
 int runs_filter(struct run_set *set, const struct run_filter *f, char *err, size_t errlen);
@@ -88,6 +90,11 @@ int runs_filter(struct run_set *set, const struct run_filter *f, char *err, size
 int runs_sort(struct run_set *set, const char *key, char *err, size_t errlen);
 /* Keeps the last n rows (n > 0). */
 void runs_keep_last(struct run_set *set, size_t n);
+
+/* The runs of sweep id, by point (then id), with the sweep's keys (its axes, in the order
+ * written) in keys. 0, or -1 with err (no such sweep, the storage unreadable). */
+int runs_load_sweep(const char *storage, const char *id, struct run_set *set, cJSON **keys,
+                    char *err, size_t errlen);
 
 /* The dotted config keys of the rows, leaves only, each once (sorted). */
 cJSON *runs_config_keys(const struct run_set *set);

@@ -13,23 +13,12 @@ const char *run_text(const cJSON *obj, const char *path)
     return cJSON_IsString(v) ? v->valuestring : NULL;
 }
 
-/* A word as a shell reads it back: bare when safe, else in single quotes. */
+/* A word as a shell reads it back, after a space. */
 static void add_word(struct strbuf *sb, const char *w)
 {
-    static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./=:,+@%^";
     if (sb->len)
         strbuf_addch(sb, ' ');
-    if (*w && strspn(w, safe) == strlen(w)) {
-        strbuf_addstr(sb, w);
-        return;
-    }
-    strbuf_addch(sb, '\'');
-    for (; *w; w++)
-        if (*w == '\'')
-            strbuf_addstr(sb, "'\\''");
-        else
-            strbuf_addch(sb, *w);
-    strbuf_addch(sb, '\'');
+    strbuf_add_shell_word(sb, w);
 }
 
 void run_add_words(struct strbuf *sb, const cJSON *list)

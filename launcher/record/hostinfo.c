@@ -1,6 +1,6 @@
 /* hostinfo.c: facts about the machine for run.json's host object. Reads /proc and uname;
- * runs nvidia-smi (through subproc: argv, no shell) when it is on PATH. Failures leave a
- * field null, never abort. */
+ * runs nvidia-smi (through subproc: argv, no shell) when it is on PATH; the Slurm job's ids
+ * from its environment. Failures leave a field null, never abort. */
 #include "record/hostinfo.h"
 
 #include <ctype.h>
@@ -121,6 +121,26 @@ static cJSON *gpus(void)
     return out;
 }
 
+/* host.slurm, for a run started by a Slurm job: its ids, node and partition from the
+ * job's environment (SLURM_JOB_ID, SLURM_ARRAY_JOB_ID, SLURM_ARRAY_TASK_ID, SLURMD_NODENAME,
+ * SLURM_JOB_PARTITION); NULL outside Slurm. */
+static cJSON *slurm_facts(void)
+{
+    static const char *const keys[][2] = {
+        { "job_id", "SLURM_JOB_ID" }, { "array_job_id", "SLURM_ARRAY_JOB_ID" },
+        { "array_task_id", "SLURM_ARRAY_TASK_ID" }, { "node", "SLURMD_NODENAME" },
+        { "partition", "SLURM_JOB_PARTITION" },
+    };
+    if (!getenv("SLURM_JOB_ID"))
+        return NULL;
+    cJSON *s = cJSON_CreateObject();
+    for (size_t i = 0; i < sizeof(keys) / sizeof(*keys); i++) {
+        const char *v = getenv(keys[i][1]);
+        cJSON_AddItemToObject(s, keys[i][0], v ? cJSON_CreateString(v) : cJSON_CreateNull());
+    }
+    return s;
+}
+
 cJSON *host_info(void)
 {
     cJSON *h = cJSON_CreateObject();
@@ -138,6 +158,9 @@ cJSON *host_info(void)
     cJSON *g = gpus();
     if (g)
         cJSON_AddItemToObject(h, "gpus", g);
+    cJSON *slurm = slurm_facts();
+    if (slurm)
+        cJSON_AddItemToObject(h, "slurm", slurm);
     cJSON_AddItemToObject(h, "ENV", cJSON_CreateObject());
     return h;
 }

@@ -122,19 +122,7 @@ int run_write_merged(int dirfd, const char *dir, int lockfd, cJSON *run, struct 
 
 int run_lock(int dirfd)
 {
-    int fd = openat(dirfd, RUN_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return -1;
-    int rc;
-    while ((rc = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
-        ;
-    if (rc < 0) {
-        int saved = errno;
-        close(fd);
-        errno = saved;
-        return -1;
-    }
-    return fd;
+    return lock_open(dirfd, RUN_LOCK);
 }
 
 int run_edit(const char *dir, run_edit_fn edit, void *arg, char *err, size_t errlen)

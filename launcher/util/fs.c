@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -200,4 +201,20 @@ int copy_file(const char *from, const char *to)
     free(buf);
     close(in);
     return atomic_commit(&a, rc);
+}
+
+int lock_open(int dirfd, const char *name)
+{
+    int fd = openat(dirfd, name, O_RDWR | O_CREAT | O_CLOEXEC, 0644), rc;
+    if (fd < 0)
+        return -1;
+    while ((rc = flock(fd, LOCK_EX)) < 0 && errno == EINTR)
+        ;
+    if (rc < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
 }

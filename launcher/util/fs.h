@@ -48,6 +48,10 @@ int atomic_adopt(struct atomic_file *a, int dirfd, const char *name, const char 
  * with errno. */
 int atomic_commit(struct atomic_file *a, int rc);
 
+/* Opens (creating it) and locks (flock, exclusive) the lock file dirfd/name, waiting for
+ * its holder. The lock's fd (closing it releases the lock), or -1 with errno. */
+int lock_open(int dirfd, const char *name);
+
 /* Writes len bytes to dir/name atomically. 0 or -1 with errno. */
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len);
 

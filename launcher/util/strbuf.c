@@ -98,3 +98,19 @@ const char *strbuf_line_value(const struct strbuf *sb, const char *key, size_t k
     }
     return NULL;
 }
+
+void strbuf_add_shell_word(struct strbuf *sb, const char *w)
+{
+    static const char safe[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-./=:,+@%^";
+    if (*w && strspn(w, safe) == strlen(w)) {
+        strbuf_addstr(sb, w);
+        return;
+    }
+    strbuf_addch(sb, '\'');
+    for (; *w; w++)
+        if (*w == '\'')
+            strbuf_addstr(sb, "'\\''");
+        else
+            strbuf_addch(sb, *w);
+    strbuf_addch(sb, '\'');
+}

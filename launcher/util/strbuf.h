@@ -21,6 +21,9 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(
 void strbuf_reset(struct strbuf *sb);
 void strbuf_release(struct strbuf *sb);
 char *strbuf_detach(struct strbuf *sb);
+/* Appends w as a shell reads it back: bare when it holds only safe characters, else in
+ * single quotes ('\'' for a quote). */
+void strbuf_add_shell_word(struct strbuf *sb, const char *w);
 /* Appends the whole file at path (buf is then non-NULL). 0, or -1 with errno. */
 int strbuf_read_file(struct strbuf *sb, const char *path);
 /* For "key value" line files: the value of the first line of sb that starts with

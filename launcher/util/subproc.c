@@ -1,5 +1,6 @@
 /* subproc.c: posix_spawnp with a pipe; the helper's stdin and stderr are /dev/null, so
- * it can neither read the program's input nor write into its output. */
+ * it can neither read the program's input nor write into its output. A started child
+ * (subproc_start) gets the descriptors its caller gives and its own process group. */
 #include "util/subproc.h"
 
 #include <errno.h>
@@ -59,42 +60,61 @@ int subproc_search(const char *name, char **found)
     }
 }
 
+/* The launcher blocks the signals its signalfd reads and ignores SIGPIPE; a helper starts
+ * with neither, so Ctrl-C and a closed pipe end it as they would elsewhere. */
+static void default_signals(posix_spawnattr_t *attr, int own_group)
+{
+    sigset_t none, all_signals;
+    sigemptyset(&none);
+    sigfillset(&all_signals);
+    posix_spawnattr_init(attr);
+    posix_spawnattr_setflags(attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF
+                                       | (own_group ? POSIX_SPAWN_SETPGROUP : 0));
+    posix_spawnattr_setsigmask(attr, &none);
+    posix_spawnattr_setsigdefault(attr, &all_signals);
+    posix_spawnattr_setpgroup(attr, 0);
+}
+
+/* Starts argv[0], a path or found on PATH here (no process is started for a helper that is
+ * not there): its pid, or -1 with errno. */
+static pid_t spawn(char *const argv[], char *const env[], posix_spawn_file_actions_t *fa,
+                   int own_group)
+{
+    char *prog = NULL;
+    int rc = strchr(argv[0], '/') ? (prog = xstrdup(argv[0]), 0) : subproc_search(argv[0], &prog);
+    if (rc) {
+        errno = rc;
+        return -1;
+    }
+    posix_spawnattr_t attr;
+    default_signals(&attr, own_group);
+    char **all = with_env(env);
+    pid_t pid;
+    rc = posix_spawn(&pid, prog, fa, &attr, argv, all);
+    free(prog);
+    posix_spawnattr_destroy(&attr);
+    free(all);
+    if (rc) {
+        errno = rc;
+        return -1;
+    }
+    return pid;
+}
+
 int subproc_output(char *const argv[], char *const env[], struct strbuf *out)
 {
     int p[2], status = -1;
-    char *prog = NULL; /* found here: no process is started for a helper that is not there */
-    if (strchr(argv[0], '/'))
-        prog = xstrdup(argv[0]);
-    else if (subproc_search(argv[0], &prog) != 0)
+    if (pipe2(p, O_CLOEXEC) < 0)
         return -1;
-    if (pipe2(p, O_CLOEXEC) < 0) {
-        free(prog);
-        return -1;
-    }
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, p[1], 1);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    /* The launcher blocks the signals its signalfd reads and ignores SIGPIPE; a helper
-     * starts with neither, so Ctrl-C and a closed pipe end it as they would elsewhere. */
-    posix_spawnattr_t attr;
-    sigset_t none, all_signals;
-    sigemptyset(&none);
-    sigfillset(&all_signals);
-    posix_spawnattr_init(&attr);
-    posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-    posix_spawnattr_setsigmask(&attr, &none);
-    posix_spawnattr_setsigdefault(&attr, &all_signals);
-    char **all = with_env(env);
-    pid_t pid;
-    int rc = posix_spawn(&pid, prog, &fa, &attr, argv, all);
-    free(prog);
-    posix_spawnattr_destroy(&attr);
+    pid_t pid = spawn(argv, env, &fa, 0);
     posix_spawn_file_actions_destroy(&fa);
-    free(all);
     close(p[1]);
-    if (rc == 0) {
+    if (pid > 0) {
         char buf[4096];
         ssize_t n;
         while ((n = read(p[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
@@ -104,5 +124,20 @@ int subproc_output(char *const argv[], char *const env[], struct strbuf *out)
             ;
     }
     close(p[0]);
-    return rc == 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+pid_t subproc_start(char *const argv[], const int fds[3])
+{
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    for (int i = 0; i < 3; i++) {
+        if (fds[i] < 0)
+            posix_spawn_file_actions_addopen(&fa, i, "/dev/null", i ? O_WRONLY : O_RDONLY, 0);
+        else
+            posix_spawn_file_actions_adddup2(&fa, fds[i], i);
+    }
+    pid_t pid = spawn(argv, NULL, &fa, 1);
+    posix_spawn_file_actions_destroy(&fa);
+    return pid;
 }
