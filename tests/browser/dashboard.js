@@ -40,6 +40,13 @@ async function runsTable(page) {
   await page.press('#filter-where', 'Enter');
   await until(async () => (await rowsOf(page)).length === Object.keys(expect).length);
 
+  await page.goto(env.DASH_URL + '#/sweep/1');
+  const points = await until(async () => { const s = await ids(page); return s.split(' ').sort().join(' ') === env.SWEEP_IDS && s; });
+  check(points && await page.inputValue('#filter-sweep') === '1', `#/sweep/1 lists the points of sweep 1: runs ${env.SWEEP_IDS} (${await ids(page)})`);
+  await page.fill('#filter-sweep', '');
+  await page.press('#filter-sweep', 'Enter');
+  await until(async () => (await rowsOf(page)).length === Object.keys(expect).length);
+
   await page.click(`#runs-table tr[data-id="${env.TAG_ID}"] td[data-col="tags"] .editable`);
   await page.fill(`#runs-table tr[data-id="${env.TAG_ID}"] td[data-col="tags"] input`, 'best, keep');
   await page.press(`#runs-table tr[data-id="${env.TAG_ID}"] td[data-col="tags"] input`, 'Enter');

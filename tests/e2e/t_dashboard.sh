@@ -56,6 +56,8 @@ def late(r):  # no launcher facts, a heartbeat long ago
     r["status"] = "RUNNING"; r.pop("stop_time", None); r.pop("launcher"); r["heartbeat"] = "2020-01-01T00:00:00.000000"
 edit("6", died)
 edit("7", late)
+for i, d in enumerate(("1", "3")):  # as `sacred-run sweep` records its points
+    edit(d, lambda r: r["meta"].update(sweep={"id": "1", "index": i, "count": 2, "axes": {"lr": [0.1, 0.001][i]}}))
 PY
     mkdir st/8 && printf '{"status": "RUNN' > st/8/run.json
 }
@@ -73,7 +75,7 @@ t_dashboard_in_chromium() {
     DASH_URL=$url SAMPLE_URL=$URL DASH_STORAGE=$PWD/st SHOTS=$ROOT/build/screenshots SR=$SR \
     EXPECT_STATUS='{"1":"COMPLETED","2":"COMPLETED","3":"FAILED","4":"INTERRUPTED","5":"COMPLETED","6":"DIED","7":"PROBABLY_DEAD","8":"ERROR"}' \
     EXPECT_SAMPLE='{"1":"COMPLETED","2":"COMPLETED","3":"FAILED","4":"INTERRUPTED","5":"COMPLETED","6":"COMPLETED","7":"COMPLETED","8":"QUEUED","9":"COMPLETED"}' \
-    FILTER='lr < 0.05' FILTER_IDS='2 3' TAG_ID=2 RUN_ID=1 COMBINE_RUN=2 COMBINE=loss,sys.cpu_percent CONSOLE_TEXT='done with 1' COMPARE_IDS=1,2 XSS_ID=5 \
+    FILTER='lr < 0.05' FILTER_IDS='2 3' SWEEP_IDS='1 3' TAG_ID=2 RUN_ID=1 COMBINE_RUN=2 COMBINE=loss,sys.cpu_percent CONSOLE_TEXT='done with 1' COMPARE_IDS=1,2 XSS_ID=5 \
     LIVE_ID=9 LIVE_ARGS="[\"-F\", \"$PWD/st\", \"-l\", \"ERROR\", \"-b\", \"0.5\", \"--no-sys-metrics\", \"$PWD/live.sh\"]" \
         node "$BROWSER/dashboard.js" > browser.log 2>&1
     local rc=$?

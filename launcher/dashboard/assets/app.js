@@ -250,6 +250,8 @@ function runsPage() {
   const text = el('input', { type: 'text', id: 'filter-text', placeholder: 'filter text', value: st.q });
   let debounce = null;
   text.addEventListener('input', () => { clearTimeout(debounce); debounce = setTimeout(() => { st.q = text.value; changed(); }, 300); });
+  const sweep = el('input', { type: 'text', class: 'sweep', id: 'filter-sweep', value: st.sweep || '', placeholder: 'sweep id' });
+  sweep.addEventListener('change', () => { st.sweep = sweep.value.trim(); changed(); });
   const where = el('input', { type: 'text', class: 'where', id: 'filter-where', value: st.where,
     placeholder: 'where: lr > 0.01; min(loss) < 0.3; name ~ ^exp' });
   where.addEventListener('change', () => { st.where = where.value; changed(); });
@@ -262,8 +264,8 @@ function runsPage() {
     return el('label', null, c, statusBadge(s));
   }));
   const colsButton = el('button', { id: 'columns', text: 'Columns\u2026', onclick: () => toggleChooser() });
-  where.hidden = colsButton.hidden = !!REPORT;
-  main.append(el('h1', { text: REPORT ? 'Runs (report)' : 'Runs' }), el('div', { class: 'toolbar' }, text, where, colsButton, compare),
+  where.hidden = sweep.hidden = colsButton.hidden = !!REPORT;
+  main.append(el('h1', { text: REPORT ? 'Runs (report)' : 'Runs' }), el('div', { class: 'toolbar' }, text, where, sweep, colsButton, compare),
     el('div', { class: 'toolbar' }, statuses), chooser, error, el('div', { class: 'table-box' }, table));
 
   function changed() { saveRunsState(); poll.now(); }
@@ -364,6 +366,7 @@ function runsPage() {
     st.where.split(';').map(s => s.trim()).filter(Boolean).forEach(w => q.append('where', w));
     st.cols.forEach(c => q.append('col', c));
     if (st.sort) q.set('sort', st.sort);
+    if (st.sweep && !REPORT) q.set('sweep', st.sweep);
     const mine = ++seq;
     try {
       const data = await api('/api/runs?' + q);
@@ -673,6 +676,11 @@ function route() {
   let m;
   if ((m = h.match(/^\/run\/([^/]+)$/))) view = runPage(decodeURIComponent(m[1]));
   else if ((m = h.match(/^\/compare\/(.+)$/))) view = comparePage(m[1].split(',').map(decodeURIComponent));
+  else if ((m = h.match(/^\/sweep\/([^/]*)$/))) {
+    runsState.sweep = decodeURIComponent(m[1]); /* the points of one sweep (sacred-run sweep) */
+    saveRunsState();
+    view = runsPage();
+  }
   else view = runsPage();
 }
 
