@@ -7,6 +7,7 @@
 set -eu
 
 # Each need: how to tell it is there (pkg-config module, command, or file), and its package.
+# Daemons in /usr/sbin are files: that is not on an unprivileged user's PATH.
 # Chart.js is what `sacred-run serve` draws its plots with (read from that path at run time).
 BUILD="cmd:cc:gcc cmd:make:make cmd:pkg-config:pkg-config pkg:libcjson:libcjson-dev
 pkg:libelf:libelf-dev pkg:libdw:libdw-dev pkg:libmd:libmd-dev pkg:libpcre2-8:libpcre2-dev
@@ -18,8 +19,7 @@ file:/usr/lib/python3/dist-packages/zope/event/__init__.py:python3-zope.event
 file:/usr/lib/python3/dist-packages/zope/interface/__init__.py:python3-zope.interface
 file:/usr/lib/python3/dist-packages/joblib/__init__.py:python3-joblib cmd:xz:xz-utils cmd:zstd:zstd
 file:/usr/lib/python3/dist-packages/sklearn/__init__.py:python3-sklearn cmd:strace:strace
-
-cmd:slurmctld:slurm-wlm cmd:munged:munge"
+file:/usr/sbin/slurmctld:slurm-wlm file:/usr/sbin/munged:munge"
 
 # Prints the packages of the given needs that are not there, one line.
 missing() {
