@@ -159,7 +159,7 @@ static cJSON *store_main_source(const struct record *r, const struct target *t, 
     char stored[PATH_MAX];
     if (!t->main_is_source)
         return sources;
-    if (store_file(r->basedir, "_sources", t->mainfile, stored, sizeof(stored)) < 0) {
+    if (store_file(r->basedir, "_sources", t->mainfile, NULL, stored, sizeof(stored)) < 0) {
         warning("cannot store source '%s': %s", t->mainfile, strerror(errno));
         return sources;
     }

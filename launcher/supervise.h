@@ -47,6 +47,8 @@ struct supervisor {
     struct pollfd *pfd;       /* the poll set, grown with the report connections */
     size_t pfd_cap;
     long long last_reports_ns;/* when reports alone last woke the loop */
+    long long pace_ns;        /* how long a burst of reports is let gather (pace_reports) */
+    int paced;                /* the last wake-up for reports ended in such a pause */
 };
 
 /* The signals the supervisor handles through its signalfd; blocked before the fork. */
