@@ -163,7 +163,9 @@ static void on_signal(struct supervisor *s)
     }
 }
 
-void supervise_beat(struct supervisor *s)
+/* A beat: the pending cout line, heartbeat and processes, sys.*, metrics.json when due,
+ * info.json when changed; run.json (with the facts, once they are in) unless last. */
+static void beat(struct supervisor *s, int last)
 {
     if (!s->rec)
         return;
@@ -180,9 +182,11 @@ void supervise_beat(struct supervisor *s)
     if (!cJSON_HasObjectItem(s->rec->run, "result"))
         cJSON_AddNullToObject(s->rec->run, "result");
     json_set(s->rec->run, "processes", events_processes(s->ev));
-    if (s->facts)
-        facts_add(s->facts, s->rec->run);
-    record_write_run(s->rec);
+    if (!last) {
+        if (s->facts)
+            facts_add(s->facts, s->rec->run);
+        record_write_run(s->rec);
+    }
     struct run_state *st = s->state;
     if (s->sys)
         sysmon_sample(s->sys, st->ms);
@@ -190,6 +194,16 @@ void supervise_beat(struct supervisor *s)
         record_failed(s->rec, METRICS_JSON);
     if (st->info_dirty && record_write_info(s->rec, st->info) == 0)
         st->info_dirty = 0; /* else tried again at the next beat */
+}
+
+void supervise_beat(struct supervisor *s)
+{
+    beat(s, 0);
+}
+
+void supervise_last_beat(struct supervisor *s)
+{
+    beat(s, 1);
 }
 
 static int start_timer(double secs)

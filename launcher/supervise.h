@@ -63,5 +63,8 @@ void supervise_end_output(struct supervisor *s);
 /* Writes the pending output line, run.json (heartbeat, processes, result), the sys.*
  * sample, metrics.json when due and info.json when changed. */
 void supervise_beat(struct supervisor *s);
+/* The beat at the end: the same without writing run.json or taking in the program facts
+ * (the final run.json follows; the facts thread gets until then). */
+void supervise_last_beat(struct supervisor *s);
 
 #endif
