@@ -49,16 +49,19 @@ t_burst_of_reports_shortens_the_pause() {
 }
 
 # A short run writes run.json twice (at the start, the final one), no heartbeat between
-# them, and its record still has what the facts threads found (git, the executable's MD5).
+# them, metrics.json from memory (no fragment files), and its record still has what the
+# facts threads found (git, the executable's MD5) and its sys.* points.
 t_short_run_writes_run_json_twice() {
     command -v strace > /dev/null || fail "strace is a test need (make deps)" || return
     git init -q repo && git -C repo -c user.name=t -c user.email=t@t commit -q --allow-empty -m c0 || return
     cd repo || return
-    ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -f --seccomp-bpf -e trace=renameat,rename,renameat2,execve \
-        -o ../trace "$SR" -F ../logs --no-sys-metrics /bin/true > ../out 2>&1 || fail "$(cat ../out)" || return
+    ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -f --seccomp-bpf -e trace=renameat,rename,renameat2,mkdirat,execve \
+        -o ../trace "$SR" -F ../logs /bin/true > ../out 2>&1 || fail "$(cat ../out)" || return
     cd .. || return
     writes=$(launcher_lines trace | grep -cE 'rename(at2?)?\(.*"run\.json"')
     [ "$writes" -eq 2 ] || fail "run.json written $writes times: $(launcher_lines trace | grep run.json)" || return
+    ! launcher_lines trace | grep -q '"\.metrics"' || fail "fragment files made: $(grep metrics trace)" || return
+    chk logs/1 'len(metrics["sys.rss_bytes"]["values"]) >= 1' || return
     chk logs/1 'r["status"] == "COMPLETED"' 'len(r["experiment"]["repositories"]) == 1' \
         'r["experiment"]["repositories"][0]["dirty"] is False' 'len(r["program"]["md5"]) == 32'
 }
