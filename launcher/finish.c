@@ -18,6 +18,7 @@
 #include "observe/events.h"
 #include "observe/hasher.h"
 #include "observe/sysmon.h"
+#include "prov/facts.h"
 #include "prov/provenance.h"
 #include "record/metrics.h"
 #include "record/record.h"
@@ -138,11 +139,13 @@ static void finalise_record(struct supervisor *s, const char *status)
     struct record *r = s->rec;
     supervise_end_output(s);
     record_release_space(r, 0); /* half of the kept space, for metrics.json and info.json */
-    supervise_beat(s);
+    supervise_last_beat(s);
     finalise_measurements(s);
     hasher_finish(s->hasher); /* what it hashed is in the cache provenance reads */
     if (s->prov)
-        provenance_record(s->prov, s->files, r); /* Sacred's final heartbeat: heartbeat time, processes */
+        provenance_record(s->prov, s->files, r);
+    if (s->facts)
+        facts_add(s->facts, r->run); /* as late as can be: a short run's git status runs on */ /* Sacred's final heartbeat: heartbeat time, processes */
     char now[TIME_ISO_LEN];
     time_iso_now(now);
     add_exit_facts(cJSON_GetObjectItemCaseSensitive(r->run, "program"), s);

@@ -160,7 +160,7 @@ static cJSON *store_main_source(const struct record *r, const struct target *t, 
     char stored[PATH_MAX];
     if (!t->main_is_source)
         return sources;
-    if (store_file(r->basedir, "_sources", t->mainfile, stored, sizeof(stored)) < 0) {
+    if (store_file(r->basedir, "_sources", t->mainfile, NULL, stored, sizeof(stored)) < 0) {
         warning("cannot store source '%s': %s", t->mainfile, strerror(errno));
         return sources;
     }
@@ -344,6 +344,11 @@ static int resolve(struct launch *l)
     l->lib = find_preload();
     l->name = l->opt->name ? xstrdup(l->opt->name) : target_experiment_name(&l->tgt, l->opt->argv[0]);
     log_setup(l->opt->loglevel, l->name);
+    /* From here the facts (git above all) are gathered beside the run's creation. The
+     * cache is only read now; nothing is written before the run directory exists. */
+    md5_cache_open(&l->md5, l->opt->storage_used);
+    facts_start(&l->facts, &l->tgt, l->base_dir, &l->md5, l->repos);
+    l->repos = NULL; /* the facts' now */
     return -1;
 }
 
@@ -367,9 +372,6 @@ static void create(struct launch *l)
     l->config_path = config_for_program(&l->rec, l->cfg.tree, l->ev.dir);
     files_init(&l->files);
     l->ev.files = l->opt->no_files ? NULL : &l->files;
-    md5_cache_open(&l->md5, l->rec.basedir);
-    facts_start(&l->facts, &l->tgt, l->base_dir, &l->md5, l->repos);
-    l->repos = NULL; /* the facts' now */
     l->prov = (struct provenance){ &l->opt->files, l->lib, l->base_dir, l->cwd, l->ev.dir, &l->md5,
                                    l->tgt.main_is_source ? NULL : l->tgt.module };
     if (!l->opt->no_files && hasher_start(&l->hasher, &l->md5) == 0) {

@@ -35,6 +35,8 @@ enum {
     READ_SIZE = 128 * 1024,
     FLUSH_AT = 64 * 1024,
     DRAIN_QUIET_MS = 100,  /* after the program ends: stop when output pauses this long */
+    PACE_MIN_NS = 50000,   /* the shortest and longest pause for a burst of reports */
+    PACE_MAX_NS = 1000000,
     DRAIN_MAX_MS = 1000,   /* ... or after this long in any case */
 };
 
@@ -161,7 +163,9 @@ static void on_signal(struct supervisor *s)
     }
 }
 
-void supervise_beat(struct supervisor *s)
+/* A beat: the pending cout line, heartbeat and processes, sys.*, metrics.json when due,
+ * info.json when changed; run.json (with the facts, once they are in) unless last. */
+static void beat(struct supervisor *s, int last)
 {
     if (!s->rec)
         return;
@@ -178,9 +182,11 @@ void supervise_beat(struct supervisor *s)
     if (!cJSON_HasObjectItem(s->rec->run, "result"))
         cJSON_AddNullToObject(s->rec->run, "result");
     json_set(s->rec->run, "processes", events_processes(s->ev));
-    if (s->facts)
-        facts_add(s->facts, s->rec->run);
-    record_write_run(s->rec);
+    if (!last) {
+        if (s->facts)
+            facts_add(s->facts, s->rec->run);
+        record_write_run(s->rec);
+    }
     struct run_state *st = s->state;
     if (s->sys)
         sysmon_sample(s->sys, st->ms);
@@ -188,6 +194,16 @@ void supervise_beat(struct supervisor *s)
         record_failed(s->rec, METRICS_JSON);
     if (st->info_dirty && record_write_info(s->rec, st->info) == 0)
         st->info_dirty = 0; /* else tried again at the next beat */
+}
+
+void supervise_beat(struct supervisor *s)
+{
+    beat(s, 0);
+}
+
+void supervise_last_beat(struct supervisor *s)
+{
+    beat(s, 1);
 }
 
 static int start_timer(double secs)
@@ -214,12 +230,21 @@ static long long now_ns(void)
 
 /* Reports arriving in a burst (a script starting short processes wakes us four times per
  * process, taking a core from them): after a wake-up for reports alone that follows
- * another within 2 ms, let more gather for 1 ms. A lone report is handled at once. */
-static void pace_reports(struct supervisor *s)
+ * another within 2 ms, let more gather. A lone report is handled at once. The pause must
+ * never let the event socket's queue fill: it holds only net.unix.max_dgram_qlen reports
+ * (10 by default) and a sender then waits (cp -r sends two per file, every few
+ * microseconds). So the pause adapts to what the last one gathered: scaled towards half
+ * the queue, a quarter of it when the queue was full, between PACE_MIN_NS and 1 ms. */
+static void pace_reports(struct supervisor *s, int gathered)
 {
     long long now = now_ns();
-    if (now - s->last_reports_ns < 2000000)
-        nanosleep(&(struct timespec){ 0, 1000000 }, NULL);
+    if (s->paced && gathered > 0) {
+        long long q = s->ev->qlen, t = gathered >= q ? s->pace_ns / 4 : s->pace_ns * q / (2 * gathered);
+        s->pace_ns = t < PACE_MIN_NS ? PACE_MIN_NS : t > PACE_MAX_NS ? PACE_MAX_NS : t;
+    }
+    s->paced = now - s->last_reports_ns < 2000000;
+    if (s->paced)
+        nanosleep(&(struct timespec){ 0, s->pace_ns }, NULL);
     s->last_reports_ns = now;
 }
 
@@ -256,8 +281,11 @@ static int poll_once(struct supervisor *s, int timeout_ms)
     for (int i = 0; i < nch; i++)
         if (p[i].revents && s->cap->ch[i].rfd >= 0)
             got += on_output(s, &s->cap->ch[i]);
-    if (p[nch + EV].revents && events_drain(s->ev) && !got)
-        pace_reports(s);
+    int reports = p[nch + EV].revents ? events_drain(s->ev) : 0;
+    if (reports && !got)
+        pace_reports(s, reports);
+    else
+        s->paced = 0;
     if (p[nch + SIG].revents)
         on_signal(s);
     if (p[nch + TIMER].revents) {
@@ -293,6 +321,7 @@ static void drain(struct supervisor *s)
 void supervise(struct supervisor *s, const sigset_t *handled)
 {
     s->buf = xmalloc(READ_SIZE);
+    s->pace_ns = PACE_MAX_NS;
     s->sigfd = signalfd(-1, handled, SFD_CLOEXEC | SFD_NONBLOCK);
     s->timerfd = start_timer(s->rec ? s->opt->beat : 0);
     if (s->sigfd < 0)

@@ -47,6 +47,8 @@ struct supervisor {
     struct pollfd *pfd;       /* the poll set, grown with the report connections */
     size_t pfd_cap;
     long long last_reports_ns;/* when reports alone last woke the loop */
+    long long pace_ns;        /* how long a burst of reports is let gather (pace_reports) */
+    int paced;                /* the last wake-up for reports ended in such a pause */
 };
 
 /* The signals the supervisor handles through its signalfd; blocked before the fork. */
@@ -61,5 +63,8 @@ void supervise_end_output(struct supervisor *s);
 /* Writes the pending output line, run.json (heartbeat, processes, result), the sys.*
  * sample, metrics.json when due and info.json when changed. */
 void supervise_beat(struct supervisor *s);
+/* The beat at the end: the same without writing run.json or taking in the program facts
+ * (the final run.json follows; the facts thread gets until then). */
+void supervise_last_beat(struct supervisor *s);
 
 #endif

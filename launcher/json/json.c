@@ -4,6 +4,7 @@
 #include "json/json.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,7 +288,12 @@ const cJSON *json_get_dotted(const cJSON *obj, const char *path)
 
 void json_add_unique(cJSON *list, cJSON *item)
 {
-    for (cJSON *c = list->child; c; c = c->next)
+    json_add_unique_among(list, SIZE_MAX, item);
+}
+
+void json_add_unique_among(cJSON *list, size_t n, cJSON *item)
+{
+    for (cJSON *c = list->child; c && n; c = c->next, n--)
         if (cJSON_Compare(c, item, 1)) {
             cJSON_Delete(item);
             return;

@@ -42,6 +42,10 @@ const cJSON *json_get_dotted(const cJSON *obj, const char *path);
 
 /* Appends item to the array list unless an equal item is there (then item is freed). */
 void json_add_unique(cJSON *list, cJSON *item);
+/* The same, comparing only with the first n items: for a caller adding items that differ
+ * from each other, to a list that held n before (linear, where json_add_unique of many
+ * items is quadratic). */
+void json_add_unique_among(cJSON *list, size_t n, cJSON *item);
 
 /* Writes item to dir/name atomically (temporary file, then rename). 0 or -1 with errno. */
 int json_write_file(int dirfd, const char *name, const cJSON *item);

@@ -90,6 +90,19 @@ void events_clean_stale(void)
     closedir(d);
 }
 
+/* How many datagrams a new socket of ours queues (net.unix.max_dgram_qlen). */
+static int dgram_queue_len(void)
+{
+    FILE *f = fopen("/proc/sys/net/unix/max_dgram_qlen", "re");
+    int n = 0;
+    if (f) {
+        if (fscanf(f, "%d", &n) != 1)
+            n = 0;
+        fclose(f);
+    }
+    return n > 0 ? n : 10;
+}
+
 int events_open(struct events *ev)
 {
     memset(ev, 0, sizeof(*ev));
@@ -111,6 +124,7 @@ int events_open(struct events *ev)
         return -1;
     int size = 4 << 20;
     setsockopt(ev->fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+    ev->qlen = dgram_queue_len();
     return 0;
 }
 

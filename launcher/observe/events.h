@@ -45,6 +45,7 @@ struct events {
     pid_t *selves;       /* processes that announced they are sacred-run, until reaped */
     size_t nselves;
     unsigned long received, malformed;
+    int qlen;            /* datagrams the socket queues before a sender waits */
 };
 
 /* Run inside a run (SACRED_EVENT_SOCKET set): tells that run's launcher that this process

@@ -33,6 +33,15 @@ static int cached_md5(const struct program_facts *f, const char *path, char md5[
     return stat(path, &st) == 0 ? md5_cache_get(f->cache, path, &st, md5) : -1;
 }
 
+/* The repositories: one git status, in its own thread, while the other reads the ELF. */
+static void *gather_repos(void *arg)
+{
+    struct program_facts *f = arg;
+    if (!f->repos)
+        f->repos = run_repositories(f->t, f->base_dir);
+    return NULL;
+}
+
 static void *gather(void *arg)
 {
     struct program_facts *f = arg;
@@ -40,8 +49,6 @@ static void *gather(void *arg)
     int known = cached_md5(f, f->t->real, md5) == 0;
     if (known)
         f->md5 = cJSON_CreateString(md5);
-    if (!f->repos)
-        f->repos = run_repositories(f->t, f->base_dir);
     /* the executable that runs: the interpreter of a #! script */
     const char *interp = f->t->interpreter;
     if (interp)
@@ -58,23 +65,38 @@ void facts_start(struct program_facts *f, const struct target *t, const char *ba
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);
+    f->repos_running = !repos && pthread_create(&f->repos_thread, NULL, gather_repos, f) == 0;
     f->running = pthread_create(&f->thread, NULL, gather, f) == 0;
     pthread_sigmask(SIG_SETMASK, &old, NULL);
+    if (!f->repos_running)
+        gather_repos(f);
     if (!f->running)
         gather(f);
+}
+
+/* Waits for both threads. */
+static void join(struct program_facts *f)
+{
+    if (f->repos_running)
+        pthread_join(f->repos_thread, NULL);
+    if (f->running)
+        pthread_join(f->thread, NULL);
+    f->running = f->repos_running = 0;
 }
 
 void facts_add(struct program_facts *f, cJSON *run)
 {
     if (!f->t)
         return;
-    if (f->running)
-        pthread_join(f->thread, NULL);
-    f->running = 0;
+    join(f);
     cJSON *prog = cJSON_GetObjectItemCaseSensitive(run, "program");
     if (f->md5)
         json_set(prog, "md5", f->md5);
-    json_set(cJSON_GetObjectItemCaseSensitive(run, "experiment"), "repositories", f->repos);
+    cJSON *exp = cJSON_GetObjectItemCaseSensitive(run, "experiment");
+    const cJSON *had = cJSON_GetObjectItemCaseSensitive(exp, "repositories");
+    for (const cJSON *r = had ? had->child : NULL; r; r = r->next) /* the sources' (provenance) */
+        json_add_unique(f->repos, cJSON_Duplicate(r, 1));
+    json_set(exp, "repositories", f->repos);
     if (f->elf)
         json_set(prog, "elf", f->elf);
     *f = (struct program_facts){ 0 };
@@ -82,8 +104,7 @@ void facts_add(struct program_facts *f, cJSON *run)
 
 void facts_release(struct program_facts *f)
 {
-    if (f->running)
-        pthread_join(f->thread, NULL);
+    join(f);
     cJSON_Delete(f->md5);
     cJSON_Delete(f->repos);
     cJSON_Delete(f->elf);

@@ -1,7 +1,7 @@
 /* facts.h: the facts about the program that cost milliseconds (its executable's MD5, the
- * git repositories, the ELF facts of what runs), gathered by a thread that starts as the
- * run directory is made and runs beside the program, so a short program's end does
- * not wait for git. The thread never touches the record; facts_add moves its answers in. */
+ * git repositories, the ELF facts of what runs), gathered by two threads (one waits for
+ * git) that start once the target is resolved and run beside the run's creation and the
+ * program, so a short program's end waits for git only as long as git outlasts it. The thread never touches the record; facts_add moves its answers in. */
 #ifndef SR_FACTS_H
 #define SR_FACTS_H
 
@@ -13,8 +13,8 @@
 #include "record/md5cache.h"
 
 struct program_facts {
-    pthread_t thread;
-    int running;
+    pthread_t thread, repos_thread; /* the executable's facts; git */
+    int running, repos_running;
     const struct target *t;   /* both kept alive by the caller until facts_add */
     const char *base_dir;
     struct md5_cache *cache;  /* the storage's: an unchanged executable is not read again */
@@ -31,7 +31,8 @@ void facts_start(struct program_facts *f, const struct target *t, const char *ba
                  struct md5_cache *cache, cJSON *repos);
 
 /* Waits for the facts and moves them into run (program.md5, program.elf,
- * experiment.repositories); later calls do nothing. */
+ * experiment.repositories, first, before those already listed there); later calls do
+ * nothing. */
 void facts_add(struct program_facts *f, cJSON *run);
 
 /* Frees facts never added. */

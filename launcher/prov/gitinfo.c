@@ -1,6 +1,7 @@
 /* gitinfo.c: git state with at most one git command per work tree and run: the repository is found by walking
  * up to a ".git" (no git at all outside a repository), the remote URL is read from its
- * config file, and one "git status --porcelain=v2 --branch" gives commit and dirtiness
+ * config file, and one "git status --porcelain=v2 --branch" gives commit and dirtiness (without
+ * counting commits ahead of or behind an upstream, which can take long)
  * (GIT_OPTIONAL_LOCKS=0: it never takes the index lock from a concurrent git). */
 #include "prov/gitinfo.h"
 
@@ -106,7 +107,7 @@ cJSON *git_repository(const char *dir)
 static cJSON *ask_git(char *top)
 {
     char *argv[] = { "git", "-C", top, "status", "--porcelain=v2", "--branch",
-                     "--untracked-files=no", NULL };
+                     "--untracked-files=no", "--no-ahead-behind", NULL };
     char *env[] = { "GIT_OPTIONAL_LOCKS=0", NULL };
     struct strbuf out = STRBUF_INIT;
     cJSON *r = NULL;

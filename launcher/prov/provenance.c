@@ -146,7 +146,7 @@ static void add_source(const struct provenance *p, struct record *r, const char 
 {
     char stored[PATH_MAX];
     cJSON *exp = cJSON_GetObjectItemCaseSensitive(r->run, "experiment");
-    if (store_file(r->basedir, "_sources", path, stored, sizeof(stored)) < 0) {
+    if (store_file(r->basedir, "_sources", path, NULL, stored, sizeof(stored)) < 0) {
         warning("cannot store source '%s': %s", path, strerror(errno));
         return;
     }
@@ -183,14 +183,20 @@ static void add_dwarf_sources(const struct provenance *p, struct record *r, cons
     dwarf_sources(elf, dwarf_source, &d);
 }
 
+/* How many resources and artifacts the run had before provenance_record (reported ones):
+ * the files it adds have distinct paths, so only those can repeat one of them. */
+struct earlier {
+    size_t resources, artifacts;
+};
+
 static void add_resource(const struct provenance *p, struct record *r, const char *path,
-                         const struct stat *st)
+                         const struct stat *st, const struct earlier *e)
 {
     char md5[33], stored[PATH_MAX], mtime[TIME_ISO_LEN];
     if (md5_cache_get(p->cache, path, st, md5) < 0)
         return;
     int store = st->st_size <= p->rules->resource_limit;
-    if (store && store_file(r->basedir, "_resources", path, stored, sizeof(stored)) < 0) {
+    if (store && store_file(r->basedir, "_resources", path, md5, stored, sizeof(stored)) < 0) {
         warning("cannot store resource '%s': %s", path, strerror(errno));
         store = 0;
     }
@@ -198,7 +204,7 @@ static void add_resource(const struct provenance *p, struct record *r, const cha
         cJSON *pair = cJSON_CreateArray();
         cJSON_AddItemToArray(pair, cJSON_CreateString(path));
         cJSON_AddItemToArray(pair, cJSON_CreateString(stored));
-        json_add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "resources"), pair);
+        json_add_unique_among(cJSON_GetObjectItemCaseSensitive(r->run, "resources"), e->resources, pair);
     }
     time_iso(&st->st_mtim, mtime);
     cJSON *d = cJSON_CreateObject();
@@ -207,11 +213,11 @@ static void add_resource(const struct provenance *p, struct record *r, const cha
     cJSON_AddStringToObject(d, "mtime", mtime);
     cJSON_AddStringToObject(d, "md5", md5);
     cJSON_AddItemToObject(d, "stored", store ? cJSON_CreateString(stored) : cJSON_CreateNull());
-    json_add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "resource_files"), d);
+    cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(r->run, "resource_files"), d);
 }
 
 static void add_artifact(const struct provenance *p, struct record *r, const char *path,
-                         const struct stat *st)
+                         const struct stat *st, const struct earlier *e)
 {
     char err[512], *rel = path_relative_to(path, p->cwd);
     if (st->st_size > p->rules->artifact_limit)
@@ -219,7 +225,8 @@ static void add_artifact(const struct provenance *p, struct record *r, const cha
     else if (artifact_copy(r->dir, path, rel, err, sizeof(err)) < 0)
         warning("%s", err);
     else
-        json_add_unique(cJSON_GetObjectItemCaseSensitive(r->run, "artifacts"), cJSON_CreateString(rel));
+        json_add_unique_among(cJSON_GetObjectItemCaseSensitive(r->run, "artifacts"), e->artifacts,
+                              cJSON_CreateString(rel));
     free(rel);
 }
 
@@ -294,6 +301,8 @@ void provenance_record(const struct provenance *p, struct files *fs, struct reco
     add_module_main(p, fs, r);
     files_sort(fs); /* Sacred lists sources by path */
     json_set(r->run, "resource_files", cJSON_CreateArray());
+    struct earlier e = { (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r->run, "resources")),
+                         (size_t)cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(r->run, "artifacts")) };
     cJSON *private = p->rules->list_private ? cJSON_CreateArray() : NULL;
     if (private)
         json_set(r->run, "private_files", private);
@@ -313,11 +322,11 @@ void provenance_record(const struct provenance *p, struct files *fs, struct reco
             continue;
         if (fs->f[i].bits & SR_FILE_WRITE) {
             if (is_artifact(p, path))
-                add_artifact(p, r, path, &st);
+                add_artifact(p, r, path, &st, &e);
         } else if (is_source(p, path))
             add_source(p, r, path);
         else
-            add_resource(p, r, path, &st);
+            add_resource(p, r, path, &st, &e);
     }
     json_set(cJSON_GetObjectItemCaseSensitive(r->run, "experiment"), "dependencies",
              dependencies_collect(fs, p->preload));

@@ -47,12 +47,7 @@ int artifact_copy(const char *rundir, const char *src, const char *name, char *e
         return -1;
     }
     char *dest = xasprintf("%s/%s", rundir, name);
-    char *slash = strrchr(dest, '/');
-    *slash = '\0';
-    int rc = mkdir_p(dest, 0777);
-    *slash = '/';
-    if (rc == 0)
-        rc = copy_file(src, dest);
+    int rc = copy_file_mkdir(src, dest);
     if (rc < 0)
         snprintf(err, errlen, "cannot copy artifact '%s' to '%s': %s", src, dest, strerror(errno));
     free(dest);

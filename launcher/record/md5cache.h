@@ -7,12 +7,17 @@
 #include <pthread.h>
 #include <sys/stat.h>
 
+#include "util/nameindex.h"
 #include "util/strbuf.h"
 
 struct md5_cache {
     char *path;
-    struct strbuf text;  /* the cache file's lines: "dev ino size sec nsec md5\n" */
-    struct strbuf added; /* lines to append when closing */
+    struct strbuf text;   /* the cache file ("dev ino size sec nsec md5" lines), cut into keys */
+    char **added;         /* "KEY\0MD5" entries computed in this run, appended when closing */
+    size_t nadded, capadded;
+    struct name_index ix; /* key -> position in md5 */
+    const char **md5;
+    size_t n, cap;
     pthread_mutex_t lock;
 };
 

@@ -1,6 +1,7 @@
 /* metrics.c: metric storage. Steps, timestamps and values of each metric are kept as
  * three append-only JSON fragments; metrics.json is their concatenation under Sacred's
- * layout, written to a temporary file and renamed. */
+ * layout, written to a temporary file and renamed. Until the first flush (4 MiB pending)
+ * the fragments are only in memory and metrics.json is written from them. */
 #include "record/metrics.h"
 
 #include <errno.h>
@@ -189,6 +190,14 @@ static int by_name(const void *a, const void *b)
     return utf8_cmp(x->name, y->name);
 }
 
+/* A part of m in metrics.json: its fragment file, or (nothing on disk yet) its buffer. */
+static int write_part(struct metrics *ms, const struct metric *m, int k, int out)
+{
+    if (m->on_disk)
+        return copy_fragment(ms, (size_t)(m - ms->m), k, out);
+    return m->frag[k].len ? write_full(out, m->frag[k].buf + 1, m->frag[k].len - 1) : 0;
+}
+
 static int write_metric(struct metrics *ms, const struct metric *m, int out, int first)
 {
     struct strbuf sb = STRBUF_INIT;
@@ -201,7 +210,7 @@ static int write_metric(struct metrics *ms, const struct metric *m, int out, int
         rc = write_full(out, sb.buf, sb.len);
         strbuf_reset(&sb);
         if (rc == 0)
-            rc = copy_fragment(ms, (size_t)(m - ms->m), k, out);
+            rc = write_part(ms, m, k, out);
         strbuf_addstr(&sb, "\n    ]");
     }
     strbuf_addstr(&sb, "\n  }");
@@ -211,17 +220,39 @@ static int write_metric(struct metrics *ms, const struct metric *m, int out, int
     return rc;
 }
 
+/* Nothing was flushed yet and little is pending: metrics.json is written from memory, and
+ * a short run makes no fragment files at all. */
+static int all_in_memory(const struct metrics *ms)
+{
+    for (size_t i = 0; i < ms->n; i++)
+        if (ms->m[i].on_disk)
+            return 0;
+    return ms->pending < SMALL_JSON;
+}
+
+/* metrics.json could not be written: the points go to the fragment files (kept when the
+ * record lacks points), as when they were flushed first. -1 with the write's errno. */
+static int write_failed(struct metrics *ms, int in_memory)
+{
+    ms->failed = errno;
+    if (in_memory)
+        metrics_flush(ms);
+    errno = ms->failed;
+    return -1;
+}
+
 int metrics_write_json(struct metrics *ms)
 {
-    int flushed = metrics_flush(ms), saved = errno;
+    int in_memory = all_in_memory(ms);
+    int flushed = in_memory ? 0 : metrics_flush(ms), saved = errno;
     struct atomic_file a;
     if (atomic_open(&a, ms->dirfd, METRICS_JSON) < 0)
-        return ms->failed = errno, -1;
+        return write_failed(ms, in_memory);
     int out = a.fd;
     const struct metric **order = xcalloc(ms->n, sizeof(*order));
     size_t k = 0;
     for (size_t i = 0; i < ms->n; i++)
-        if (ms->m[i].disk_points)
+        if (ms->m[i].disk_points || (in_memory && ms->m[i].pending_points))
             order[k++] = &ms->m[i];
     qsort(order, k, sizeof(*order), by_name);
     int rc = write_full(out, "{", 1);
@@ -234,8 +265,8 @@ int metrics_write_json(struct metrics *ms)
     if (rc == 0 && fstat(out, &st) == 0)
         ms->json_size = st.st_size;
     if (atomic_commit(&a, rc) < 0)
-        return ms->failed = errno, -1;
-    ms->points_in_json = metrics_points_on_disk(ms);
+        return write_failed(ms, in_memory);
+    ms->points_in_json = in_memory ? ms->points : metrics_points_on_disk(ms);
     ms->since_write = ms->points - ms->points_in_json;
     clock_gettime(CLOCK_MONOTONIC, &ms->last_write);
     errno = saved;

@@ -183,8 +183,9 @@ static cJSON *incomplete(const struct record *r, const struct metrics *ms)
     cJSON_AddItemToObject(inc, "output_bytes_lost", json_int((long long)r->cout.lost));
     cJSON_AddItemToObject(inc, "metric_points_recorded", json_int((long long)in_json));
     cJSON_AddItemToObject(inc, "metric_points_lost", json_int((long long)lost));
+    unsigned long long on_disk = metrics_points_on_disk(ms);
     cJSON_AddItemToObject(inc, "metric_points_in_fragments",
-                          json_int((long long)(metrics_points_on_disk(ms) - in_json)));
+                          json_int((long long)(on_disk > in_json ? on_disk - in_json : 0)));
     return inc;
 }
 

@@ -25,26 +25,23 @@ void store_name(const char *subdir, const char *path, const char *md5, char *sto
     snprintf(stored, storedlen, "%s/%.*s_%s%s", subdir, stem, b, md5, dot ? dot : "");
 }
 
-int store_file(const char *basedir, const char *subdir, const char *path, char *stored,
-               size_t storedlen)
+int store_file(const char *basedir, const char *subdir, const char *path, const char *known_md5,
+               char *stored, size_t storedlen)
 {
     char md5[33];
     if (private_file(path)) {
         errno = EPERM;
         return -1;
     }
-    if (md5_file(path, md5) < 0)
+    if (known_md5)
+        memcpy(md5, known_md5, sizeof(md5));
+    else if (md5_file(path, md5) < 0)
         return -1;
     store_name(subdir, path, md5, stored, storedlen);
-    char *dir = xasprintf("%s/%s", basedir, subdir);
     char *dest = xasprintf("%s/%s", basedir, stored);
-    struct stat st;
     int rc = 0;
-    if (stat(dest, &st) < 0)
-        rc = mkdir_p(dir, 0777) < 0 ? -1 : copy_file(path, dest);
-    else
-        utimensat(AT_FDCWD, dest, NULL, 0); /* best effort: a read-only store stays as it is */
-    free(dir);
+    if (utimensat(AT_FDCWD, dest, NULL, 0) < 0 && errno == ENOENT)
+        rc = copy_file_mkdir(path, dest);
     free(dest);
     return rc;
 }

@@ -104,7 +104,7 @@ static int do_resource(struct run_state *s, char *rest, char *err, size_t errlen
     char stored[PATH_MAX];
     if (absolute_file(rest, err, errlen) < 0 || private_refuse(rest, err, errlen) < 0)
         return -1;
-    if (store_file(s->rec->basedir, "_resources", rest, stored, sizeof(stored)) < 0) {
+    if (store_file(s->rec->basedir, "_resources", rest, NULL, stored, sizeof(stored)) < 0) {
         snprintf(err, errlen, "cannot store resource '%s': %s", rest, strerror(errno));
         return -1;
     }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <md5.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,19 @@
 
 enum { BLOCK = 1 << 20 };
 
+/* path exists and is a directory (after mkdir said EEXIST or made it). */
+static int is_dir(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) < 0)
+        return -1;
+    if (!S_ISDIR(st.st_mode)) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    return 0;
+}
+
 int mkdir_p(const char *path, int mode)
 {
     char buf[4096];
@@ -26,6 +40,8 @@ int mkdir_p(const char *path, int mode)
         errno = ENAMETOOLONG;
         return -1;
     }
+    if (mkdir(buf, (mode_t)mode) == 0 || errno == EEXIST) /* the parents exist: one call */
+        return is_dir(buf);
     for (char *p = buf + 1; *p; p++) {
         if (*p != '/')
             continue;
@@ -36,14 +52,7 @@ int mkdir_p(const char *path, int mode)
     }
     if (mkdir(buf, (mode_t)mode) < 0 && errno != EEXIST)
         return -1;
-    struct stat st;
-    if (stat(buf, &st) < 0)
-        return -1;
-    if (!S_ISDIR(st.st_mode)) {
-        errno = ENOTDIR;
-        return -1;
-    }
-    return 0;
+    return is_dir(buf);
 }
 
 int remove_tree(int dirfd, const char *name)
@@ -161,14 +170,22 @@ int write_file_atomic(int dirfd, const char *name, const void *data, size_t len)
     return atomic_commit(&a, write_full(a.fd, data, len));
 }
 
-mode_t process_umask(void)
+static mode_t umask_value;
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+
+static void read_umask(void)
 {
     struct strbuf sb = STRBUF_INIT;
     const char *v = strbuf_read_file(&sb, "/proc/self/status") == 0
                   ? strbuf_line_value(&sb, "Umask:", 6) : NULL;
-    mode_t m = v ? (mode_t)strtoul(v, NULL, 8) & 0777 : 077; /* unknown: the strictest */
+    umask_value = v ? (mode_t)strtoul(v, NULL, 8) & 0777 : 077; /* unknown: the strictest */
     strbuf_release(&sb);
-    return m;
+}
+
+mode_t process_umask(void)
+{
+    pthread_once(&umask_once, read_umask);
+    return umask_value;
 }
 
 mode_t copy_mode(const struct stat *orig, gid_t copy_gid)
@@ -177,6 +194,26 @@ mode_t copy_mode(const struct stat *orig, gid_t copy_gid)
     if (copy_gid != orig->st_gid) /* another group: only what everyone may */
         m &= ~(mode_t)070 | (m & 07) << 3;
     return m & ~process_umask();
+}
+
+/* Copies in to out from their current offsets: in the kernel (copy_file_range, which
+ * also reflinks where the file system can), else through a buffer (another file system
+ * before Linux 5.19, or a file system without it). 0 or -1 with errno. */
+static int copy_data(int in, int out)
+{
+    ssize_t n;
+    while ((n = copy_file_range(in, NULL, out, NULL, BLOCK, 0)) > 0 || (n < 0 && errno == EINTR))
+        ;
+    if (n == 0)
+        return 0;
+    if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
+        return -1;
+    unsigned char *buf = xmalloc(BLOCK);
+    int rc = 0;
+    while (rc == 0 && (n = read(in, buf, BLOCK)) != 0)
+        rc = n < 0 ? (errno == EINTR ? 0 : -1) : write_full(out, buf, (size_t)n);
+    free(buf);
+    return rc;
 }
 
 int copy_file(const char *from, const char *to)
@@ -193,13 +230,12 @@ int copy_file(const char *from, const char *to)
         errno = saved;
         return -1;
     }
-    unsigned char *buf = xmalloc(BLOCK);
-    ssize_t n;
     int rc = fstat(a.fd, &out) < 0 || fchmod(a.fd, copy_mode(&st, out.st_gid)) < 0 ? -1 : 0;
-    while (rc == 0 && (n = read(in, buf, BLOCK)) != 0)
-        rc = n < 0 ? (errno == EINTR ? 0 : -1) : write_full(a.fd, buf, (size_t)n);
-    free(buf);
+    if (rc == 0)
+        rc = copy_data(in, a.fd);
+    int saved = errno;
     close(in);
+    errno = saved;
     return atomic_commit(&a, rc);
 }
 
@@ -217,4 +253,17 @@ int lock_open(int dirfd, const char *name)
         return -1;
     }
     return fd;
+}
+
+int copy_file_mkdir(const char *from, const char *to)
+{
+    if (copy_file(from, to) == 0)
+        return 0;
+    const char *slash = strrchr(to, '/');
+    if (errno != ENOENT || !slash || slash == to)
+        return -1;
+    char *dir = xstrndup(to, (size_t)(slash - to));
+    int rc = mkdir_p(dir, 0777);
+    free(dir);
+    return rc == 0 ? copy_file(from, to) : -1;
 }

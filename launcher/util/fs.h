@@ -19,6 +19,9 @@ int md5_file(const char *path, char hex[33]);
  * copy_mode gives, set before any byte is written. 0 or -1 with errno (EINVAL: not a
  * regular file). */
 int copy_file(const char *from, const char *to);
+/* copy_file, making to's directory (mkdir -p, mode 0777 less the umask) when it is
+ * missing: a copy into an existing directory costs no mkdir. */
+int copy_file_mkdir(const char *from, const char *to);
 
 /* The mode of a copy of orig owned by copy_gid: never more readable than the original
  * (its bits, at most rw-r--r--, readable by its owner), group access only when the group

@@ -23,6 +23,13 @@ fail() { echo "$*"; return 1; }
 # skip REASON: ends the test as skipped (counted and shown, not passed): `skip "needs root"; return`.
 skip() { echo "$*"; return 77; }
 
+# launcher_lines LOG: the lines of an strace -f log from the launcher's own threads: the first pid (strace's
+# exec of the launcher) and those that never exec (the program's processes all do).
+launcher_lines() {
+    awk 'NR == 1 { first = $1 } /execve\(/ && $1 != first { x[$1] = 1 } { l[NR] = $0; p[NR] = $1 }
+         END { for (i = 1; i <= NR; i++) if (!(p[i] in x)) print l[i] }' "$1"
+}
+
 # run_tests [REGEX]: runs every t_* function defined (those whose name matches REGEX, grep -E),
 # each in its own directory under $WORK; 77 from a test means skipped, other non-zero failed.
 # Prints PASS/SKIP/FAIL per test and "e2e: N passed, N failed" last (after "e2e: N skipped"

@@ -1,13 +1,6 @@
 # t_cost.sh: what sacred-run costs, counted rather than timed (the speed targets are checked
 # by the benchmarks in scripts/): files the launcher reads, work it does per event.
 
-# The lines of an strace -f log from the launcher's own threads: the first pid (strace's
-# exec of the launcher) and those that never exec (the program's processes all do).
-launcher_lines() {
-    awk 'NR == 1 { first = $1 } /execve\(/ && $1 != first { x[$1] = 1 } { l[NR] = $0; p[NR] = $1 }
-         END { for (i = 1; i <= NR; i++) if (!(p[i] in x)) print l[i] }' "$1"
-}
-
 # Each metadata file of an installed Python distribution is read at most once per run,
 # however many module files the program loads (scikit-learn: ~1,900).
 py_metadata_once() {
