@@ -1,6 +1,7 @@
 # slurm_local.sh: a one-node Slurm cluster in a temporary directory, for t_slurm.sh (see
 # ../shared/spec/slurm-local.md): munged with its own key and socket, slurmctld and slurmd
-# on free ports, all state and logs in the directory. Started and stopped by pid only.
+# on free ports, on 127.0.0.1 (no name lookup needed), all state and logs in the directory.
+# Started and stopped by pid only.
 #   slurm_start DIR   starts it; exports SLURM_CONF; returns non-zero if it did not come up
 #   slurm_stop DIR    stops every daemon it started (by the pids in DIR/run), then munged
 
@@ -21,7 +22,7 @@ slurm_start() {
     mem=$(awk '/MemTotal/ { print int($2 / 1024) - 1024 }' /proc/meminfo)
     cat > "$d/slurm.conf" <<CONF
 ClusterName=test
-SlurmctldHost=$host
+SlurmctldHost=$host(127.0.0.1)
 AuthType=auth/munge
 AuthInfo=socket=$d/munge/munge.socket
 CredType=cred/munge
@@ -42,7 +43,7 @@ StateSaveLocation=$d/state
 SlurmctldLogFile=$d/log/slurmctld.log
 SlurmdLogFile=$d/log/slurmd.log
 KillWait=5
-NodeName=$host CPUs=$(nproc) RealMemory=$mem State=UNKNOWN
+NodeName=$host NodeAddr=127.0.0.1 CPUs=$(nproc) RealMemory=$mem State=UNKNOWN
 PartitionName=debug Nodes=$host Default=YES MaxTime=INFINITE State=UP
 CONF
     export SLURM_CONF=$d/slurm.conf
