@@ -132,15 +132,14 @@ static struct entry *acquire(struct series_cache *c, const char *rundir)
     free(path);
     pthread_mutex_lock(&c->lock);
     struct entry *e = NULL;
-    for (size_t i = 0; i < c->n && !e; i++) {
-        if (strcmp(c->e[i]->dir, rundir))
-            continue;
-        if (c->e[i]->size == st.st_size && c->e[i]->mtime.tv_sec == st.st_mtim.tv_sec
-            && c->e[i]->mtime.tv_nsec == st.st_mtim.tv_nsec)
-            e = c->e[i];
-        else
-            drop(c, i);
-    }
+    size_t i = 0;
+    while (i < c->n && strcmp(c->e[i]->dir, rundir))
+        i++;
+    if (i < c->n && c->e[i]->size == st.st_size && c->e[i]->mtime.tv_sec == st.st_mtim.tv_sec
+        && c->e[i]->mtime.tv_nsec == st.st_mtim.tv_nsec)
+        e = c->e[i];
+    else if (i < c->n)
+        drop(c, i); /* metrics.json changed: a new entry replaces it */
     if (!e) {
         e = xcalloc(1, sizeof(*e));
         *e = (struct entry){ .dir = xstrdup(rundir), .mtime = st.st_mtim, .size = st.st_size,
