@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +13,7 @@
 #include "json/json.h"
 #include "json/json_parse.h"
 #include "record/runid.h"
+#include "store/db.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -19,7 +21,7 @@ enum {
     OPT_NO_FILTER = 256, OPT_ENV_ALLOW, OPT_ENV_DENY, OPT_VERSION, OPT_METRIC,
     OPT_NO_DEFAULT_METRICS, OPT_METRIC_TEST, OPT_RESULT, OPT_NO_SYS_METRICS, OPT_NO_WITH,
     OPT_CHECK, OPT_RERUN_OF, OPT_BASE_DIR, OPT_SOURCE, OPT_EXCLUDE, OPT_INCLUDE, OPT_ARTIFACT, OPT_RESOURCE_LIMIT,
-    OPT_ARTIFACT_LIMIT, OPT_NO_FILES, OPT_LIST_PRIVATE, OPT_SWEEP_POINT,
+    OPT_ARTIFACT_LIMIT, OPT_NO_FILES, OPT_LIST_PRIVATE, OPT_SWEEP_POINT, OPT_DB_RETRY,
 };
 
 #define SHORT_OPTIONS "F:n:c:b:i:uC:l:dP:hfepqm:s:t:S:D"
@@ -67,6 +69,7 @@ static const struct option longopts[] = {
     { "no-files", no_argument, NULL, OPT_NO_FILES },
     { "list-private", no_argument, NULL, OPT_LIST_PRIVATE },
     { "sweep-point", required_argument, NULL, OPT_SWEEP_POINT },
+    { "db-retry", no_argument, NULL, OPT_DB_RETRY },
     { NULL, 0, NULL, 0 },
 };
 
@@ -114,6 +117,9 @@ static const char usage_text[] =
     "  -e, --enforce_clean      refuse to start from a git repository with uncommitted changes\n"
     "  -f, --force              accept update keys that no option, placeholder or file defines\n"
     "  -p, --print-config       print the configuration, then run\n"
+    "  -s, --sql URL            also record into a database: sqlite:///PATH, sqlite:////ABS,\n"
+    "                           postgresql://USER@HOST:PORT/DB (repeatable; default:\n"
+    "                           $SACRED_RUN_DB); without -F the database alone has the run\n"
     "  -h, --help               show this help\n"
     "Options of our own:\n"
     "      --no-filter          store raw output in cout.txt (no backspace/CR processing)\n"
@@ -137,6 +143,8 @@ static const char usage_text[] =
     "      --no-files           record no sources, resources or artifacts from file access\n"
     "      --list-private       list the private files opened (home configuration,\n"
     "                           credentials; never copied) by path in private_files\n"
+    "      --db-retry           start even when a database cannot be reached: the run is\n"
+    "                           journaled and recorded there later ('sacred-run sync')\n"
     "      --version            print the version\n"
     "\n"
     "Exit status: the program's own, 128+N if it died of signal N; 125 if sacred-run\n"
@@ -240,10 +248,14 @@ static void handle(struct options *o, int c, const char *arg)
     case 'e': o->enforce_clean = 1; break;
     case 'p': o->print_config = 1; break;
     case 'q': refuse("-q/--queue", "queued runs are not implemented");
-    case 'm': refuse("-m/--mongo_db", "only the file storage (-F) is implemented");
-    case 's': refuse("-s/--sql", "only the file storage (-F) is implemented");
-    case 't': refuse("-t/--tiny_db", "only the file storage (-F) is implemented");
-    case 'S': refuse("-S/--s3", "only the file storage (-F) is implemented");
+    case 'm': refuse("-m/--mongo_db", "no MongoDB server can be reached here; record with -s and use 'sacred-run export --mongo-dump'");
+    case 's':
+        o->db = xrealloc(o->db, (size_t)(o->ndb + 1) * sizeof(*o->db));
+        o->db[o->ndb++] = (char *)arg;
+        break;
+    case OPT_DB_RETRY: o->db_retry = 1; break;
+    case 't': refuse("-t/--tiny_db", "only the file storage (-F) and databases (-s) are implemented");
+    case 'S': refuse("-S/--s3", "only the file storage (-F) and databases (-s) are implemented");
     case 'D': refuse("-D/--pdb", "it is Python's debugger; run the program under a debugger instead");
     case OPT_NO_FILTER: o->no_filter = 1; break;
     case OPT_ENV_ALLOW: add_name(&o->env_allow, &o->nallow, arg); break;
@@ -308,6 +320,26 @@ static void options_among_updates(struct options *o)
         die("'%s' after 'with' is not an option, KEY=VALUE or a configuration file", args[optind]);
 }
 
+/* -s URL, else $SACRED_RUN_DB: each checked now, and kept without its password for run.json. */
+static void databases(struct options *o)
+{
+    const char *env = getenv("SACRED_RUN_DB");
+    if (!o->ndb && env && *env) {
+        o->db = xmalloc(sizeof(*o->db));
+        o->db[o->ndb++] = (char *)env;
+    }
+    o->db_shown = xcalloc((size_t)o->ndb + 1, sizeof(*o->db_shown));
+    for (int i = 0; i < o->ndb; i++) {
+        struct db_url u;
+        char err[PATH_MAX + 256];
+        if (db_url_parse(o->db[i], &u, err, sizeof(err)))
+            die("-s: %s", err);
+        o->db_shown[i] = u.shown;
+        u.shown = NULL;
+        db_url_release(&u);
+    }
+}
+
 static void parse_options(struct options *o, int argc, char **argv)
 {
     int c;
@@ -324,6 +356,7 @@ static void parse_options(struct options *o, int argc, char **argv)
         handle(o, c, optarg);
     }
     o->storage_used = cli_storage(o->storage);
+    databases(o);
 }
 
 const char *cli_storage(const char *given)
@@ -405,6 +438,10 @@ void cli_release(struct options *o)
     free(o->metric);
     free(o->env_allow);
     free(o->env_deny);
+    for (int i = 0; o->db_shown && i < o->ndb; i++)
+        free(o->db_shown[i]);
+    free(o->db_shown);
+    free(o->db);
     cJSON_Delete(o->sweep);
 }
 
@@ -468,7 +505,7 @@ cJSON *cli_meta_options(const struct options *o)
     cJSON_AddItemToObject(m, "--priority", str_or_null(o->priority_str));
     cJSON_AddFalseToObject(m, "--queue");
     cJSON_AddNullToObject(m, "--s3");
-    cJSON_AddNullToObject(m, "--sql");
+    cJSON_AddItemToObject(m, "--sql", o->ndb ? cJSON_CreateString(o->db_shown[0]) : cJSON_CreateNull());
     cJSON_AddNullToObject(m, "--tiny_db");
     cJSON_AddBoolToObject(m, "--unobserved", o->unobserved);
     cJSON_AddNullToObject(m, "COMMAND");

@@ -11,7 +11,12 @@
 
 struct options {
     const char *storage;        /* -F as typed, or NULL */
-    const char *storage_used;   /* -F, else $SACRED_RUN_STORAGE, else "runs" */
+    const char *storage_used;   /* -F, else $SACRED_RUN_STORAGE, else "runs"; with -s and no
+                                   -F, set by the launch to the spool (store/journal.h) */
+    char **db;                  /* -s URL (repeatable), else $SACRED_RUN_DB */
+    int ndb;
+    char **db_shown;            /* the same without passwords (set by the launch), for run.json */
+    int db_retry;               /* --db-retry */
     const char *name;           /* -n */
     const char *comment;        /* -c */
     const char *beat_str;       /* -b as typed */

@@ -24,6 +24,7 @@
 #include "record/record.h"
 #include "record/sacred_files.h"
 #include "report/report_verbs.h"
+#include "store/dbwriter.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/signame.h"
@@ -165,6 +166,8 @@ static void finalise_record(struct supervisor *s, const char *status)
         json_set(r->run, "fail_trace", trace);
     }
     record_finish(r, s->state->ms);
+    if (s->dbs)
+        dbwriters_finish(s->dbs, DB_FINAL_WAIT);
 }
 
 int finish_run(struct supervisor *s, double elapsed)

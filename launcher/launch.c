@@ -44,6 +44,8 @@
 #include "report/report_verbs.h"
 #include "run_json.h"
 #include "supervise.h"
+#include "store/dbwriter.h"
+#include "store/journal.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -79,6 +81,8 @@ struct launch {
     char **env;
     pid_t child;
     struct timespec t0;
+    struct dbwriters *dbs;    /* -s: the databases, each written by a thread of its own */
+    int spooled;              /* -s without a file storage: the run dir is in the spool */
 };
 
 extern char **environ;
@@ -308,6 +312,20 @@ static cJSON *clean_repositories(const struct target *t, const char *base_dir)
     return repos;
 }
 
+/* The storage without -F when the run goes to databases alone: the spool. */
+static void use_spool(struct launch *l)
+{
+    const char *env = getenv("SACRED_RUN_STORAGE");
+    if (!l->opt->ndb || l->opt->storage || (env && *env))
+        return;
+    char *spool = state_dir("spool");
+    if (!spool)
+        die("cannot create the spool for runs recorded into a database: %s; set XDG_STATE_HOME or "
+            "give -F DIR", strerror(errno));
+    l->opt->storage_used = spool; /* freed with the launch */
+    l->spooled = 1;
+}
+
 /* Configuration, program and preload library; commands that run nothing end here.
  * Returns -1 to go on with the run, else an exit status. */
 static int resolve(struct launch *l)
@@ -346,6 +364,8 @@ static int resolve(struct launch *l)
     log_setup(l->opt->loglevel, l->name);
     /* From here the facts (git above all) are gathered beside the run's creation. The
      * cache is only read now; nothing is written before the run directory exists. */
+    l->dbs = dbwriters_open(l->opt->db, (size_t)l->opt->ndb, l->opt->db_retry);
+    use_spool(l);
     md5_cache_open(&l->md5, l->opt->storage_used);
     facts_start(&l->facts, &l->tgt, l->base_dir, &l->md5, l->repos);
     l->repos = NULL; /* the facts' now */
@@ -353,10 +373,20 @@ static int resolve(struct launch *l)
 }
 
 /* The run directory, its files, and the channels the program will report through. */
+/* Claims the run's id: from the first database when there is one (the file storage takes
+ * the same where it is free), else the storage's next. */
+static void claim(struct launch *l)
+{
+    char dbid[32] = "";
+    if (l->dbs)
+        dbwriters_claim(l->dbs, l->opt->id, dbid, sizeof(dbid));
+    if (record_claim(&l->rec, l->opt->storage_used, l->opt->id, *dbid ? dbid : NULL) < 0)
+        exit(SR_EXIT_TOOL);
+}
+
 static void create(struct launch *l)
 {
-    if (record_claim(&l->rec, l->opt->storage_used, l->opt->id) < 0)
-        exit(SR_EXIT_TOOL);
+    claim(l);
     l->redact = (struct redact_rules){ l->opt->env_deny, l->opt->ndeny, l->opt->env_allow, l->opt->nallow };
     l->rec.redact = &l->redact;
     half_made = &l->rec;
@@ -364,6 +394,8 @@ static void create(struct launch *l)
     cJSON *run = run_json_new(l->opt, &l->tgt, l->base_dir, l->cwd,
                               store_main_source(&l->rec, &l->tgt, l->base_dir), environ);
     add_config_meta(run, &l->cfg, l->given_argv);
+    if (l->dbs)
+        dbwriters_annotate(l->dbs, run);
     if (record_start(&l->rec, run, l->cfg.tree) < 0)
         die("cannot start the run record");
     events_clean_stale();
@@ -381,6 +413,10 @@ static void create(struct launch *l)
     if (report_open(&l->rs, l->ev.dir) < 0)
         die("cannot create the report socket in '%s': %s", l->ev.dir, strerror(errno));
     metrics_init(&l->ms, l->rec.dirfd);
+    if (l->dbs) {
+        l->ms.sink = dbwriters_point;
+        l->ms.sink_arg = l->dbs;
+    }
     l->state = (struct run_state){ &l->rec, &l->ms, cJSON_CreateObject(), 0 };
     cJSON *host = cJSON_GetObjectItemCaseSensitive(l->rec.run, "host");
     sysmon_init(&l->sys, cJSON_HasObjectItem(host, "gpus"));
@@ -411,6 +447,8 @@ static void start(struct launch *l)
                    "cannot execute '%s': %s", l->opt->argv[0], strerror(errno));
     set_die_cleanup(NULL);
     half_made = NULL;
+    if (l->dbs)
+        dbwriters_start(l->dbs, l->rec.dir, l->spooled ? NULL : l->rec.basedir, l->rec.id, l->spooled);
     log_msg(LOG_INFO, "Started run with ID \"%s\"", l->rec.id);
     capture_parent(l->cap);
     events_add_main(&l->ev, l->child, l->tgt.path, l->opt->argv, l->cwd);
@@ -424,7 +462,7 @@ static int supervise_to_end(struct launch *l)
                               .child = l->child, .state = &l->state, .meas = &l->meas, .rs = &l->rs,
                               .sys = l->opt->no_sys_metrics ? NULL : &l->sys,
                               .prov = l->opt->no_files ? NULL : &l->prov, .files = &l->files,
-                              .hasher = &l->hasher, .facts = &l->facts };
+                              .hasher = &l->hasher, .facts = &l->facts, .dbs = l->dbs };
     bsfilter_init(&sup.filt);
     supervise(&sup, &l->handled);
     int status = finish_run(&sup, seconds_since(&l->t0));
@@ -453,6 +491,9 @@ static void release(struct launch *l, int started)
         files_release(&l->files);
         md5_cache_close(&l->md5);
         record_release(&l->rec);
+        dbwriters_free(l->dbs);
+        if (l->spooled)
+            free((char *)l->opt->storage_used);
         free_env(l->env);
         free(l->config_path);
     }

@@ -26,6 +26,7 @@
 #include "record/sacred_files.h"
 #include "report/report.h"
 #include "report/report_verbs.h"
+#include "store/dbwriter.h"
 #include "util/error.h"
 #include "util/log.h"
 #include "util/signame.h"
@@ -186,6 +187,8 @@ static void beat(struct supervisor *s, int last)
         if (s->facts)
             facts_add(s->facts, s->rec->run);
         record_write_run(s->rec);
+        if (s->dbs)
+            dbwriters_wake(s->dbs);
     }
     struct run_state *st = s->state;
     if (s->sys)

@@ -44,6 +44,7 @@ struct supervisor {
     struct files *files;
     struct hasher *hasher;    /* hashes resources while the program runs */
     struct program_facts *facts; /* added to run.json at the first beat (NULL: none) */
+    struct dbwriters *dbs;    /* the databases (-s), told of each beat; NULL: none */
     struct pollfd *pfd;       /* the poll set, grown with the report connections */
     size_t pfd_cap;
     long long last_reports_ns;/* when reports alone last woke the loop */

@@ -8,10 +8,12 @@ set -eu
 
 # Each need: how to tell it is there (pkg-config module, command, or file), and its package.
 # Daemons in /usr/sbin are files: that is not on an unprivileged user's PATH.
+# libpq-dev: its header only; libpq is loaded by `-s postgresql://` runs (store/db_pg.c).
 # Chart.js is what `sacred-run serve` draws its plots with (read from that path at run time).
 BUILD="cmd:cc:gcc cmd:make:make cmd:pkg-config:pkg-config pkg:libcjson:libcjson-dev
 pkg:libelf:libelf-dev pkg:libdw:libdw-dev pkg:libmd:libmd-dev pkg:libpcre2-8:libpcre2-dev
-pkg:yaml-0.1:libyaml-dev pkg:libmicrohttpd:libmicrohttpd-dev"
+pkg:yaml-0.1:libyaml-dev pkg:libmicrohttpd:libmicrohttpd-dev pkg:sqlite3:libsqlite3-dev
+pkg:libpq:libpq-dev"
 TEST="pkg:check:check cmd:python3:python3 cmd:valgrind:valgrind cmd:script:util-linux
 cmd:git:git cmd:curl:curl cmd:chromium:chromium cmd:node:nodejs cmd:npm:npm
 file:/usr/share/javascript/chart.js/chart.min.js:libjs-chart.js cmd:rsync:rsync
@@ -19,7 +21,8 @@ file:/usr/lib/python3/dist-packages/zope/event/__init__.py:python3-zope.event
 file:/usr/lib/python3/dist-packages/zope/interface/__init__.py:python3-zope.interface
 file:/usr/lib/python3/dist-packages/joblib/__init__.py:python3-joblib cmd:xz:xz-utils cmd:zstd:zstd
 file:/usr/lib/python3/dist-packages/sklearn/__init__.py:python3-sklearn cmd:strace:strace
-file:/usr/sbin/slurmctld:slurm-wlm file:/usr/sbin/munged:munge"
+file:/usr/sbin/slurmctld:slurm-wlm file:/usr/sbin/munged:munge
+file:/usr/lib/postgresql/15/bin/pg_ctl:postgresql-15 cmd:sqlite3:sqlite3"
 
 # Prints the packages of the given needs that are not there, one line.
 missing() {
@@ -66,6 +69,13 @@ update() {
         sleep 5
     done
 }
+# The tests start their own PostgreSQL server; the package must not create and start one.
+case " $pkgs " in *" postgresql-15 "*)
+    [ -e /etc/postgresql-common/createcluster.conf ] || {
+        $SUDO mkdir -p /etc/postgresql-common &&
+            echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.conf >/dev/null
+    } ;;
+esac
 # shellcheck disable=SC2086
 if ! { update && $APT install -y --no-install-recommends $pkgs >"$log" 2>&1; }; then
     cat "$log" >&2

@@ -63,6 +63,9 @@ long long metrics_add(struct metrics *ms, const char *name, size_t nlen, const c
     m->last_value[vlen] = '\0';
     ms->points++;
     ms->since_write++;
+    if (ms->sink)
+        ms->sink(ms->sink_arg, m->name, (long long)(m->disk_points + m->pending_points), step, stamp,
+                 value);
     if (ms->dirfd < 0)
         return step; /* counting only (--metric-test) */
     char num[24], *e = num + sizeof(num), *d = e;

@@ -38,6 +38,11 @@ struct metrics {
     off_t json_size;
     struct timespec last_write;
     int failed;                    /* errno of the last failed write, or 0 */
+    /* Told of every point as it is added (the databases' writers, store/dbwriter.h); seq
+     * is the point's index in its metric. NULL: nobody. */
+    void (*sink)(void *arg, const char *name, long long seq, long long step, const char *stamp,
+                 const char *value);
+    void *sink_arg;
 };
 
 void metrics_init(struct metrics *ms, int dirfd);

@@ -33,7 +33,7 @@ static char *absolute_dir(const char *p)
     return xstrdup(p);
 }
 
-int record_claim(struct record *r, const char *storage, const char *forced_id)
+int record_claim(struct record *r, const char *storage, const char *forced_id, const char *preferred)
 {
     char id[64];
     memset(r, 0, sizeof(*r));
@@ -42,12 +42,14 @@ int record_claim(struct record *r, const char *storage, const char *forced_id)
         return error("cannot create storage directory '%s': %s; choose another with -F", storage,
                      strerror(errno));
     r->basedir = absolute_dir(storage);
-    if (forced_id && runid_force(r->basedir, forced_id) < 0)
+    if (!forced_id && preferred && runid_force(r->basedir, preferred) == 0)
+        forced_id = preferred; /* a database's id, free here too */
+    else if (forced_id && runid_force(r->basedir, forced_id) < 0)
         return error(errno == EEXIST ? "run '%s' already exists in '%s'; choose another --id"
                      : errno == EINVAL ? "invalid run id '%s' for '%s': use " RUNID_RULE
                                        : "cannot create run '%s' in '%s'",
                      forced_id, storage);
-    if (!forced_id && runid_claim(r->basedir, id, sizeof(id)) < 0)
+    else if (!forced_id && runid_claim(r->basedir, id, sizeof(id)) < 0)
         return error("cannot create a run directory in '%s': %s; check that it is writable",
                      storage, strerror(errno));
     r->id = xstrdup(forced_id ? forced_id : id);

@@ -30,9 +30,10 @@ struct record {
     int config_redacted;               /* config.json differs from the configuration */
 };
 
-/* Creates the storage if needed and claims a run directory (forced_id or the next).
- * Returns 0, or -1 after printing a one-line error. */
-int record_claim(struct record *r, const char *storage, const char *forced_id);
+/* Creates the storage if needed and claims a run directory: forced_id, else preferred
+ * (a database's id for the run) where it is free, else the next. Returns 0, or -1 after
+ * printing a one-line error. */
+int record_claim(struct record *r, const char *storage, const char *forced_id, const char *preferred);
 /* Writes run.json (taking run over), config.json (from config), cout.txt, info.json and
  * metrics.json, the JSON files redacted (record/redact.h). Returns 0, or -1 after printing
  * an error. */

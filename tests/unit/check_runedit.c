@@ -23,7 +23,7 @@ static void setup(void)
 {
     snprintf(storage, sizeof(storage), "/tmp/sr-runedit-XXXXXX");
     ck_assert_ptr_nonnull(mkdtemp(storage));
-    ck_assert_int_eq(record_claim(&rec, storage, NULL), 0);
+    ck_assert_int_eq(record_claim(&rec, storage, NULL, NULL), 0);
     cJSON *run = json_parse_typed("{\"status\": \"RUNNING\", \"heartbeat\": null}");
     cJSON *config = cJSON_CreateObject();
     ck_assert_int_eq(record_start(&rec, run, config), 0);

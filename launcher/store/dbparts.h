@@ -1,0 +1,21 @@
+/* dbparts.h: the parts of a pass of dbsync.c that have files of their own: metric points
+ * (dbpoints.c), the stored files (dbfiles.c), and the text rule they share. Only
+ * store/dbsync.c and those files include it. */
+#ifndef SR_DBPARTS_H
+#define SR_DBPARTS_H
+
+#include <stddef.h>
+
+struct db;
+struct dbsync;
+
+/* The points the database lacks: the handed-over ones, or with final (or after they
+ * overflowed) every point of the run's metrics.json past what the database holds. */
+int dbpoints_store(struct db *d, struct dbsync *s, int final, char *err, size_t errlen);
+/* The run's sources, resources and artifacts: each content once (by MD5), in chunks, and
+ * the run's list of them. */
+int dbfiles_store(struct db *d, long long id, const char *dir, char *err, size_t errlen);
+/* text[0..n) as valid UTF-8 without NUL (other bytes become '?'), for TEXT columns. */
+char *db_text_clean(const char *text, size_t n);
+
+#endif
