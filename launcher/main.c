@@ -15,6 +15,7 @@
 #include "preload/sr_protocol.h"
 #include "report/log_cmd.h"
 #include "rerun.h"
+#include "store/sync.h"
 #include "sweep/sweep.h"
 
 /* Exported (the Makefile links with --export-dynamic-symbol): the preload library loaded
@@ -35,6 +36,8 @@ int main(int argc, char **argv)
         static const struct run_cli run_cli = { cli_option_arity, cli_storage, cli_check_point_options };
         return sweep_command(argc - 1, argv + 1, &run_cli);
     }
+    if (argc > 1 && !strcmp(argv[1], "sync"))
+        return sync_command(argc - 1, argv + 1);
     int at = inspect_wanted(argc, argv);
     if (at)
         return inspect_main(argc, argv, at);

@@ -197,7 +197,7 @@ int cmd_report(struct inspect_ctx *cx, int argc, char **argv)
         INSPECT_LONG_OPTIONS, { "output", required_argument, NULL, 'o' }, { NULL, 0, NULL, 0 },
     };
     const char *out = NULL;
-    for (int c; (c = getopt_long(argc, argv, "F:o:", longopts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, INSPECT_SHORT "o:", longopts, NULL)) != -1;) {
         if (c == 'o')
             out = optarg;
         else if (!inspect_common_option(cx, c, optarg))

@@ -101,7 +101,7 @@ int cmd_serve(struct inspect_ctx *cx, int argc, char **argv)
     };
     struct dash d = { .host = "127.0.0.1", .port = 8080 };
     const char *token = NULL;
-    for (int c; (c = getopt_long(argc, argv, "F:", longopts, NULL)) != -1;) {
+    for (int c; (c = getopt_long(argc, argv, INSPECT_SHORT, longopts, NULL)) != -1;) {
         if (c == OPT_PORT)
             d.port = parse_port(optarg);
         else if (c == OPT_HOST)

@@ -555,7 +555,7 @@ int cmd_compare(struct inspect_ctx *cx, int argc, char **argv)
                                              { NULL, 0, NULL, 0 } };
     struct compare c = { .cx = cx };
     const char *sweep = NULL;
-    for (int o; (o = getopt_long(argc, argv, "F:", options, NULL)) != -1;)
+    for (int o; (o = getopt_long(argc, argv, INSPECT_SHORT, options, NULL)) != -1;)
         if (o == OPT_ALL)
             c.all = 1;
         else if (o == OPT_SWEEP)

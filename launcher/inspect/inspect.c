@@ -13,6 +13,7 @@
 #include "inspect/runs.h"
 #include "inspect/table.h"
 #include "json/json.h"
+#include "store/dbread.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 
@@ -34,9 +35,48 @@ static int find(const char *word)
 /* Length of a leading storage option at argv[i] (1 or 2 words), or 0. */
 static int storage_option(int argc, char **argv, int i)
 {
-    if (!strcmp(argv[i], "-F") || !strcmp(argv[i], "--file_storage"))
+    if (!strcmp(argv[i], "-F") || !strcmp(argv[i], "--file_storage") || !strcmp(argv[i], "-s")
+        || !strcmp(argv[i], "--sql"))
         return i + 1 < argc ? 2 : 0;
-    return !strncmp(argv[i], "-F", 2) || !strncmp(argv[i], "--file_storage=", 15);
+    return !strncmp(argv[i], "-F", 2) || !strncmp(argv[i], "--file_storage=", 15)
+           || !strncmp(argv[i], "--sql=", 6);
+}
+
+/* The database URL of a -s URL, --sql URL or --sql=URL among argv (before "--"), or NULL;
+ * *given_f tells whether a -F is there too. */
+static const char *db_option(int argc, char **argv, int *given_f)
+{
+    const char *url = NULL;
+    *given_f = 0;
+    for (int i = 1; i < argc && strcmp(argv[i], "--"); i++) {
+        if ((!strcmp(argv[i], "-s") || !strcmp(argv[i], "--sql")) && i + 1 < argc)
+            url = argv[++i];
+        else if (!strncmp(argv[i], "--sql=", 6))
+            url = argv[i] + 6;
+        else if (!strncmp(argv[i], "-F", 2) || !strncmp(argv[i], "--file_storage", 14))
+            *given_f = 1;
+    }
+    return url;
+}
+
+/* -s URL (else $SACRED_RUN_DB, when no -F is given): the database's runs, brought into
+ * their local copy, which the command then reads as its storage. */
+static void open_database(struct inspect_ctx *cx, int argc, char **argv)
+{
+    static struct dbread db;
+    int given_f;
+    const char *env = getenv("SACRED_RUN_DB"), *url = db_option(argc, argv, &given_f);
+    if (url && given_f)
+        die("-F and -s name two storages; give one");
+    if (!url && !given_f && env && *env)
+        url = env;
+    if (!url)
+        return;
+    char err[2048];
+    if (dbread_open(&db, url, err, sizeof(err)))
+        die("%s; check -s (or $SACRED_RUN_DB) and that the database is up", err);
+    cx->db = &db;
+    cx->storage = db.cache;
 }
 
 int inspect_wanted(int argc, char **argv)
@@ -51,6 +91,8 @@ int inspect_common_option(struct inspect_ctx *cx, int c, const char *arg)
 {
     if (c == 'F')
         cx->storage = arg;
+    else if (c == 's')
+        ; /* opened by inspect_main */
     else if (c == INSPECT_OPT_JSON)
         cx->json = 1;
     else
@@ -66,10 +108,12 @@ int inspect_main(int argc, char **argv, int at)
     for (int i = 1; i < at; i += storage_option(argc, argv, i)) {
         const char *v = !strcmp(argv[i], "-F") || !strcmp(argv[i], "--file_storage") ? argv[i + 1]
                       : argv[i][1] == 'F' ? argv[i] + 2 : strchr(argv[i], '=') + 1;
-        cx.storage = v;
+        if (strcmp(argv[i], "-s") && strncmp(argv[i], "--sql", 5))
+            cx.storage = v;
     }
     if (!*cx.storage)
         die("empty storage directory; give -F DIR");
+    open_database(&cx, argc, argv);
     cx.tty = isatty(STDOUT_FILENO);
     cx.width = terminal_width();
     optind = 1;

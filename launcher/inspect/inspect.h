@@ -13,6 +13,7 @@ struct inspect_ctx {
     int json;            /* --json: one JSON document on stdout */
     int tty;             /* stdout is a terminal: aligned tables, colours */
     int width;           /* the terminal's columns (0: unknown) */
+    struct dbread *db;   /* -s URL (else $SACRED_RUN_DB without -F): storage is its local copy */
 };
 
 /* The index of the command word in argv (after an optional leading -F DIR), or 0 when
@@ -24,8 +25,12 @@ int inspect_main(int argc, char **argv, int at);
 /* Options every inspect command takes, for getopt_long tables: -F DIR and --json. */
 enum { INSPECT_OPT_JSON = 1000 };
 #define INSPECT_LONG_OPTIONS                                                                     \
-    { "file_storage", required_argument, NULL, 'F' }, { "json", no_argument, NULL, INSPECT_OPT_JSON }
-/* Handles -F and --json; returns 1 when c was one of them. */
+    { "file_storage", required_argument, NULL, 'F' }, { "sql", required_argument, NULL, 's' },     \
+    { "json", no_argument, NULL, INSPECT_OPT_JSON }
+/* The short options every command takes, first in its getopt string. */
+#define INSPECT_SHORT "F:s:"
+/* Handles -F, -s and --json; returns 1 when c was one of them (-s was acted on before the
+ * command started: inspect_main opens the database). */
 int inspect_common_option(struct inspect_ctx *cx, int c, const char *arg);
 
 /* For getopt_long's '?': dies naming the option that was not understood and the usage. */

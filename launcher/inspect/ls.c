@@ -98,7 +98,7 @@ static void parse(struct inspect_ctx *cx, struct ls_args *a, int argc, char **ar
     memset(a, 0, sizeof(*a));
     a->filter.since = a->filter.until = NAN;
     int c;
-    while ((c = getopt_long(argc, argv, "+F:", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "+" INSPECT_SHORT, opts, NULL)) != -1) {
         if (inspect_common_option(cx, c, optarg))
             continue;
         switch (c) {

@@ -16,6 +16,7 @@
 #include "json/json.h"
 #include "record/prune.h"
 #include "record/runedit.h"
+#include "store/dbread.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 
@@ -215,7 +216,8 @@ static void remove_runs(const struct inspect_ctx *cx, struct plan *p)
         char err[1024];
         if (!p->removed[r])
             continue;
-        if (run_remove(cx->storage, p->set.rows[r].doc.id, err, sizeof(err)) < 0) {
+        const char *id = p->set.rows[r].doc.id;
+        if ((cx->db ? dbread_remove(cx->db, id, err, sizeof(err)) : run_remove(cx->storage, id, err, sizeof(err))) < 0) {
             p->failed = error("%s", err);
             p->removed[r] = 0; /* what it references stays */
         } else
@@ -230,7 +232,7 @@ int cmd_rm(struct inspect_ctx *cx, int argc, char **argv)
                                           { "force", no_argument, NULL, OPT_FORCE },
                                           { NULL, 0, NULL, 0 } };
     int yes = 0, force = 0, c;
-    while ((c = getopt_long(argc, argv, "F:y", opts, NULL)) != -1)
+    while ((c = getopt_long(argc, argv, INSPECT_SHORT "y", opts, NULL)) != -1)
         if (c == 'y' || c == OPT_FORCE)
             *(c == 'y' ? &yes : &force) = 1;
         else if (!inspect_common_option(cx, c, optarg))
@@ -268,7 +270,7 @@ int cmd_gc(struct inspect_ctx *cx, int argc, char **argv)
                                           { NULL, 0, NULL, 0 } };
     struct plan p = { 0 };
     int c;
-    while ((c = getopt_long(argc, argv, "F:n", opts, NULL)) != -1)
+    while ((c = getopt_long(argc, argv, INSPECT_SHORT "n", opts, NULL)) != -1)
         if (c == 'n')
             p.dry = 1;
         else if (!inspect_common_option(cx, c, optarg))
@@ -280,6 +282,9 @@ int cmd_gc(struct inspect_ctx *cx, int argc, char **argv)
     if (bad)
         die("run '%s': %s; gc removes nothing while a run's references are unknown: fix or "
             "remove that run", bad->doc.id, bad->doc.error);
+    char err[2048];
+    if (cx->db && !p.dry && dbread_remove(cx->db, NULL, err, sizeof(err)) < 0)
+        p.failed = error("%s", err);
     sweep(cx, &p);
     print_outcome(cx, &p);
     return plan_release(&p);

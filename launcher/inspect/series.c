@@ -245,7 +245,7 @@ static const struct series_info **select_series(const struct metrics_file *mf, c
 int cmd_metrics(struct inspect_ctx *cx, int argc, char **argv)
 {
     static const struct option options[] = { INSPECT_LONG_OPTIONS, { NULL, 0, NULL, 0 } };
-    for (int c; (c = getopt_long(argc, argv, "F:", options, NULL)) != -1;)
+    for (int c; (c = getopt_long(argc, argv, INSPECT_SHORT, options, NULL)) != -1;)
         if (!inspect_common_option(cx, c, optarg))
             inspect_bad_option(argv, usage);
     if (optind >= argc)

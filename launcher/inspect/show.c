@@ -478,7 +478,7 @@ static void print_text(struct show *sh)
 int cmd_show(struct inspect_ctx *cx, int argc, char **argv)
 {
     static const struct option options[] = { INSPECT_LONG_OPTIONS, { NULL, 0, NULL, 0 } };
-    for (int c; (c = getopt_long(argc, argv, "F:", options, NULL)) != -1;)
+    for (int c; (c = getopt_long(argc, argv, INSPECT_SHORT, options, NULL)) != -1;)
         if (!inspect_common_option(cx, c, optarg))
             inspect_bad_option(argv, usage);
     if (optind + 1 != argc)

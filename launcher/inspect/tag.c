@@ -10,6 +10,7 @@
 #include "inspect/inspect.h"
 #include "json/json.h"
 #include "record/runedit.h"
+#include "store/dbread.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 
@@ -98,8 +99,8 @@ static int flag_option(struct inspect_ctx *cx, int argc, char **argv, const char
 {
     const struct option longopts[] = { INSPECT_LONG_OPTIONS, { flag, no_argument, NULL, flag[0] },
                                        { NULL, 0, NULL, 0 } };
-    char shorts[8];
-    snprintf(shorts, sizeof(shorts), "F:%c", flag[0]);
+    char shorts[16];
+    snprintf(shorts, sizeof(shorts), INSPECT_SHORT "%c", flag[0]);
     int set = 0, c;
     while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
         if (c == flag[0])
@@ -138,7 +139,7 @@ static void edit_run(const struct inspect_ctx *cx, const char *id, run_edit_fn e
     struct run_doc d;
     char err[512] = "";
     inspect_load(cx, id, &d);
-    int rc = run_edit(d.dir, edit, arg, err, sizeof(err));
+    int rc = cx->db ? dbread_edit(cx->db, id, edit, arg, err, sizeof(err)) : run_edit(d.dir, edit, arg, err, sizeof(err));
     run_doc_release(&d);
     if (rc < 0)
         die("run '%s': %s", id, err);

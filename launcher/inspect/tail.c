@@ -139,7 +139,7 @@ int cmd_tail(struct inspect_ctx *cx, int argc, char **argv)
     static const struct option options[] = { INSPECT_LONG_OPTIONS, { "follow", no_argument, NULL, 'f' },
                                              { NULL, 0, NULL, 0 } };
     int follows = 0;
-    for (int c; (c = getopt_long(argc, argv, "F:f", options, NULL)) != -1;)
+    for (int c; (c = getopt_long(argc, argv, INSPECT_SHORT "f", options, NULL)) != -1;)
         if (c == 'f')
             follows = 1;
         else if (!inspect_common_option(cx, c, optarg))

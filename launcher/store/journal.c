@@ -84,7 +84,7 @@ static int read_entry(const char *path, struct journal_entry *e)
         return -1;
     }
     const cJSON *id = cJSON_GetObjectItemCaseSensitive(o, "id");
-    e->id = cJSON_IsNumber(id) ? (long long)id->valuedouble : 0;
+    e->id = cJSON_IsRaw(id) ? strtoll(id->valuestring, NULL, 10) : 0; /* integers parse as raw text */
     e->spool = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "spool"));
     e->file_storage = dup_str(o, "file_storage");
     e->file_id = dup_str(o, "file_id");
