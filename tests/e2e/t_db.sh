@@ -1,0 +1,182 @@
+# t_db.sh: recording into databases (-s): SQLite files and a real PostgreSQL server started
+# for each test (pg_local.sh: initdb/pg_ctl as an unprivileged user, a Unix socket in the
+# test's directory only, stopped by pid however the test ends). Each test has its own
+# journal and copies (XDG_STATE_HOME, XDG_CACHE_HOME in its directory).
+
+. "$E/pg_local.sh"
+
+# Starts the test's server; it is stopped when the test's shell exits.
+pg_up() {
+    [ -x "$PGBIN/pg_ctl" ] || { skip "needs Debian's postgresql-15 (scripts/install-deps.sh)"; return; }
+    export XDG_STATE_HOME=$PWD/state XDG_CACHE_HOME=$PWD/cache
+    trap 'pg_stop "$PWD/pg"' EXIT
+    pg_start "$PWD/pg"
+}
+
+# pg_restart: the server stopped (fast: sessions cut) and, with "start", started again.
+pg_ctl_as() { as_pg "$PGBIN/pg_ctl" -D "$PWD/pg/pgdata" "$@" > /dev/null; }
+pg_down() { pg_ctl_as -m fast -w stop; }
+pg_again() { pg_ctl_as -l "$PWD/pg/pg.log" -w -o "-k $PWD/pg -c listen_addresses= -c fsync=off" start; }
+
+# same_run DIR_A DIR_B: the five Sacred files, artifacts and sources are byte for byte equal.
+same_run() {
+    python3 - "$@" <<'PY'
+import json, os, sys
+a, b = sys.argv[1], sys.argv[2]
+for f in ["run.json", "config.json", "cout.txt", "info.json", "metrics.json"]:
+    x, y = open(os.path.join(a, f), "rb").read(), open(os.path.join(b, f), "rb").read()
+    if x != y:
+        raise SystemExit(f"{f} differs:\n{x[:600]!r}\n{y[:600]!r}")
+run = json.load(open(os.path.join(a, "run.json")))
+for name in run.get("artifacts", []):
+    if open(os.path.join(a, name), "rb").read() != open(os.path.join(b, name), "rb").read():
+        raise SystemExit(f"artifact {name} differs")
+base_a, base_b = os.path.dirname(a), os.path.dirname(b)
+for name, path in run["experiment"].get("sources", []):
+    if open(os.path.join(base_a, path), "rb").read() != open(os.path.join(base_b, path), "rb").read():
+        raise SystemExit(f"source {path} differs")
+PY
+}
+
+# Every ending of the core tests, recorded with -F and both databases at once: each
+# database's copy of each run is the file storage's, byte for byte.
+t_db_every_ending_equals_the_file_storage() {
+    pg_up || return
+    lite=sqlite:///$PWD/runs.db
+    set -- -F logs -s "$lite" -s "$PG_URL" -l ERROR
+    printf 'import sys\nopen("model.txt", "w").write("weights")\nprint("loss: 0.5")\nsys.exit(0)\n' > train.py
+    echo "a,b" > data.csv
+    "$SR" "$@" python3 train.py > /dev/null || return                       # 1 COMPLETED, source + artifact
+    "$SR" "$@" sh -c 'cat data.csv; exit 3' > /dev/null; [ $? = 3 ] || return  # 2 FAILED, resource
+    "$SR" "$@" "$P/segv" > /dev/null 2>&1                                     # 3 FAILED by a signal
+    "$SR" "$@" "$P/metrics_print" > /dev/null || return                       # 4 metrics from output
+    "$SR" "$@" "$P/static_hello" > /dev/null || return                       # 5 a static binary
+    python3 "$E/signal_run.py" logs SIGINT launcher -- "$SR" "$@" "$P/spin" half > /dev/null  # 6 INTERRUPTED
+    XDG_CACHE_HOME=$PWD/c1 "$SR" ls -s "$lite" > ls1 || return
+    XDG_CACHE_HOME=$PWD/c2 "$SR" ls -s "$PG_URL" > ls2 || return
+    [ "$(cut -f1,3 ls1 | tr '\t\n' '  ')" = "id status 1 COMPLETED 2 FAILED 3 FAILED 4 COMPLETED 5 COMPLETED 6 INTERRUPTED " ] \
+        || fail "$(cat ls1)" || return
+    cmp -s ls1 ls2 || fail "$(diff ls1 ls2)" || return
+    for id in 1 2 3 4 5 6; do
+        for c in c1 c2; do
+            same_run logs/$id $c/sacred-run/db/*/$id || fail "run $id in $c" || return
+        done
+    done
+    psql "$PG_URL" -Atc "select count(*) from files" > nfiles && [ "$(cat nfiles)" -ge 3 ] || fail "files: $(cat nfiles)"
+}
+
+# 32 runs started at once from separate processes get 32 distinct ids, the file storage's the same.
+t_db_32_concurrent_starts_get_distinct_ids() {
+    pg_up || return
+    for i in $(seq 32); do "$SR" -l ERROR -F logs -s "$PG_URL" /bin/true & done
+    wait
+    psql "$PG_URL" -Atc "select count(*), count(distinct id), min(id), max(id) from runs where status = 'COMPLETED'" > got
+    [ "$(cat got)" = "32|32|1|32" ] || fail "runs: $(cat got)" || return
+    psql "$PG_URL" -Atc "select count(*) from runs where file_id = id::text" > same
+    [ "$(cat same)" = 32 ] || fail "file ids equal to database ids: $(cat same)" || return
+    [ "$(ls logs | grep -c '^[0-9]')" = 32 ] || fail "$(ls logs)"
+}
+
+# The server stopped mid-run while the program logs metrics, then started again: the run
+# completes with every point exactly once, and no journal entry is left.
+t_db_server_restarted_mid_run_loses_nothing() {
+    pg_up || return
+    "$SR" -l ERROR -b 0.2 -s "$PG_URL" sh -c 'for i in $(seq 60); do echo "loss: $i"; sleep 0.03; done' > out &
+    sleep 0.5
+    pg_down || return
+    sleep 1
+    pg_again || return
+    wait $! || fail "the program's run failed: $(cat out)" || return
+    psql "$PG_URL" -Atc "select count(*), count(distinct seq), min(seq), max(seq), sum(value) from metrics where name = 'loss'" > got
+    [ "$(cat got)" = "60|60|0|59|1830" ] || fail "points: $(cat got)" || return
+    psql "$PG_URL" -Atc "select status from runs" > st && [ "$(cat st)" = COMPLETED ] || fail "$(cat st)" || return
+    [ -z "$(ls state/sacred-run/journal)" ] || fail "journal left: $(ls state/sacred-run/journal)"
+}
+
+# A server that never comes back: the run keeps its journal, names it on stderr, and
+# `sacred-run sync` after a restart completes the record (sync before it: status 1).
+t_db_server_gone_then_sync() {
+    pg_up || return
+    "$SR" -l ERROR -b 0.2 -s "$PG_URL" sh -c 'for i in $(seq 20); do echo "acc: $i"; sleep 0.03; done; echo done' > out 2> err &
+    sleep 0.3
+    pg_down || return
+    wait $! || fail "run: $(cat err)" || return
+    grep -q "lacks this run" err && grep -q "sacred-run sync" err || fail "stderr: $(cat err)" || return
+    [ "$(wc -l < err)" = 1 ] || fail "more than one line: $(cat err)" || return
+    [ "$(ls state/sacred-run/journal | wc -l)" = 1 ] && [ "$(ls state/sacred-run/spool | wc -l)" = 1 ] || fail "journal/spool" || return
+    "$SR" sync > sout 2> serr; [ $? = 1 ] || fail "sync with the server down: $(cat serr)" || return
+    pg_again || return
+    "$SR" sync > sout 2> serr || fail "sync: $(cat serr)" || return
+    grep -q "recorded .* as run 1" sout || fail "$(cat sout)" || return
+    [ -z "$(ls state/sacred-run/journal state/sacred-run/spool | grep -v :)" ] || fail "left: $(ls -R state)" || return
+    psql "$PG_URL" -Atc "select status, last_line from runs" -c "select count(*), count(distinct seq) from metrics where name = 'acc'" > got
+    [ "$(tr '\n' ' ' < got)" = "COMPLETED|done 20|20 " ] || fail "$(cat got)" || return
+    "$SR" sync > again || fail "a second sync" || return
+    [ ! -s again ] || fail "nothing left to sync, yet: $(cat again)"
+}
+
+# Bad URLs, wrong credentials, a database too new, a server down: one line, 125, nothing
+# recorded anywhere; --db-retry starts the run and sync records it later.
+t_db_bad_databases_refused_125() {
+    pg_up || return
+    for url in "mysql://x/y" "sqlite://" "sqlite:///$PWD/no/such/dir/x.db" "postgresql://sr@/postgres?host=$PWD/nowhere"; do
+        "$SR" -F logs -s "$url" echo hi > out 2> err
+        [ $? = 125 ] && [ "$(wc -l < err)" = 1 ] && [ ! -s out ] || fail "$url: $(cat err)" || return
+    done
+    PGPASSWORD=wrong "$SR" -F logs -s "$PG_URL" echo hi > out 2> err
+    [ $? = 125 ] && grep -q "password authentication failed" err || fail "password: $(cat err)" || return
+    "$SR" ls -s "$PG_URL" > /dev/null || fail "ls of an empty database" || return # creates the schema
+    psql "$PG_URL" -qc "update sacred_run_schema set version = 99" || return
+    "$SR" -F logs -s "$PG_URL" echo hi > out 2> err
+    [ $? = 125 ] && grep -q "schema version 99, newer" err || fail "schema: $(cat err)" || return
+    [ ! -e logs ] || [ -z "$(ls logs | grep '^[0-9]')" ] || fail "recorded: $(ls logs)" || return
+    [ ! -e state/sacred-run/journal ] || [ -z "$(ls state/sacred-run/journal)" ] || fail "journaled" || return
+    psql "$PG_URL" -qc "update sacred_run_schema set version = 1" || return
+    pg_down || return
+    "$SR" -l ERROR --db-retry -F logs -s "$PG_URL" echo hi > out 2> err || fail "--db-retry: $(cat err)" || return
+    [ "$(cat out)" = hi ] && [ -d logs/1 ] || fail "out: $(cat out)" || return
+    pg_again && "$SR" sync > sout || fail "sync" || return
+    psql "$PG_URL" -Atc "select id, status, file_id from runs" > got
+    [ "$(cat got)" = "1|COMPLETED|1" ] || fail "$(cat got)"
+}
+
+# The inspect commands read a database as a file storage; tags and notes go into it and a
+# running run's launcher keeps them; a password in the URL is never recorded.
+t_db_inspect_commands_on_a_database() {
+    pg_up || return
+    url="postgresql://sr:pw@/postgres?host=$PWD/pg"
+    "$SR" -l ERROR -b 0.2 -s "$url" sh -c 'echo "loss: 1"; sleep 1.5; echo "loss: 0.5"; echo end' > out &
+    sleep 0.7
+    "$SR" tag -s "$url" 1 first best || fail "tag" || return
+    "$SR" note -s "$url" 1 "looks good" || fail "note" || return
+    wait $! || return
+    "$SR" -l ERROR -s "$url" sh -c 'exit 2'
+    "$SR" ls -s "$url" --json > ls.json || return
+    python3 - <<'PY' || return
+import json
+runs = json.load(open("ls.json"))["runs"]
+assert [r["status"] for r in runs] == ["COMPLETED", "FAILED"], runs
+PY
+    "$SR" show -s "$url" 1 > show || return
+    grep -q "first" show && grep -q "looks good" show || fail "$(cat show)" || return
+    "$SR" metrics -s "$url" 1 loss > csv || return
+    [ "$(cut -d, -f1,3 csv | tr '\n' ' ')" = "step,loss 0,1 1,0.5 " ] || fail "$(cat csv)" || return
+    "$SR" tail -s "$url" 1 > t && [ "$(tail -1 t)" = end ] || fail "tail: $(cat t)" || return
+    psql "$PG_URL" -Atc "select doc->'omniboard'->'tags', doc->'omniboard'->>'notes' from runs where id = 1" > tags
+    [ "$(cat tags)" = '["first", "best"]|looks good' ] || fail "tags: $(cat tags)" || return
+    ! psql "$PG_URL" -Atc "select doc_text from runs" | grep -q 'sr:pw' || fail "password recorded" || return
+    "$SR" rm -s "$url" --yes 2 > /dev/null || fail "rm" || return
+    psql "$PG_URL" -Atc "select count(*) from runs" > n && [ "$(cat n)" = 1 ] || fail "$(cat n)" || return
+    "$SR" ls -F logs -s "$url" > /dev/null 2> err; [ $? = 125 ] || fail "-F with -s: $(cat err)"
+}
+
+# SQLite: recording and reading without a server, the schema created once by 8 runs at once.
+t_db_sqlite_shared_by_concurrent_runs() {
+    export XDG_STATE_HOME=$PWD/state
+    for i in $(seq 8); do "$SR" -l ERROR -s "sqlite:///runs.db" sh -c "echo loss: $i" > /dev/null & done
+    wait
+    sqlite3 runs.db "select count(*), count(distinct id), sum(value) from runs join metrics on run_id = id where name = 'loss'" > got
+    [ "$(cat got)" = "8|8|36.0" ] || fail "$(cat got)" || return
+    sqlite3 runs.db "select version from sacred_run_schema" > v && [ "$(cat v)" = 1 ] || fail "schema rows: $(cat v)" || return
+    [ -z "$(ls state/sacred-run/spool state/sacred-run/journal | grep -v :)" ] || fail "left: $(ls -R state)"
+}
