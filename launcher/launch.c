@@ -87,13 +87,16 @@ struct launch {
 
 extern char **environ;
 
-/* The run directory being created, removed by die() until the program has started. */
+/* The run directory being created, removed by die() until the program has started, and
+ * the rows claimed for it in databases. */
 static struct record *half_made;
+static struct dbwriters *half_claimed;
 
 static void remove_half_made_run(void)
 {
     if (half_made)
         record_remove(half_made);
+    dbwriters_abandon(half_claimed);
 }
 
 /* Our own executable's path into exe (PATH_MAX bytes); 0 or -1. */
@@ -380,8 +383,11 @@ static void claim(struct launch *l)
     char dbid[32] = "";
     if (l->dbs)
         dbwriters_claim(l->dbs, l->opt->id, dbid, sizeof(dbid));
-    if (record_claim(&l->rec, l->opt->storage_used, l->opt->id, *dbid ? dbid : NULL) < 0)
+    if (record_claim(&l->rec, l->opt->storage_used, l->opt->id, *dbid ? dbid : NULL) < 0) {
+        dbwriters_abandon(l->dbs);
         exit(SR_EXIT_TOOL);
+    }
+    half_claimed = l->dbs;
 }
 
 static void create(struct launch *l)
@@ -447,6 +453,7 @@ static void start(struct launch *l)
                    "cannot execute '%s': %s", l->opt->argv[0], strerror(errno));
     set_die_cleanup(NULL);
     half_made = NULL;
+    half_claimed = NULL;
     if (l->dbs)
         dbwriters_start(l->dbs, l->rec.dir, l->spooled ? NULL : l->rec.basedir, l->rec.id, l->spooled);
     log_msg(LOG_INFO, "Started run with ID \"%s\"", l->rec.id);

@@ -14,16 +14,17 @@ PROTOCOL = "preload/sr_protocol.h"
 # Each group and the groups its files may include besides its own. "app" is the top of
 # launcher/ (the phases of a run); the protocol header may be included from anywhere.
 MAY_INCLUDE = {
-    "app": {"sweep", "dashboard", "inspect", "report", "capture", "observe", "prov", "config", "record",
-            "json", "util"},
-    "sweep": {"inspect", "config", "record", "json", "util"},
-    "dashboard": {"inspect", "config", "record", "json", "util"},
-    "inspect": {"config", "record", "json", "util"},
+    "app": {"sweep", "dashboard", "inspect", "report", "capture", "observe", "prov", "config", "store",
+            "record", "json", "util"},
+    "sweep": {"inspect", "config", "store", "record", "json", "util"},
+    "dashboard": {"inspect", "config", "store", "record", "json", "util"},
+    "inspect": {"config", "store", "record", "json", "util"},
     "report": {"capture", "observe", "prov", "config", "record", "json", "util"},
     "capture": {"record", "json", "util"},
     "observe": {"record", "json", "util"},
     "prov": {"observe", "record", "json", "util"},  # provenance decides on what observe collected
     "config": {"record", "json", "util"},
+    "store": {"record", "json", "util"},  # databases: written from a run's record, read into one
     "record": {"json", "util"},
     "json": {"util"},
     "util": set(),

@@ -264,7 +264,8 @@ void dbsync_point(struct dbsync *s, const char *name, long long seq, long long s
 
 void dbsync_take_points(struct dbsync *s)
 {
-    strbuf_add(&s->inflight, s->points.buf, s->points.len);
+    if (s->points.len)
+        strbuf_add(&s->inflight, s->points.buf, s->points.len);
     strbuf_reset(&s->points);
     if (s->overflow)
         strbuf_release(&s->inflight);

@@ -95,6 +95,18 @@ void dbwriters_claim(struct dbwriters *ws, const char *forced, char *id, size_t 
     }
 }
 
+void dbwriters_abandon(struct dbwriters *ws)
+{
+    for (size_t i = 0; ws && i < ws->n; i++) {
+        struct dbw *w = &ws->w[i];
+        char key[24];
+        snprintf(key, sizeof(key), "%lld", w->sync.id);
+        struct db_param p = DB_TEXT(key);
+        if (w->db && w->sync.id)
+            db_exec(w->db, "DELETE FROM runs WHERE id = $1 AND doc_text = '{}'", 1, &p, NULL);
+    }
+}
+
 void dbwriters_annotate(const struct dbwriters *ws, cJSON *run)
 {
     cJSON *list = cJSON_CreateArray();

@@ -22,6 +22,8 @@ struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry);
 /* The id the first database gives the run (forced, -i, where it is free there), for the
  * file storage to take where it is free ("" when no database could give one). */
 void dbwriters_claim(struct dbwriters *w, const char *forced, char *id, size_t idlen);
+/* Before the program started: removes the rows claimed for the run (die()'s cleanup). */
+void dbwriters_abandon(struct dbwriters *w);
 /* Adds "databases": [{"url", "id"}] to run.json's tree. */
 void dbwriters_annotate(const struct dbwriters *w, cJSON *run);
 /* Starts the threads on the run directory dir (file_id its id in file_storage; spool:
