@@ -339,6 +339,8 @@ static int resolve(struct launch *l)
         die("%s", err);
     if (l->cfg.seed_note)
         warning("%s", l->cfg.seed_note);
+    if (!l->opt->unobserved && !l->opt->command) /* connecting goes on beside what follows */
+        l->dbs = dbwriters_open(l->opt->db, (size_t)l->opt->ndb, l->opt->db_retry);
     l->given_argv = l->opt->argv;
     l->opt->argv = l->cfg.argv; /* the program runs with the configuration in its options */
     if (l->opt->print_config) {
@@ -367,7 +369,6 @@ static int resolve(struct launch *l)
     log_setup(l->opt->loglevel, l->name);
     /* From here the facts (git above all) are gathered beside the run's creation. The
      * cache is only read now; nothing is written before the run directory exists. */
-    l->dbs = dbwriters_open(l->opt->db, (size_t)l->opt->ndb, l->opt->db_retry);
     use_spool(l);
     md5_cache_open(&l->md5, l->opt->storage_used);
     facts_start(&l->facts, &l->tgt, l->base_dir, &l->md5, l->repos);

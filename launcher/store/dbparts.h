@@ -9,8 +9,9 @@
 struct db;
 struct dbsync;
 
-/* The points the database lacks: the handed-over ones, or with final (or after they
- * overflowed) every point of the run's metrics.json past what the database holds. */
+/* The points the database lacks: the handed-over ones, or (after they overflowed, or at
+ * the end of a pass that is not the launcher's) every point of the run's metrics.json
+ * past what the database holds. */
 int dbpoints_store(struct db *d, struct dbsync *s, int final, char *err, size_t errlen);
 /* The run's sources, resources and artifacts: each content once (by MD5), in chunks, and
  * the run's list of them. */

@@ -162,7 +162,9 @@ static int load_file(struct db *d, struct dbsync *s, const char *key, const stru
 
 int dbpoints_store(struct db *d, struct dbsync *s, int final, char *err, size_t errlen)
 {
-    int from_file = final || s->overflow;
+    /* The launcher hands over every point; metrics.json is read only for those it dropped
+     * (overflow) or when the points are not the launcher's (sync, export). */
+    int from_file = s->overflow || (final && !s->live);
     if (!from_file && !s->inflight.len)
         return 0;
     struct counts c;

@@ -27,6 +27,7 @@ struct dbsync {
     struct strbuf points, inflight;
     size_t max_points_bytes; /* beyond that, points are dropped and read back from metrics.json */
     int overflow;
+    int live;                /* the launcher hands over every point (dbsync_point) */
 };
 
 /* A new run's id in the database: preferred (a file storage's id) when it is free there,
@@ -40,8 +41,8 @@ void dbsync_point(struct dbsync *s, const char *name, long long seq, long long s
                   const char *stamp, const char *value);
 /* Moves the handed-over points to the pass's own buffer (under the caller's lock). */
 void dbsync_take_points(struct dbsync *s);
-/* One pass; final adds the stored files and reads every metric point back from
- * metrics.json (what the database lacks of it). 0, or -1 with the reason in err
+/* One pass; final adds the stored files, and without live reads every metric point back
+ * from metrics.json (what the database lacks of it). 0, or -1 with the reason in err
  * (nothing of the pass is applied then). */
 int dbsync_pass(struct db *d, struct dbsync *s, int final, char *err, size_t errlen);
 void dbsync_release(struct dbsync *s);

@@ -23,8 +23,8 @@ struct dbw {
     struct db *db;
     struct dbsync sync;
     struct journal_entry journal;
-    pthread_t thread;
-    int running;
+    pthread_t thread, connecting; /* the writer; the first connection, made beside the start-up */
+    int running, connect_started;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int wake, ending, done;
@@ -56,6 +56,13 @@ static struct db *connect_checked(const struct db_url *u, char *err, size_t errl
     return d;
 }
 
+static void *connect_main(void *arg)
+{
+    struct dbw *w = arg;
+    w->db = connect_checked(&w->url, w->error, sizeof(w->error));
+    return NULL;
+}
+
 struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry)
 {
     if (!n)
@@ -69,20 +76,32 @@ struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry)
         char err[1024];
         if (db_url_parse(urls[i], &w->url, err, sizeof(err)))
             die("-s: %s", err);
-        w->db = connect_checked(&w->url, err, sizeof(err));
-        if (!w->db && !retry)
-            die("%s; start the database, fix -s, or give --db-retry to record the run later", err);
-        if (!w->db)
-            snprintf(w->error, sizeof(w->error), "%s", err);
         pthread_mutex_init(&w->mu, NULL);
         pthread_cond_init(&w->cv, NULL);
+        w->connect_started = pthread_create(&w->connecting, NULL, connect_main, w) == 0;
+        if (!w->connect_started)
+            connect_main(w);
     }
     return ws;
+}
+
+/* Waits for the first connections; one that failed ends the launcher unless retry. */
+static void connected(struct dbwriters *ws)
+{
+    for (size_t i = 0; i < ws->n; i++) {
+        struct dbw *w = &ws->w[i];
+        if (w->connect_started)
+            pthread_join(w->connecting, NULL);
+        w->connect_started = 0;
+        if (!w->db && !ws->retry)
+            die("%s; start the database, fix -s, or give --db-retry to record the run later", w->error);
+    }
 }
 
 void dbwriters_claim(struct dbwriters *ws, const char *forced, char *id, size_t idlen)
 {
     *id = 0;
+    connected(ws);
     for (size_t i = 0; i < ws->n; i++) {
         struct dbw *w = &ws->w[i];
         char err[1024];
@@ -217,6 +236,7 @@ void dbwriters_start(struct dbwriters *ws, const char *dir, const char *file_sto
         w->sync.dir = xstrdup(dir);
         w->sync.file_storage = file_storage ? xstrdup(file_storage) : NULL;
         w->sync.file_id = xstrdup(file_id);
+        w->sync.live = 1;
         w->journal = (struct journal_entry){ NULL, xstrdup(w->url.shown), w->sync.id, xstrdup(dir), spool,
                                              file_storage ? xstrdup(file_storage) : NULL, xstrdup(file_id) };
         if (journal_write(&w->journal))
@@ -289,6 +309,8 @@ void dbwriters_free(struct dbwriters *ws)
         return;
     for (size_t i = 0; i < ws->n; i++) {
         struct dbw *w = &ws->w[i];
+        if (w->connect_started)
+            pthread_join(w->connecting, NULL);
         db_close(w->db);
         db_url_release(&w->url);
         dbsync_release(&w->sync);

@@ -12,15 +12,16 @@
 
 struct dbwriters;
 
-/* Connects to each URL and checks its schema. A database that cannot be used ends the
- * launcher with status 125 (one line), unless retry: then the run is journaled for it.
- * NULL when n is 0. */
+/* Starts connecting to each URL (and checking its schema) in the background, beside the
+ * rest of the start-up; a bad URL ends the launcher with status 125. NULL when n is 0. */
 struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry);
 /* How long the end of a run waits for a database that fails, in seconds. */
 #define DB_FINAL_WAIT 5.0
 
-/* The id the first database gives the run (forced, -i, where it is free there), for the
- * file storage to take where it is free ("" when no database could give one). */
+/* Waits for the connections: a database that cannot be used ends the launcher with
+ * status 125 (one line), unless retry (then the run is journaled for it). Then the id the
+ * first database gives the run (forced, -i, where it is free there), for the file storage
+ * to take where it is free ("" when no database could give one). */
 void dbwriters_claim(struct dbwriters *w, const char *forced, char *id, size_t idlen);
 /* Before the program started: removes the rows claimed for the run (die()'s cleanup). */
 void dbwriters_abandon(struct dbwriters *w);

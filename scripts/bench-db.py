@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""bench-db.py: what recording into PostgreSQL (-s) costs, against -F alone measured in the
+same run (A B alternation, medians), with a PostgreSQL server of its own (initdb and pg_ctl
+in a temporary directory, a Unix socket only, stopped by pid at the end whatever happens).
+
+  1M points: a program printing 1,000,000 "loss: X" lines; its own wall time (taken
+             inside it) with -F -s against -F alone (target <= 1.05), and the time from
+             its end to sacred-run's exit, when the database has every point (target 10 s)
+  short:     BENCH_SHORT (default 100) runs of /bin/true one after another; added time
+             per run with -s over -F alone (target <= 10 ms)
+  ls:        `sacred-run ls -s` over BENCH_RUNS (default 10,000) runs exported into the
+             database, once the local copy exists (target < 0.5 s)
+BENCH_REPS (default 3) pairs.
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SR = os.path.join(ROOT, "build", "sacred-run")
+PGBIN = "/usr/lib/postgresql/15/bin"
+REPS = int(os.environ.get("BENCH_REPS", "3"))
+
+PROGRAM = r'''date +%s.%N > "$1/t0"
+awk 'BEGIN { for (i = 0; i < 1000000; i++) printf "loss: %.6f\n", 1 / (i + 1) }'
+date +%s.%N > "$1/t1"
+'''
+
+
+class Server:
+    """A PostgreSQL server in dir, as the postgres user when we are root."""
+
+    def __init__(self, dir):
+        self.dir = dir
+        self.data = os.path.join(dir, "data")
+        self.user = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+        os.makedirs(dir)
+        if os.getuid() == 0:
+            os.chmod(os.path.dirname(dir), 0o755)
+            os.chmod(dir, 0o755)
+            shutil.chown(dir, "postgres")
+        pw = os.path.join(dir, "pw")
+        with open(pw, "w") as f:
+            f.write("pw\n")
+        if os.getuid() == 0:
+            shutil.chown(pw, "postgres")
+        self.pg(PGBIN + "/initdb", "-D", self.data, "-U", "sr", "--pwfile=" + pw, "-A", "scram-sha-256", "--no-sync")
+        self.pg(PGBIN + "/pg_ctl", "-D", self.data, "-l", os.path.join(dir, "log"), "-w",
+                "-o", "-k %s -c listen_addresses= -c fsync=off" % dir, "start")
+        self.url = "postgresql://sr@/postgres?host=" + dir
+
+    def pg(self, *cmd):
+        subprocess.run(self.user + list(cmd), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def stop(self):
+        pid_file = os.path.join(self.data, "postmaster.pid")
+        if not os.path.exists(pid_file):
+            return
+        pid = int(open(pid_file).readline())
+        try:
+            self.pg(PGBIN + "/pg_ctl", "-D", self.data, "-m", "fast", "-w", "stop")
+        except subprocess.CalledProcessError:
+            os.kill(pid, 9)
+
+    def query(self, sql):
+        return subprocess.run(["psql", self.url, "-Atc", sql], check=True, capture_output=True,
+                              text=True).stdout.strip()
+
+
+def points_run(work, args):
+    """The program's own wall time, and the time from its end to sacred-run's exit."""
+    prog = os.path.join(work, "prog.sh")
+    with open(prog, "w") as f:
+        f.write(PROGRAM)
+    subprocess.run([SR, "-l", "WARNING", "--no-sys-metrics"] + args + ["sh", prog, work], check=True,
+                   stdout=subprocess.DEVNULL)
+    end = time.time()
+    t0, t1 = (float(open(os.path.join(work, n)).read()) for n in ("t0", "t1"))
+    return t1 - t0, end - t1
+
+
+def bench_points(srv, tmp):
+    ratios, tails, counts = [], [], []
+    for rep in range(REPS):
+        base, _ = points_run(tmp, ["-F", os.path.join(tmp, "a%d" % rep)])
+        ours, tail = points_run(tmp, ["-F", os.path.join(tmp, "b%d" % rep), "-s", srv.url])
+        ratios.append(ours / base)
+        tails.append(tail)
+        counts.append(srv.query("select count(*) from metrics where run_id = (select max(id) from runs)"))
+    print("1M points: program's own time with -s / -F alone: median %.3f (%s); target <= 1.05"
+          % (statistics.median(ratios), ", ".join("%.3f" % r for r in ratios)))
+    print("1M points: program's end to sacred-run's exit with -s: median %.2f s (max %.2f s); "
+          "points in the database: %s; target 10 s" % (statistics.median(tails), max(tails), ", ".join(counts)))
+
+
+def short_runs(n, args):
+    t0 = time.perf_counter()
+    for _ in range(n):
+        subprocess.run([SR, "-l", "WARNING"] + args + ["/bin/true"], check=True)
+    return time.perf_counter() - t0
+
+
+def bench_short(srv, tmp):
+    n = int(os.environ.get("BENCH_SHORT", "100"))
+    added = []
+    for rep in range(REPS):
+        base = short_runs(n, ["-F", os.path.join(tmp, "sa%d" % rep)])
+        ours = short_runs(n, ["-F", os.path.join(tmp, "sb%d" % rep), "-s", srv.url])
+        added.append((ours - base) / n * 1000)
+    print("short runs: -s adds %.1f ms per run over -F alone (median; %s; %d runs each, "
+          "-F alone %.1f ms per run); target <= 10 ms"
+          % (statistics.median(added), ", ".join("%.1f" % a for a in added), n, base / n * 1000))
+
+
+def main():
+    if not os.path.exists(PGBIN + "/pg_ctl"):
+        print("bench-db: needs Debian's postgresql-15 (scripts/install-deps.sh)", file=sys.stderr)
+        return 1
+    tmp = tempfile.mkdtemp(prefix="bench-db.", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+    os.environ.update(PGPASSWORD="pw", XDG_STATE_HOME=os.path.join(tmp, "state"),
+                      XDG_CACHE_HOME=os.path.join(tmp, "cache"))
+    srv = None
+    try:
+        srv = Server(os.path.join(tmp, "pg"))
+        bench_points(srv, tmp)
+        bench_short(srv, tmp)
+    finally:
+        if srv:
+            srv.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
