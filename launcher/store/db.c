@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/strbuf.h"
 
 /* postgresql://user:secret@host/db -> postgresql://user@host/db */
 static char *without_password(const char *url)
@@ -133,6 +134,14 @@ int db_load_begin(struct db *d, const char *table, const char *const *cols, int 
 
 int db_load_row(struct db *d, const char *const *vals) { return d->ops->load_row(d, vals); }
 int db_load_end(struct db *d) { return d->ops->load_end(d); }
+
+void db_load_head(struct strbuf *sb, const char *verb, const char *table, const char *const *cols, int ncols)
+{
+    strbuf_addf(sb, "%s %s (", verb, table);
+    for (int i = 0; i < ncols; i++)
+        strbuf_addf(sb, "%s%s", i ? ", " : "", cols[i]);
+    strbuf_addch(sb, ')');
+}
 
 struct db_rows *db_rows_new(int cols)
 {

@@ -5,6 +5,8 @@
 
 #include "store/db.h"
 
+struct strbuf;
+
 struct db_ops {
     struct db *(*connect)(const struct db_url *u, char *err, size_t errlen);
     void (*close)(struct db *d);
@@ -33,6 +35,8 @@ struct db_rows {
 
 extern const struct db_ops db_sqlite_ops, db_pg_ops;
 
+/* "VERB table (c1, c2, ...)": the start of a bulk load's statement, in sb. */
+void db_load_head(struct strbuf *sb, const char *verb, const char *table, const char *const *cols, int ncols);
 /* Sets d's error text; returns -1. */
 int db_fail(struct db *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 struct db_rows *db_rows_new(int cols);

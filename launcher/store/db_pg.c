@@ -136,10 +136,8 @@ static int pg_exec(struct db *d, const char *sql, int n, const struct db_param *
 static int pg_load_begin(struct db *d, const char *table, const char *const *cols, int ncols)
 {
     struct strbuf sb = STRBUF_INIT;
-    strbuf_addf(&sb, "COPY %s (", table);
-    for (int i = 0; i < ncols; i++)
-        strbuf_addf(&sb, "%s%s", i ? ", " : "", cols[i]);
-    strbuf_addstr(&sb, ") FROM STDIN");
+    db_load_head(&sb, "COPY", table, cols, ncols);
+    strbuf_addstr(&sb, " FROM STDIN");
     PGresult *res = pq.PQexecParams(PG(d)->c, sb.buf, 0, NULL, NULL, NULL, NULL, 0);
     strbuf_release(&sb);
     int ok = res && pq.PQresultStatus(res) == PGRES_COPY_IN;

@@ -124,10 +124,8 @@ static int sq_exec(struct db *d, const char *sql, int n, const struct db_param *
 static int sq_load_begin(struct db *d, const char *table, const char *const *cols, int ncols)
 {
     struct strbuf sb = STRBUF_INIT;
-    strbuf_addf(&sb, "INSERT INTO %s (", table);
-    for (int i = 0; i < ncols; i++)
-        strbuf_addf(&sb, "%s%s", i ? ", " : "", cols[i]);
-    strbuf_addstr(&sb, ") VALUES (");
+    db_load_head(&sb, "INSERT INTO", table, cols, ncols);
+    strbuf_addstr(&sb, " VALUES (");
     for (int i = 0; i < ncols; i++)
         strbuf_addf(&sb, "%s?%d", i ? ", " : "", i + 1);
     strbuf_addch(&sb, ')');

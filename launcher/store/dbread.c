@@ -31,14 +31,9 @@ static char *cache_dir(const char *shown)
     unsigned long long h = 1469598103934665603ULL; /* FNV-1a of the URL */
     for (const char *p = shown; *p; p++)
         h = (h ^ (unsigned char)*p) * 1099511628211ULL;
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    char *dir = xdg && *xdg == '/' ? xasprintf("%s/sacred-run/db/%016llx", xdg, h)
-              : xasprintf("%s/.cache/sacred-run/db/%016llx", home && *home ? home : "/tmp", h);
-    if (mkdir_p(dir, 0700) < 0) {
-        free(dir);
-        return NULL;
-    }
-    return dir;
+    char name[32];
+    snprintf(name, sizeof(name), "db/%016llx", h);
+    return xdg_dir("XDG_CACHE_HOME", ".cache", name);
 }
 
 static struct db_rows *query1(struct db *d, const char *sql, const char *id)

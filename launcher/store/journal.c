@@ -20,14 +20,7 @@
 
 char *state_dir(const char *name)
 {
-    const char *xdg = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-    char *dir = xdg && *xdg == '/' ? xasprintf("%s/sacred-run/%s", xdg, name)
-              : xasprintf("%s/.local/state/sacred-run/%s", home && *home ? home : "/tmp", name);
-    if (mkdir_p(dir, 0700) < 0) {
-        free(dir);
-        return NULL;
-    }
-    return dir;
+    return xdg_dir("XDG_STATE_HOME", ".local/state", name);
 }
 
 static void add_str(cJSON *o, const char *k, const char *v)

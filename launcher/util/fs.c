@@ -267,3 +267,15 @@ int copy_file_mkdir(const char *from, const char *to)
     free(dir);
     return rc == 0 ? copy_file(from, to) : -1;
 }
+
+char *xdg_dir(const char *var, const char *home_rel, const char *name)
+{
+    const char *xdg = getenv(var), *home = getenv("HOME");
+    char *dir = xdg && *xdg == '/' ? xasprintf("%s/sacred-run/%s", xdg, name)
+              : xasprintf("%s/%s/sacred-run/%s", home && *home ? home : "/tmp", home_rel, name);
+    if (mkdir_p(dir, 0700) < 0) {
+        free(dir);
+        return NULL;
+    }
+    return dir;
+}

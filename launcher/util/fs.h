@@ -58,4 +58,9 @@ int lock_open(int dirfd, const char *name);
 /* Writes len bytes to dir/name atomically. 0 or -1 with errno. */
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len);
 
+/* $VAR/sacred-run/name when the environment variable var holds an absolute path, else
+ * $HOME/home_rel/sacred-run/name (XDG's defaults: ".cache", ".local/state"), created
+ * with mode 0700. NULL with errno when it cannot be made. */
+char *xdg_dir(const char *var, const char *home_rel, const char *name);
+
 #endif
