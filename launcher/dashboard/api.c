@@ -23,6 +23,7 @@
 #include "record/runedit.h"
 #include "record/runread.h"
 #include "record/sacred_files.h"
+#include "store/dbread.h"
 #include "util/error.h"
 
 enum { COUT_CHUNK = 1 << 20, DEFAULT_WIDTH = 1000, MAX_WIDTH = 5000 };
@@ -234,6 +235,17 @@ static int tag_list(const cJSON *t)
     return 1;
 }
 
+/* The edit in the database when the storage is its copy, else in run.json. */
+static int edit_run(const struct dash *d, const char *dir, struct omniboard_edit *e, char *err, size_t errlen)
+{
+    if (!d->db)
+        return run_edit(dir, set_omniboard, e, err, errlen);
+    pthread_mutex_lock(d->db_lock);
+    int rc = dbread_edit(d->db, strrchr(dir, '/') + 1, set_omniboard, e, err, errlen);
+    pthread_mutex_unlock(d->db_lock);
+    return rc;
+}
+
 /* POST {"tags": [...]} and/or {"notes": "..."}. */
 static void api_edit(const struct request *rq, const char *dir, struct reply *rp)
 {
@@ -246,7 +258,7 @@ static void api_edit(const struct request *rq, const char *dir, struct reply *rp
         || (notes && !cJSON_IsString(notes)))
         reply_error(rp, MHD_HTTP_BAD_REQUEST,
                     "send a JSON object with \"tags\" (a list of strings) and/or \"notes\" (a string)");
-    else if (run_edit(dir, set_omniboard, &e, err, sizeof(err)) < 0)
+    else if (edit_run(rq->dash, dir, &e, err, sizeof(err)) < 0)
         reply_error(rp, MHD_HTTP_CONFLICT, "%s", err);
     else
         reply_json(rp, MHD_HTTP_OK, cJSON_CreateTrue());

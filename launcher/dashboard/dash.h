@@ -2,6 +2,8 @@
  * force, where Chart.js is, and the caches. Set up before the server starts and read-only
  * afterwards, except the caches (each has its own lock). */
 #ifndef SR_DASH_H
+#include <pthread.h>
+
 #define SR_DASH_H
 
 struct row_cache;
@@ -17,6 +19,8 @@ struct dash {
     const char *chartjs;     /* the Chart.js file served at /static/chart.js */
     struct series_cache *cache;
     struct row_cache *rows;  /* the runs list's parsed runs */
+    struct dbread *db;       /* -s: storage is this database's local copy, refreshed each second */
+    pthread_mutex_t *db_lock; /* around every use of db (the refresh, an edit) */
 };
 
 #endif

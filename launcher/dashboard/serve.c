@@ -20,6 +20,7 @@
 #include "dashboard/series.h"
 #include "inspect/commands.h"
 #include "inspect/inspect.h"
+#include "store/dbread.h"
 #include "util/error.h"
 
 enum { OPT_PORT = 2000, OPT_HOST, OPT_TOKEN, CACHE_POINTS = 16 << 20 };
@@ -90,6 +91,28 @@ static void block_stop_signals(sigset_t *set)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* Until SIGINT or SIGTERM; with a database, its copy is refreshed each second meanwhile
+ * (a failed refresh is said once, and the copy stays as it was). */
+static void wait_for_stop(struct dash *d, const sigset_t *stop)
+{
+    struct timespec second = { 1, 0 };
+    int warned = 0;
+    for (;;) {
+        int sig = d->db ? sigtimedwait(stop, NULL, &second) : sigwaitinfo(stop, NULL);
+        if (sig > 0)
+            return;
+        if (!d->db)
+            continue;
+        char err[2048];
+        pthread_mutex_lock(d->db_lock);
+        int rc = dbread_refresh(d->db, err, sizeof(err));
+        pthread_mutex_unlock(d->db_lock);
+        if (rc && !warned++)
+            warning("serve: %s; showing the runs as they were", err);
+        warned = rc ? warned : 0;
+    }
+}
+
 int cmd_serve(struct inspect_ctx *cx, int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -142,9 +165,10 @@ int cmd_serve(struct inspect_ctx *cx, int argc, char **argv)
     printf("http://%s%s%s:%u/%s%s\n", open_br, d.host, close_br, d.port, d.token ? "?token=" : "",
            d.token ? d.token : "");
     fflush(stdout);
-    int sig;
-    while (sigwait(&stop, &sig) != 0)
-        ;
+    static pthread_mutex_t db_lock = PTHREAD_MUTEX_INITIALIZER;
+    d.db = cx->db;
+    d.db_lock = &db_lock;
+    wait_for_stop(&d, &stop);
     http_stop(daemon);
     series_cache_free(d.cache);
     row_cache_free(d.rows);

@@ -219,7 +219,7 @@ static void drop_gone(const char *cache, const struct db_rows *rows)
     run_ids_free(ids, n);
 }
 
-static int refresh(struct dbread *r, char *err, size_t errlen)
+int dbread_refresh(struct dbread *r, char *err, size_t errlen)
 {
     struct db_rows *rows = query1(r->db, "SELECT id, updated FROM runs WHERE doc_text <> '{}' ORDER BY id", NULL);
     int rc = rows ? 0 : -1;
@@ -245,7 +245,7 @@ int dbread_open(struct dbread *r, const char *url, char *err, size_t errlen)
     if (!r->cache)
         return error_text(err, errlen, "cannot create the local copy of %s's runs: %s", r->url.shown,
                           strerror(errno));
-    return refresh(r, err, errlen);
+    return dbread_refresh(r, err, errlen);
 }
 
 /* Applies edit to run id's run.json in the database, locked against its launcher's
@@ -283,7 +283,7 @@ int dbread_edit(struct dbread *r, const char *id, run_edit_fn edit, void *arg, c
         db_rollback(r->db);
         return -1;
     }
-    return refresh(r, err, errlen);
+    return dbread_refresh(r, err, errlen);
 }
 
 int dbread_remove(struct dbread *r, const char *id, char *err, size_t errlen)
@@ -306,7 +306,7 @@ int dbread_remove(struct dbread *r, const char *id, char *err, size_t errlen)
         db_rollback(r->db);
         return -1;
     }
-    return refresh(r, err, errlen);
+    return dbread_refresh(r, err, errlen);
 }
 
 void dbread_close(struct dbread *r)

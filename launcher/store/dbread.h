@@ -21,6 +21,8 @@ struct dbread {
 
 /* Connects (the schema checked) and brings the copy up to date. 0, or -1 with err. */
 int dbread_open(struct dbread *r, const char *url, char *err, size_t errlen);
+/* Brings the copy up to date (what dbread_open did first). 0, or -1 with err. */
+int dbread_refresh(struct dbread *r, char *err, size_t errlen);
 /* A user's edit of run id's run.json (record/runedit.h), made in the database in one
  * transaction that a launcher's pass over the same run waits for, then the run's copy
  * refreshed. 0, or -1 with err. */

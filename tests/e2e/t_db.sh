@@ -180,3 +180,27 @@ t_db_sqlite_shared_by_concurrent_runs() {
     sqlite3 runs.db "select version from sacred_run_schema" > v && [ "$(cat v)" = 1 ] || fail "schema rows: $(cat v)" || return
     [ -z "$(ls state/sacred-run/spool state/sacred-run/journal | grep -v :)" ] || fail "left: $(ls -R state)"
 }
+
+# serve -s: the runs list follows the database (a run recorded after the start appears),
+# and a tag set through the page goes into the database.
+t_db_serve_follows_the_database() {
+    export XDG_STATE_HOME=$PWD/state
+    url=sqlite:///$PWD/runs.db
+    "$SR" -l ERROR -s "$url" sh -c 'echo one' > /dev/null || return
+    "$SR" serve -s "$url" --port 0 > serve.out 2> serve.err &
+    pid=$!
+    trap 'kill $pid 2> /dev/null' EXIT
+    for _ in $(seq 100); do [ -s serve.out ] && break; sleep 0.05; done
+    base=$(head -1 serve.out)
+    [ -n "$base" ] || fail "no URL: $(cat serve.err)" || return
+    curl -sf "${base}api/runs" | grep -q '"id": "1"' || fail "run 1 not listed" || return
+    "$SR" -l ERROR -s "$url" sh -c 'echo two' > /dev/null || return
+    for _ in $(seq 40); do curl -sf "${base}api/runs" | grep -q '"id": "2"' && break; sleep 0.1; done
+    curl -sf "${base}api/runs" | grep -q '"id": "2"' || fail "run 2 never listed" || return
+    origin=${base%/}
+    curl -sf -o /dev/null -X POST -H "Origin: $origin" -H 'Content-Type: application/json' \
+        -d '{"tags": ["web"]}' "${base}api/runs/2/omniboard" || fail "POST: $?" || return
+    sqlite3 runs.db "select json_extract(doc_text, '\$.omniboard.tags') from runs where id = 2" > tags
+    [ "$(cat tags)" = '["web"]' ] || fail "tags in the database: $(cat tags)" || return
+    kill -TERM $pid && wait $pid || fail "serve ended with status $?"
+}
