@@ -16,6 +16,7 @@
 #include "record/redact.h"
 #include "record/runid.h"
 #include "record/sacred_files.h"
+#include "store/dbread.h"
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
@@ -325,20 +326,51 @@ static void redacted_release(struct redacted *red)
     strbuf_release(&red->missing);
 }
 
+/* The storage the run is read from: -F, else with -s the first database's local copy. */
+static const char *source_storage(const struct options *opt, int *from_db)
+{
+    static struct dbread db;
+    char err[2048];
+    *from_db = opt->ndb && !opt->storage;
+    if (!*from_db)
+        return opt->storage_used;
+    if (dbread_open(&db, opt->db[0], err, sizeof(err)))
+        die("%s; check -s and that the database is up", err);
+    return db.cache;
+}
+
+/* The new run's storages: those given (the source's file storage, the databases). */
+static void storage_options(const struct options *opt, int from_db, const char *parent, char ***argv,
+                            size_t *n)
+{
+    push(argv, n, "sacred-run");
+    if (!from_db) {
+        push(argv, n, "-F");
+        push(argv, n, parent);
+    }
+    for (int i = 0; i < opt->ndb; i++) {
+        push(argv, n, "-s");
+        push(argv, n, opt->db[i]);
+    }
+}
+
 int rerun_command(const struct options *opt)
 {
     if (!runid_valid(opt->rerun_id)) /* not echoed: it may hold a newline */
         die("invalid run id for rerun: a run id is " RUNID_RULE "; give it as 'sacred-run ls' shows it");
-    char *dir = xasprintf("%s/%s", opt->storage_used, opt->rerun_id), *path = xasprintf("%s/" RUN_JSON, dir);
+    int from_db;
+    const char *storage = source_storage(opt, &from_db);
+    char *dir = xasprintf("%s/%s", storage, opt->rerun_id), *path = xasprintf("%s/" RUN_JSON, dir);
     cJSON *run = load(path);
     free(path);
     if (!run)
-        die("cannot read the record of run '%s' in '%s'; check -F and the id", opt->rerun_id, opt->storage_used);
+        die("cannot read the record of run '%s' in '%s'; check %s and the id", opt->rerun_id,
+            from_db ? opt->db_shown[0] : storage, from_db ? "-s" : "-F");
     if (!is_string_list(item(run, "program.argv")) || !str(run, "program.cwd"))
         die("run '%s' cannot be rerun: its run.json has no program.argv as a non-empty list of "
             "strings, or no program.cwd (a damaged or foreign record)", opt->rerun_id);
     struct strbuf diffs = STRBUF_INIT;
-    compare_files(&diffs, run, opt->storage_used);
+    compare_files(&diffs, run, storage);
     compare_repositories(&diffs, run);
     compare_host(&diffs, run);
     char **env = recorded_env(run, &diffs, opt->rerun_id);
@@ -369,9 +401,9 @@ int rerun_command(const struct options *opt)
     char **argv = NULL, *cfg = xasprintf("%s/" CONFIG_JSON, abs), *parent = xstrdup(abs);
     size_t n = 0;
     *strrchr(parent, '/') = '\0';
-    const char *head[] = { "sacred-run", "-F", parent, "--rerun-of", abs };
-    for (size_t i = 0; i < sizeof(head) / sizeof(*head); i++)
-        push(&argv, &n, head[i]);
+    storage_options(opt, from_db, parent, &argv, &n);
+    push(&argv, &n, "--rerun-of");
+    push(&argv, &n, abs);
     recorded_options(item(run, "meta.options"), &argv, &n);
     if (opt->loglevel_str) { /* how chatty this rerun is, is today's choice */
         push(&argv, &n, "-l");

@@ -204,3 +204,16 @@ t_db_serve_follows_the_database() {
     [ "$(cat tags)" = '["web"]' ] || fail "tags in the database: $(cat tags)" || return
     kill -TERM $pid && wait $pid || fail "serve ended with status $?"
 }
+
+# rerun -s: the run is read from the database and the new run recorded there, naming it.
+t_db_rerun_from_a_database() {
+    export XDG_STATE_HOME=$PWD/state
+    url=sqlite:///$PWD/runs.db
+    printf 'import sys\nprint("loss:", sys.argv[2])\n' > fit.py
+    "$SR" -l ERROR -s "$url" python3 fit.py --lr 0.25 > /dev/null || return
+    "$SR" -l ERROR -s "$url" rerun 1 > out || fail "rerun: $(cat out)" || return
+    [ "$(cat out)" = "loss: 0.25" ] || fail "output: $(cat out)" || return
+    sqlite3 runs.db "select id, status, json_extract(doc_text, '\$.meta.rerun_of.id'), json_extract(config_text, '\$.lr') from runs order by id" > got
+    [ "$(tr '\n' ' ' < got)" = "1|COMPLETED||0.25 2|COMPLETED|1|0.25 " ] || fail "$(cat got)" || return
+    "$SR" -s "$url" rerun 7 2> err; [ $? = 125 ] && grep -q "check -s" err || fail "unknown id: $(cat err)"
+}
