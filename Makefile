@@ -153,6 +153,7 @@ bench: all
 	$(Q)scripts/bench-series.py
 	$(Q)scripts/bench-dashboard.py
 	$(Q)scripts/bench-inputs.py
+	$(Q)scripts/bench-db.py
 	$(Q)scripts/bench-programs.py
 	$(Q)scripts/bench-sweep.py
 	$(Q)scripts/bench-slurm.py

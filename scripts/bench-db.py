@@ -116,6 +116,29 @@ def bench_short(srv, tmp):
           % (statistics.median(added), ", ".join("%.1f" % a for a in added), n, base / n * 1000))
 
 
+def bench_ls(srv, tmp):
+    n = int(os.environ.get("BENCH_RUNS", "10000"))
+    store = os.path.join(tmp, "many")
+    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "make-storage.py"), store, str(n)], check=True)
+    t0 = time.perf_counter()
+    subprocess.run([SR, "export", "--from", store, "--to", srv.url], check=True, stdout=subprocess.DEVNULL)
+    loaded = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    subprocess.run([SR, "ls", "-s", srv.url], check=True, stdout=subprocess.DEVNULL)
+    first = time.perf_counter() - t0
+    later, files = [], []
+    for _ in range(REPS):
+        t0 = time.perf_counter()
+        subprocess.run([SR, "ls", "-s", srv.url], check=True, stdout=subprocess.DEVNULL)
+        later.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        subprocess.run([SR, "ls", "-F", store], check=True, stdout=subprocess.DEVNULL)
+        files.append(time.perf_counter() - t0)
+    print("ls of %d runs: -s %.2f s once the copy exists (median; the first, making it: %.1f s); "
+          "-F of the same runs %.2f s; export into the database %.1f s; target < 0.5 s"
+          % (n, statistics.median(later), first, statistics.median(files), loaded))
+
+
 def main():
     if not os.path.exists(PGBIN + "/pg_ctl"):
         print("bench-db: needs Debian's postgresql-15 (scripts/install-deps.sh)", file=sys.stderr)
@@ -128,6 +151,7 @@ def main():
         srv = Server(os.path.join(tmp, "pg"))
         bench_points(srv, tmp)
         bench_short(srv, tmp)
+        bench_ls(srv, tmp)
     finally:
         if srv:
             srv.stop()
