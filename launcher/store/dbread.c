@@ -16,7 +16,6 @@
 #include "json/json_parse.h"
 #include "json/json_stream.h"
 #include "record/runedit.h"
-#include "record/runread.h"
 #include "record/sacred_files.h"
 #include "store/schema.h"
 #include "util/error.h"
@@ -24,7 +23,7 @@
 #include "util/io.h"
 #include "util/strbuf.h"
 
-#define VERSION_FILE ".db-updated"
+#define MANIFEST ".versions" /* in the copy's directory */
 
 static char *cache_dir(const char *shown)
 {
@@ -155,7 +154,7 @@ static int put_files(struct dbread *r, const char *id, const char *newdir)
     return rc;
 }
 
-static int put_docs(struct db *d, const char *id, int dirfd, const char *version)
+static int put_docs(struct db *d, const char *id, int dirfd)
 {
     struct db_rows *r = query1(d, "SELECT doc_text, config_text, info_text FROM runs WHERE id = $1", id);
     int rc = r && db_rows_count(r) ? 0 : -1;
@@ -164,16 +163,16 @@ static int put_docs(struct db *d, const char *id, int dirfd, const char *version
         rc = put_file(dirfd, names[c], db_value(r, 0, c), db_length(r, 0, c));
     }
     db_rows_free(r);
-    return rc ? rc : put_file(dirfd, VERSION_FILE, version, strlen(version));
+    return rc;
 }
 
-/* Copies run id (at version) into the copy, replacing what was there. */
-static int copy_run(struct dbread *r, const char *id, const char *version)
+/* Copies run id into the copy, replacing what was there. */
+static int copy_run(struct dbread *r, const char *id)
 {
-    char *tmp = xasprintf("%s/.new-%s", r->cache, id), *dst = xasprintf("%s/%s", r->cache, id);
+    char *tmp = xasprintf("%s/.new-%s-%d", r->cache, id, (int)getpid()), *dst = xasprintf("%s/%s", r->cache, id);
     remove_tree(AT_FDCWD, tmp);
     int dirfd = mkdir(tmp, 0700) ? -1 : open(tmp, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    int rc = dirfd < 0 || put_docs(r->db, id, dirfd, version) || put_cout(r->db, id, dirfd)
+    int rc = dirfd < 0 || put_docs(r->db, id, dirfd) || put_cout(r->db, id, dirfd)
              || put_metrics(r->db, id, dirfd) || put_files(r, id, tmp) ? -1 : 0;
     if (dirfd >= 0)
         close(dirfd);
@@ -188,46 +187,78 @@ static int copy_run(struct dbread *r, const char *id, const char *version)
     return rc;
 }
 
-static int same_version(const char *cache, const char *id, const char *version)
+/* The versions of the runs in the copy: "ID VERSION" lines, ids ascending. */
+struct manifest {
+    struct strbuf text;
+    char **line;
+    size_t n;
+};
+
+static void manifest_read(const char *cache, struct manifest *m)
 {
-    char *path = xasprintf("%s/%s/" VERSION_FILE, cache, id);
-    struct strbuf sb = STRBUF_INIT;
-    int same = strbuf_read_file(&sb, path) == 0 && !strcmp(sb.buf, version);
-    strbuf_release(&sb);
+    memset(m, 0, sizeof(*m));
+    char *path = xasprintf("%s/" MANIFEST, cache);
+    if (strbuf_read_file(&m->text, path) == 0)
+        for (char *p = m->text.buf, *nl; (nl = strchr(p, '\n')); p = nl + 1) {
+            *nl = 0;
+            m->line = xrealloc(m->line, (m->n + 1) * sizeof(*m->line));
+            m->line[m->n++] = p;
+        }
     free(path);
-    return same;
 }
 
-/* Removes copies of runs the database no longer has (rows: the ids, ascending). */
-static void drop_gone(const char *cache, const struct db_rows *rows)
+static void manifest_release(struct manifest *m)
 {
-    char **ids;
-    size_t n;
-    if (storage_run_ids(cache, &ids, &n))
-        return;
-    size_t k = 0; /* both in ascending order of ids */
-    for (size_t i = 0; i < n; i++) {
-        long long want = strtoll(ids[i], NULL, 10);
-        while (k < db_rows_count(rows) && db_value_ll(rows, k, 0, 0) < want)
-            k++;
-        int there = k < db_rows_count(rows) && !strcmp(db_value(rows, k, 0), ids[i]);
-        char *dir = xasprintf("%s/%s", cache, ids[i]);
-        if (!there)
-            remove_tree(AT_FDCWD, dir);
+    strbuf_release(&m->text);
+    free(m->line);
+}
+
+/* Removes the copies of the manifest's runs from *k on whose id is below upto. */
+static void drop_below(const struct dbread *r, const struct manifest *m, size_t *k, long long upto)
+{
+    for (; *k < m->n && strtoll(m->line[*k], NULL, 10) < upto; ++*k) {
+        char *dir = xasprintf("%s/%.*s", r->cache, (int)strcspn(m->line[*k], " "), m->line[*k]);
+        remove_tree(AT_FDCWD, dir);
         free(dir);
     }
-    run_ids_free(ids, n);
+}
+
+/* Copies the runs whose version the manifest does not have, removes those the database
+ * no longer has (both lists ascending), and writes the new manifest into out. */
+static int update(struct dbread *r, const struct db_rows *rows, const struct manifest *m, struct strbuf *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < db_rows_count(rows); i++) {
+        const char *id = db_value(rows, i, 0), *version = db_value(rows, i, 1);
+        drop_below(r, m, &k, strtoll(id, NULL, 10));
+        char *line = xasprintf("%s %s", id, version);
+        int same = k < m->n && !strcmp(m->line[k], line);
+        k += k < m->n && strtoll(m->line[k], NULL, 10) == strtoll(id, NULL, 10);
+        int rc = same ? 0 : copy_run(r, id);
+        if (!rc)
+            strbuf_addf(out, "%s\n", line);
+        free(line);
+        if (rc)
+            return -1;
+    }
+    drop_below(r, m, &k, __LONG_LONG_MAX__);
+    return 0;
 }
 
 int dbread_refresh(struct dbread *r, char *err, size_t errlen)
 {
     struct db_rows *rows = query1(r->db, "SELECT id, updated FROM runs WHERE doc_text <> '{}' ORDER BY id", NULL);
-    int rc = rows ? 0 : -1;
-    for (size_t i = 0; !rc && i < db_rows_count(rows); i++)
-        if (!same_version(r->cache, db_value(rows, i, 0), db_value(rows, i, 1)))
-            rc = copy_run(r, db_value(rows, i, 0), db_value(rows, i, 1));
-    if (!rc)
-        drop_gone(r->cache, rows);
+    struct manifest m;
+    manifest_read(r->cache, &m);
+    struct strbuf out = STRBUF_INIT;
+    int rc = rows ? update(r, rows, &m, &out) : -1;
+    int fd = open(r->cache, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (!rc && (out.len != m.text.len || memcmp(out.buf ? out.buf : "", m.text.buf ? m.text.buf : "", out.len)))
+        rc = fd < 0 ? -1 : write_file_atomic(fd, MANIFEST, out.buf ? out.buf : "", out.len);
+    if (fd >= 0)
+        close(fd);
+    strbuf_release(&out);
+    manifest_release(&m);
     db_rows_free(rows);
     return rc ? error_text(err, errlen, "cannot read the runs of %s: %s", r->url.shown,
                            *db_error(r->db) ? db_error(r->db) : strerror(errno)) : 0;
