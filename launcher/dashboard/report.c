@@ -1,4 +1,4 @@
-/* report.c: `sacred-run report [-F DIR] [ID...] -o FILE.html`: the dashboard's views of some
+/* report.c: `sacred-run report [-F DIR | -s URL] [ID...] -o FILE.html`: the dashboard's views of some
  * runs as one self-contained HTML file: the API's answers, the page's code and Chart.js
  * inline, nothing loaded from the network. Reads the storage; writes only FILE. */
 #include <fcntl.h>
@@ -22,7 +22,7 @@
 #include "util/error.h"
 #include "util/fs.h"
 
-#define USAGE "usage: sacred-run report [-F DIR] [ID...] -o FILE.html"
+#define USAGE "usage: sacred-run report [-F DIR | -s URL] [ID...] -o FILE.html"
 enum { CACHE_POINTS = 16 << 20, PLOT_WIDTH = 1200, COUT_LAST = 1 << 20,
        TEXT_MAX = 256 << 10, IMAGE_MAX = 2 << 20 };
 

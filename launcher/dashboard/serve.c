@@ -1,4 +1,4 @@
-/* serve.c: `sacred-run serve [-F DIR] [--port N] [--host ADDR] [--token T]`: binds (the
+/* serve.c: `sacred-run serve [-F DIR | -s URL] [--port N] [--host ADDR] [--token T]`: binds (the
  * loopback by default; any other address only with a token), prints the URL, and serves
  * the dashboard until SIGINT or SIGTERM. It reads the storage and edits only tags and notes. */
 #include <arpa/inet.h>
@@ -132,10 +132,10 @@ int cmd_serve(struct inspect_ctx *cx, int argc, char **argv)
         else if (c == OPT_TOKEN)
             token = optarg;
         else if (!inspect_common_option(cx, c, optarg))
-            die("usage: sacred-run serve [-F DIR] [--port N] [--host ADDR] [--token T]");
+            die("usage: sacred-run serve [-F DIR | -s URL] [--port N] [--host ADDR] [--token T]");
     }
     if (optind < argc)
-        die("serve: unexpected '%s'; usage: sacred-run serve [-F DIR] [--port N] [--host ADDR] "
+        die("serve: unexpected '%s'; usage: sacred-run serve [-F DIR | -s URL] [--port N] [--host ADDR] "
             "[--token T]", argv[optind]);
     d.storage = cx->storage;
     if (!(d.storage_real = realpath(d.storage, NULL)))

@@ -21,7 +21,7 @@
 #include "util/strbuf.h"
 #include "util/utf8.h"
 
-static const char usage[] = "sacred-run compare [-F DIR] [--json] [--all] ID ID [ID...] | --sweep ID";
+static const char usage[] = "sacred-run compare [-F DIR | -s URL] [--json] [--all] ID ID [ID...] | --sweep ID";
 
 enum { DIFF_LIMIT = 2 << 20, CONTEXT = 3 };
 

@@ -112,7 +112,7 @@ static void parse(struct inspect_ctx *cx, struct ls_args *a, int argc, char **ar
         case OPT_LAST: a->last = positive(optarg, "--last"); break;
         case OPT_METRIC: case OPT_COLUMN: push(&a->columns, &a->ncolumns, optarg); break;
         case OPT_SWEEP: a->filter.sweep = optarg; break;
-        default: inspect_bad_option(argv, "sacred-run ls [-F DIR] [--status S] [--name GLOB] "
+        default: inspect_bad_option(argv, "sacred-run ls [-F DIR | -s URL] [--status S] [--name GLOB] "
                                     "[--where 'KEY OP VALUE'] [--since T] [--until T] [--tag TAG] "
                                     "[--sort [-]KEY] [--last N] [--metric NAME] [--column KEY] [--sweep ID] [--json]");
         }

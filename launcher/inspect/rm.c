@@ -20,8 +20,8 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 
-#define RM_USAGE "sacred-run rm [-F DIR] [--json] [-y] [--force] ID..."
-#define GC_USAGE "sacred-run gc [-F DIR] [--json] [--dry-run]"
+#define RM_USAGE "sacred-run rm [-F DIR | -s URL] [--json] [-y] [--force] ID..."
+#define GC_USAGE "sacred-run gc [-F DIR | -s URL] [--json] [--dry-run]"
 /* A stored file this much older than the start of a run being recorded is not its. */
 #define START_SLACK 2.0
 /* A run directory without run.json that changed this recently is a run starting. */

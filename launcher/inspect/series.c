@@ -13,7 +13,7 @@
 #include "util/error.h"
 #include "util/utf8.h"
 
-static const char usage[] = "sacred-run metrics [-F DIR] [--json] ID [NAME...]";
+static const char usage[] = "sacred-run metrics [-F DIR | -s URL] [--json] ID [NAME...]";
 
 /* A point of a held series, its texts copied. */
 struct held {

@@ -20,7 +20,7 @@
 #include "util/strbuf.h"
 #include "util/utf8.h"
 
-static const char usage[] = "sacred-run show [-F DIR] [--json] ID";
+static const char usage[] = "sacred-run show [-F DIR | -s URL] [--json] ID";
 
 struct show {
     const struct inspect_ctx *cx;

@@ -14,8 +14,8 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 
-#define TAG_USAGE "sacred-run tag [-F DIR] [--json] [--remove] ID [TAG...]"
-#define NOTE_USAGE "sacred-run note [-F DIR] [--json] [--append] ID [TEXT...]"
+#define TAG_USAGE "sacred-run tag [-F DIR | -s URL] [--json] [--remove] ID [TAG...]"
+#define NOTE_USAGE "sacred-run note [-F DIR | -s URL] [--json] [--append] ID [TEXT...]"
 
 struct tag_edit {
     char **tags;

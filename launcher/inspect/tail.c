@@ -19,7 +19,7 @@
 #include "util/error.h"
 #include "util/strbuf.h"
 
-static const char usage[] = "sacred-run tail [-F DIR] [-f] ID";
+static const char usage[] = "sacred-run tail [-F DIR | -s URL] [-f] ID";
 
 enum { POLL_MS = 200, UNREADABLE_POLLS = 25, CHUNK = 64 * 1024 };
 
