@@ -28,9 +28,12 @@ struct dbw {
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int wake, ending, done;
-    double deadline, retry_at, backoff;
+    double deadline, backoff;
+    double retry_at; /* a pass is due then without a wake (a retry, the first pass); 0: none */
     char error[1024];
 };
+
+enum { FIRST_PASS_DELAY_MS = 100 };
 
 struct dbwriters {
     struct dbw *w;
@@ -243,7 +246,9 @@ void dbwriters_start(struct dbwriters *ws, const char *dir, const char *file_sto
             warning("cannot write the journal entry for %s: %s; the run is in %s", w->url.shown,
                     strerror(errno), dir);
         use_monotonic(&w->cv);
-        w->wake = 1; /* the first pass at once: the run's row as it starts */
+        /* The run's row as it starts, a moment after the start: a program that is done
+         * by then costs the database one pass, the end's. */
+        w->retry_at = now_s() + FIRST_PASS_DELAY_MS / 1000.0;
         w->running = pthread_create(&w->thread, NULL, writer_main, w) == 0;
     }
 }

@@ -117,9 +117,22 @@ static int create_once(struct db *d)
     return db_commit(d) ? -1 : 0;
 }
 
+/* The version in one statement, when the table is there (-1 when it is not). */
+static int version_fast(struct db *d)
+{
+    struct db_rows *r;
+    if (db_exec(d, "SELECT max(version) FROM sacred_run_schema", 0, NULL, &r))
+        return -1;
+    int v = (int)db_value_ll(r, 0, 0, 0);
+    db_rows_free(r);
+    return v;
+}
+
 int schema_ensure(struct db *d, const char *shown, char *err, size_t errlen)
 {
-    int v = version_of(d);
+    int v = version_fast(d);
+    if (v <= 0)
+        v = version_of(d);
     if (v == 0 && !create_once(d))
         v = version_of(d);
     if (v < 0)
