@@ -93,33 +93,20 @@ static const char *jsonb(const char *text)
     return text && !strstr(text, "\\u0000") ? text : NULL;
 }
 
-static int upsert_run(struct db *d, struct dbsync *s, const char *last_line, char *err, size_t errlen)
+/* The run's result as compact JSON text, or NULL when it has none. */
+static char *result_text(const cJSON *run)
 {
-    char *text = read_text(s->dir, RUN_JSON);
-    cJSON *run = text ? json_parse_typed(text) : NULL;
-    if (!run) {
-        free(text);
-        return error_text(err, errlen, "%s/%s cannot be read as JSON", s->dir, RUN_JSON);
-    }
-    int fail;
-    char *doc = doc_with_edits(d, s->id, text, run, &fail);
-    char *config = read_text(s->dir, CONFIG_JSON), *info = read_text(s->dir, INFO_JSON);
-    char key[24], *result = NULL;
-    snprintf(key, sizeof(key), "%lld", s->id);
     const cJSON *res = cJSON_GetObjectItemCaseSensitive(run, "result");
-    if (res && !cJSON_IsNull(res)) {
-        struct strbuf sb = STRBUF_INIT;
-        json_print_compact(&sb, res);
-        result = strbuf_detach(&sb);
-    }
-    struct db_param p[] = {
-        DB_TEXT(key), DB_TEXT(str_at(run, "experiment.name")), DB_TEXT(str_at(run, "status")),
-        DB_TEXT(str_at(run, "start_time")), DB_TEXT(str_at(run, "heartbeat")),
-        DB_TEXT(str_at(run, "stop_time")), DB_TEXT(str_at(run, "host.hostname")), DB_TEXT(result),
-        DB_TEXT(last_line), DB_TEXT(doc), DB_TEXT(config), DB_TEXT(info),
-        DB_TEXT(s->file_storage), DB_TEXT(s->file_storage ? s->file_id : NULL), DB_TEXT(jsonb(doc)), DB_TEXT(jsonb(config)),
-        DB_TEXT(jsonb(info)),
-    };
+    if (!res || cJSON_IsNull(res))
+        return NULL;
+    struct strbuf sb = STRBUF_INIT;
+    json_print_compact(&sb, res);
+    return strbuf_detach(&sb);
+}
+
+/* The upsert of a run's row: PostgreSQL also fills the JSONB columns. */
+static char *upsert_sql(int pg)
+{
     static const char common[] =
         "INSERT INTO runs (id, experiment, status, start_time, heartbeat, stop_time, host, result,"
         " last_line, doc_text, config_text, info_text, file_storage, file_id%s)"
@@ -131,19 +118,51 @@ static int upsert_run(struct db *d, struct dbsync *s, const char *last_line, cha
         " config_text = excluded.config_text, info_text = excluded.info_text,"
         " file_storage = excluded.file_storage, file_id = excluded.file_id,"
         " updated = runs.updated + 1%s";
+    return pg ? xasprintf(common, ", doc, config, info", ", $15::jsonb, $16::jsonb, $17::jsonb",
+                          ", doc = excluded.doc, config = excluded.config, info = excluded.info")
+              : xasprintf(common, "", "", "");
+}
+
+/* The run's row from run.json (doc: its text with the database's edits), config.json and info.json. */
+static int write_row(struct db *d, const struct dbsync *s, const cJSON *run, const char *doc,
+                     const char *last_line)
+{
+    char *config = read_text(s->dir, CONFIG_JSON), *info = read_text(s->dir, INFO_JSON);
+    char key[24], *result = result_text(run);
+    snprintf(key, sizeof(key), "%lld", s->id);
+    struct db_param p[] = {
+        DB_TEXT(key), DB_TEXT(str_at(run, "experiment.name")), DB_TEXT(str_at(run, "status")),
+        DB_TEXT(str_at(run, "start_time")), DB_TEXT(str_at(run, "heartbeat")),
+        DB_TEXT(str_at(run, "stop_time")), DB_TEXT(str_at(run, "host.hostname")), DB_TEXT(result),
+        DB_TEXT(last_line), DB_TEXT(doc), DB_TEXT(config), DB_TEXT(info), DB_TEXT(s->file_storage),
+        DB_TEXT(s->file_storage ? s->file_id : NULL), DB_TEXT(jsonb(doc)), DB_TEXT(jsonb(config)),
+        DB_TEXT(jsonb(info)),
+    };
     int pg = db_kind(d) == DB_POSTGRES;
-    char *sql = pg ? xasprintf(common, ", doc, config, info", ", $15::jsonb, $16::jsonb, $17::jsonb",
-                               ", doc = excluded.doc, config = excluded.config, info = excluded.info")
-                   : xasprintf(common, "", "", "");
-    if (!fail)
-        fail = db_exec(d, sql, pg ? 17 : 14, p, NULL);
-    if (fail)
-        error_text(err, errlen, "%s", db_error(d));
+    char *sql = upsert_sql(pg);
+    int rc = db_exec(d, sql, pg ? 17 : 14, p, NULL);
     free(sql);
     free(result);
-    free(doc);
     free(config);
     free(info);
+    return rc;
+}
+
+static int upsert_run(struct db *d, struct dbsync *s, const char *last_line, char *err, size_t errlen)
+{
+    char *text = read_text(s->dir, RUN_JSON);
+    cJSON *run = text ? json_parse_typed(text) : NULL;
+    if (!run) {
+        free(text);
+        return error_text(err, errlen, "%s/%s cannot be read as JSON", s->dir, RUN_JSON);
+    }
+    int fail;
+    char *doc = doc_with_edits(d, s->id, text, run, &fail);
+    if (!fail)
+        fail = write_row(d, s, run, doc, last_line);
+    if (fail)
+        error_text(err, errlen, "%s", db_error(d));
+    free(doc);
     free(text);
     cJSON_Delete(run);
     return fail ? -1 : 0;
