@@ -80,13 +80,14 @@ struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry)
     return ws;
 }
 
-void dbwriters_claim(struct dbwriters *ws, const char *forced, char *id, size_t idlen)
+void dbwriters_claim(struct dbwriters *ws, const char *forced, long long claimed, char *id, size_t idlen)
 {
     *id = 0;
     for (size_t i = 0; i < ws->n; i++) {
         struct dbw *w = &ws->w[i];
         char err[1024];
-        long long got = w->db ? dbsync_claim(w->db, *id ? id : forced, err, sizeof(err)) : -1;
+        long long got = i == 0 && claimed > 0 ? claimed
+                      : w->db ? dbsync_claim(w->db, *id ? id : forced, err, sizeof(err)) : -1;
         if (got < 0 && w->db && !ws->retry)
             die("%s: %s; give --db-retry to record the run later", w->url.shown, err);
         dbsync_init(&w->sync, got > 0 ? got : 0, "");
