@@ -163,17 +163,17 @@ int enqueue_run(const struct enqueue *q)
     struct redact_rules rules = { o->env_deny, o->ndeny, o->env_allow, o->nallow };
     cJSON *words = start_words(q);
     refuse_secrets(words, &rules);
+    char err[2048];
+    struct db_url u;
+    struct db *d = queue_connect(o->db[0], &u, err, sizeof(err));
+    if (!d)
+        die("%s; start the database or fix -s", err);
     log_msg(LOG_INFO, "Queuing-up command 'main'");
     struct timespec now;
     clock_gettime(CLOCK_REALTIME, &now);
     cJSON *doc = queued_doc(q, &now, &rules), *config = cJSON_Duplicate(q->cfg->tree, 1);
     redact_config(&rules, config);
     cJSON *spec = start_spec(q, words, doc, config, &now);
-    char err[2048];
-    struct db_url u;
-    struct db *d = queue_connect(o->db[0], &u, err, sizeof(err));
-    if (!d)
-        die("%s; start the database or fix -s", err);
     long long id = queue_insert(d, o->id, doc, config, spec, o->priority_str ? &o->priority : NULL, err, sizeof(err));
     if (id < 0)
         die("%s: cannot queue the run: %s", u.shown, err);
