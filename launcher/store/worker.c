@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -27,6 +26,7 @@
 #include "util/io.h"
 #include "util/proc.h"
 #include "util/strbuf.h"
+#include "util/sigwatch.h"
 #include "util/subproc.h"
 
 /* How often an idle worker asks for queued runs, in seconds; the longest wait after a
@@ -453,15 +453,13 @@ static void reap(struct worker *w)
 
 static void on_signal(struct worker *w)
 {
-    struct signalfd_siginfo si;
-    while (read(w->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-        if (si.ssi_signo == SIGCHLD)
-            continue;
-        w->signo = (int)si.ssi_signo;
+    int sig = sigwatch_read(w->sigfd);
+    if (sig) {
+        w->signo = sig;
         w->stop = 1;
         for (long i = 0; i < w->jobs; i++) /* each launcher marks its run INTERRUPTED */
             if (w->slots[i].pid)
-                kill(w->slots[i].pid, w->signo);
+                kill(w->slots[i].pid, sig);
     }
     reap(w);
 }
@@ -503,21 +501,6 @@ static void wait_events(struct worker *w)
         on_signal(w);
 }
 
-static int signal_fd(void)
-{
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
-    sigaddset(&set, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &set, NULL);
-    signal(SIGPIPE, SIG_IGN);
-    int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-    if (fd < 0)
-        die("cannot watch signals: %s", strerror(errno));
-    return fd;
-}
 
 /* Done: stopped with nothing running, the runs allowed ended, or idle long enough. */
 static int done(const struct worker *w)
@@ -543,7 +526,9 @@ int worker_command(int argc, char **argv)
     if (gethostname(w.host, sizeof(w.host)) < 0)
         snprintf(w.host, sizeof(w.host), "?");
     w.slots = xcalloc((size_t)w.jobs, sizeof(*w.slots));
-    w.sigfd = signal_fd();
+    w.sigfd = sigwatch_open(NULL);
+    if (w.sigfd < 0)
+        die("cannot watch signals: %s", strerror(errno));
     w.idle_since = now_s();
     while (!done(&w)) {
         claim_more(&w);
