@@ -21,7 +21,7 @@ enum {
     OPT_NO_FILTER = 256, OPT_ENV_ALLOW, OPT_ENV_DENY, OPT_VERSION, OPT_METRIC,
     OPT_NO_DEFAULT_METRICS, OPT_METRIC_TEST, OPT_RESULT, OPT_NO_SYS_METRICS, OPT_NO_WITH,
     OPT_CHECK, OPT_RERUN_OF, OPT_BASE_DIR, OPT_SOURCE, OPT_EXCLUDE, OPT_INCLUDE, OPT_ARTIFACT, OPT_RESOURCE_LIMIT,
-    OPT_ARTIFACT_LIMIT, OPT_NO_FILES, OPT_LIST_PRIVATE, OPT_SWEEP_POINT, OPT_DB_RETRY,
+    OPT_ARTIFACT_LIMIT, OPT_NO_FILES, OPT_LIST_PRIVATE, OPT_SWEEP_POINT, OPT_DB_RETRY, OPT_QUEUED_RUN,
 };
 
 #define SHORT_OPTIONS "F:n:c:b:i:uC:l:dP:hfepqm:s:t:S:D"
@@ -70,6 +70,7 @@ static const struct option longopts[] = {
     { "list-private", no_argument, NULL, OPT_LIST_PRIVATE },
     { "sweep-point", required_argument, NULL, OPT_SWEEP_POINT },
     { "db-retry", no_argument, NULL, OPT_DB_RETRY },
+    { "queued-run", required_argument, NULL, OPT_QUEUED_RUN },
     { NULL, 0, NULL, 0 },
 };
 
@@ -81,6 +82,9 @@ static const char usage_text[] =
     "       sacred-run sync [-s URL]        (record journaled runs into their databases)\n"
     "       sacred-run sweep [-F DIR] [-j N] [--random N] ... PROGRAM ... with KEY=V1,V2 ...\n"
     "                                       (a grid or random search; see 'sacred-run sweep --help')\n"
+    "       sacred-run worker -s URL [-j N] [--max-runs N] [--idle-exit SEC] [--allow-changed]\n"
+    "                                       (start the runs queued with -q; see 'sacred-run worker --help')\n"
+    "       sacred-run requeue -s URL ID... (a queued run whose worker died: QUEUED again)\n"
     "\n"
     "Looking at runs (nothing runs; a program of such a name: ./NAME or -- NAME):\n"
     "  ls [--status S] [--where 'KEY OP VALUE'] [--metric NAME] [--sort KEY] [--last N] ...\n"
@@ -118,6 +122,8 @@ static const char usage_text[] =
     "  -e, --enforce_clean      refuse to start from a git repository with uncommitted changes\n"
     "  -f, --force              accept update keys that no option, placeholder or file defines\n"
     "  -p, --print-config       print the configuration, then run\n"
+    "  -q, --queue              record the run as QUEUED in the database (-s, required) and\n"
+    "                           print its id; 'sacred-run worker' starts it later\n"
     "  -s, --sql URL            also record into a database: sqlite:///PATH, sqlite:////ABS,\n"
     "                           postgresql://USER@HOST:PORT/DB (repeatable; default:\n"
     "                           $SACRED_RUN_DB); without -F the database alone has the run\n"
@@ -211,6 +217,33 @@ static long long parse_size(const char *s, const char *opt)
     return (long long)(v * (double)(1LL << shift));
 }
 
+/* --queued-run {"id": ..., "queue": {..., "worker": {"host", "pid"}}, "changed": [...]},
+ * from worker: the run recorded into the database row it claimed. */
+static void queued_run(struct options *o, const char *arg)
+{
+    cJSON_Delete(o->queued);
+    o->queued = json_parse_typed(arg);
+    const cJSON *id = cJSON_GetObjectItemCaseSensitive(o->queued, "id");
+    if (!cJSON_IsString(id) || strtoll(id->valuestring, NULL, 10) <= 0
+        || !cJSON_IsRaw(json_get_dotted(o->queued, "queue.worker.pid")))
+        die("invalid --queued-run '%s'; it is set by 'sacred-run worker'", arg);
+}
+
+/* The option as one word for the run a worker starts later (-q): all but the database
+ * (the worker gives its own) and the id (the queued run's). */
+static void replay_add(struct options *o, int c, const char *arg)
+{
+    if (c == 's' || c == 'i' || c == OPT_QUEUED_RUN || c == OPT_SWEEP_POINT || c == OPT_METRIC_TEST)
+        return;
+    for (const struct option *l = longopts; l->name; l++)
+        if (l->val == c) {
+            o->replay = xrealloc(o->replay, (size_t)(o->nreplay + 2) * sizeof(*o->replay));
+            o->replay[o->nreplay++] = arg ? xasprintf("--%s=%s", l->name, arg) : xasprintf("--%s", l->name);
+            o->replay[o->nreplay] = NULL;
+            return;
+        }
+}
+
 /* --sweep-point {"id": ..., "index": ..., "count": ..., "axes": {...}}, from sweep. */
 static void sweep_point(struct options *o, const char *arg)
 {
@@ -223,6 +256,7 @@ static void sweep_point(struct options *o, const char *arg)
 
 static void handle(struct options *o, int c, const char *arg)
 {
+    replay_add(o, c, arg);
     switch (c) {
     case 'F': o->storage = arg; break;
     case 'n': o->name = arg; break;
@@ -248,7 +282,8 @@ static void handle(struct options *o, int c, const char *arg)
     case 'f': o->force = 1; break;
     case 'e': o->enforce_clean = 1; break;
     case 'p': o->print_config = 1; break;
-    case 'q': refuse("-q/--queue", "queued runs are not implemented");
+    case 'q': o->queue = 1; break;
+    case OPT_QUEUED_RUN: queued_run(o, arg); break;
     case 'm': refuse("-m/--mongo_db", "no MongoDB server can be reached here; record with -s and use 'sacred-run export --mongo-dump'");
     case 's':
         o->db = xrealloc(o->db, (size_t)(o->ndb + 1) * sizeof(*o->db));
@@ -406,9 +441,26 @@ static void split_with(struct options *o)
         }
 }
 
-void cli_parse(struct options *o, int argc, char **argv)
+/* -q: a database to queue into, and nothing that runs no program. */
+static void check_queue(const struct options *o)
 {
-    memset(o, 0, sizeof(*o));
+    if (o->queued && !o->ndb)
+        die("--queued-run needs the database of the queue (-s); it is set by 'sacred-run worker'");
+    if (!o->queue || o->queued)
+        return;
+    if (!o->ndb)
+        die("-q/--queue records the run in a database for 'sacred-run worker' to start: give -s URL "
+            "(or set SACRED_RUN_DB)");
+    if (o->ndb > 1)
+        die("-q/--queue keeps the run in one database: give one -s URL");
+    const char *with = o->unobserved ? "-u/--unobserved" : o->command ? o->command
+                     : o->metric_test ? "--metric-test" : o->sweep ? "a sweep's points" : NULL;
+    if (with)
+        die("-q/--queue queues a run to start later; it does not go with %s", with);
+}
+
+static void parse_all(struct options *o, int argc, char **argv)
+{
     o->beat = 10.0;
     o->capture = 1;
     o->loglevel = LOG_INFO;
@@ -430,6 +482,13 @@ void cli_parse(struct options *o, int argc, char **argv)
     split_with(o);
 }
 
+void cli_parse(struct options *o, int argc, char **argv)
+{
+    memset(o, 0, sizeof(*o));
+    parse_all(o, argc, argv);
+    check_queue(o);
+}
+
 void cli_release(struct options *o)
 {
     free(o->files.source);
@@ -444,15 +503,20 @@ void cli_release(struct options *o)
     free(o->db_shown);
     free(o->db);
     cJSON_Delete(o->sweep);
+    cJSON_Delete(o->queued);
+    for (int i = 0; i < o->nreplay; i++)
+        free(o->replay[i]);
+    free(o->replay);
 }
 
 int cli_check_point_options(int argc, char **argv)
 {
     struct options o;
     cli_parse(&o, argc, argv);
-    if (o.id || o.unobserved || o.no_with || o.sweep || o.rerun_of || o.command || o.metric_test)
+    if (o.id || o.unobserved || o.no_with || o.sweep || o.rerun_of || o.command || o.metric_test || o.queue
+        || o.queued)
         die("sweep: %s cannot be given to a sweep's points", o.id ? "-i/--id" : o.unobserved ? "-u/--unobserved"
-            : o.no_with ? "--no-with" : "that option");
+            : o.no_with ? "--no-with" : o.queue ? "-q/--queue" : "that option");
     int force = o.force;
     cli_release(&o);
     return force;
@@ -504,7 +568,7 @@ cJSON *cli_meta_options(const struct options *o)
     cJSON_AddFalseToObject(m, "--pdb");
     cJSON_AddBoolToObject(m, "--print-config", o->print_config);
     cJSON_AddItemToObject(m, "--priority", str_or_null(o->priority_str));
-    cJSON_AddFalseToObject(m, "--queue");
+    cJSON_AddBoolToObject(m, "--queue", o->queue);
     cJSON_AddNullToObject(m, "--s3");
     cJSON_AddItemToObject(m, "--sql", o->ndb ? cJSON_CreateString(o->db_shown[0]) : cJSON_CreateNull());
     cJSON_AddNullToObject(m, "--tiny_db");

@@ -52,6 +52,10 @@ struct options {
     int rerun_check;            /* --check: only report the differences */
     const char *rerun_of;       /* --rerun-of RUN_DIR (set by rerun for the new run) */
     cJSON *sweep;               /* --sweep-point JSON (set by sweep): meta.sweep, owned */
+    int queue;                  /* -q: record the run as QUEUED for a worker (with -s) */
+    cJSON *queued;              /* --queued-run JSON (set by worker): the claimed row, owned */
+    char **replay;              /* the options as "--name[=value]" words, but -s and -i (for -q) */
+    int nreplay;
     const char *base_dir;       /* --base-dir DIR (default: the working directory) */
     struct file_rules files;    /* --source, --exclude, --include, --artifact, the limits */
     int no_files;               /* --no-files: record no files the program opened */

@@ -23,6 +23,7 @@
 #include "commands.h"
 #include "config/config.h"
 #include "config/config_print.h"
+#include "enqueue.h"
 #include "finish.h"
 #include "json/json.h"
 #include "observe/events.h"
@@ -267,21 +268,6 @@ static char *config_for_program(const struct record *r, const cJSON *config, con
     return path;
 }
 
-/* meta.config_updates, named_configs and where each entry came from; the argv as typed
- * when the configuration changed it. */
-static void add_config_meta(cJSON *run, const struct config *cfg, char **given)
-{
-    cJSON *meta = cJSON_GetObjectItemCaseSensitive(run, "meta");
-    json_set(meta, "config_updates", cJSON_Duplicate(cfg->updates, 1));
-    json_set(meta, "named_configs", cJSON_Duplicate(cfg->named, 1));
-    json_set(meta, "config_sources", cJSON_Duplicate(cfg->origins, 1));
-    int same = 1;
-    for (size_t i = 0; given[i] || cfg->argv[i]; i++)
-        same &= given[i] && cfg->argv[i] && !strcmp(given[i], cfg->argv[i]);
-    if (!same)
-        json_set(cJSON_GetObjectItemCaseSensitive(run, "program"), "argv_given", json_string_list(given));
-}
-
 static double seconds_since(const struct timespec *t0)
 {
     struct timespec t;
@@ -339,8 +325,6 @@ static int resolve(struct launch *l)
         die("%s", err);
     if (l->cfg.seed_note)
         warning("%s", l->cfg.seed_note);
-    if (!l->opt->unobserved && !l->opt->command) /* connecting goes on beside what follows */
-        l->dbs = dbwriters_open(l->opt->db, (size_t)l->opt->ndb, l->opt->db_retry);
     l->given_argv = l->opt->argv;
     l->opt->argv = l->cfg.argv; /* the program runs with the configuration in its options */
     if (l->opt->print_config) {
@@ -364,11 +348,16 @@ static int resolve(struct launch *l)
         return print_dependencies(&l->tgt, l->base_dir);
     if (l->opt->enforce_clean)
         l->repos = clean_repositories(&l->tgt, l->base_dir);
-    l->lib = find_preload();
     l->name = l->opt->name ? xstrdup(l->opt->name) : target_experiment_name(&l->tgt, l->opt->argv[0]);
     log_setup(l->opt->loglevel, l->name);
+    if (l->opt->queue && !l->opt->queued) {
+        struct enqueue q = { l->opt, &l->cfg, l->given_argv, &l->tgt, l->cwd, l->base_dir };
+        return enqueue_run(&q);
+    }
+    l->lib = find_preload();
     /* From here the facts (git above all) are gathered beside the run's creation. The
      * cache is only read now; nothing is written before the run directory exists. */
+    l->dbs = dbwriters_open(l->opt->db, (size_t)l->opt->ndb, l->opt->db_retry);
     use_spool(l);
     md5_cache_open(&l->md5, l->opt->storage_used);
     facts_start(&l->facts, &l->tgt, l->base_dir, &l->md5, l->repos);
@@ -382,8 +371,10 @@ static int resolve(struct launch *l)
 static void claim(struct launch *l)
 {
     char dbid[32] = "";
+    const cJSON *queued = cJSON_GetObjectItemCaseSensitive(l->opt->queued, "id");
     if (l->dbs)
-        dbwriters_claim(l->dbs, l->opt->id, dbid, sizeof(dbid));
+        dbwriters_claim(l->dbs, l->opt->id, queued ? strtoll(queued->valuestring, NULL, 10) : 0, dbid,
+                        sizeof(dbid));
     if (record_claim(&l->rec, l->opt->storage_used, l->opt->id, *dbid ? dbid : NULL) < 0) {
         dbwriters_abandon(l->dbs);
         exit(SR_EXIT_TOOL);
@@ -400,7 +391,7 @@ static void create(struct launch *l)
     set_die_cleanup(remove_half_made_run);
     cJSON *run = run_json_new(l->opt, &l->tgt, l->base_dir, l->cwd,
                               store_main_source(&l->rec, &l->tgt, l->base_dir), environ);
-    add_config_meta(run, &l->cfg, l->given_argv);
+    run_json_add_config(run, &l->cfg, l->given_argv);
     if (l->dbs)
         dbwriters_annotate(l->dbs, run);
     if (record_start(&l->rec, run, l->cfg.tree) < 0)
@@ -425,6 +416,11 @@ static void create(struct launch *l)
         l->ms.sink_arg = l->dbs;
     }
     l->state = (struct run_state){ &l->rec, &l->ms, cJSON_CreateObject(), 0 };
+    const cJSON *changed = cJSON_GetObjectItemCaseSensitive(l->opt->queued, "changed");
+    if (cJSON_GetArraySize(changed)) { /* the worker's finding, for the record */
+        json_set(l->state.info, "changed_since_queued", cJSON_Duplicate(changed, 1));
+        l->state.info_dirty = 1;
+    }
     cJSON *host = cJSON_GetObjectItemCaseSensitive(l->rec.run, "host");
     sysmon_init(&l->sys, cJSON_HasObjectItem(host, "gpus"));
     if (capture_setup(l->cap, l->opt->capture) < 0)
@@ -523,9 +519,22 @@ static void sweep_report(const struct launch *l, const char *state, int exit_sta
         warning("%s", err);
 }
 
+/* A worker's run ends with the worker, as on a machine that went down: no more heartbeats
+ * (the program gets SIGHUP when the launcher goes, capture/spawn.c). */
+static void end_with_worker(const struct options *opt)
+{
+    const cJSON *pid = json_get_dotted(opt->queued, "queue.worker.pid");
+    if (!pid)
+        return;
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != (pid_t)strtoll(pid->valuestring, NULL, 10))
+        die("the worker that started this run (pid %s) is gone", pid->valuestring);
+}
+
 int launch_run(struct options *opt, struct capture *cap)
 {
     struct launch l;
+    end_with_worker(opt);
     memset(&l, 0, sizeof(l));
     l.opt = opt;
     l.cap = cap;

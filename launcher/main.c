@@ -1,5 +1,5 @@
 /* main.c: sacred-run's entry point: makes sure fds 0-2 are open, then dispatches: the
- * "log" client, "sweep", the inspect commands (ls, show, ...), "rerun", --metric-test, the
+ * "log" client, "sweep", "sync", "worker", "requeue", the inspect commands (ls, show, ...), "rerun", --metric-test, the
  * commands that run nothing, or a run. Inside a run it first tells that run's launcher it
  * is no process of the program. */
 #include <string.h>
@@ -15,7 +15,9 @@
 #include "preload/sr_protocol.h"
 #include "report/log_cmd.h"
 #include "rerun.h"
+#include "store/requeue.h"
 #include "store/sync.h"
+#include "store/worker.h"
 #include "sweep/sweep.h"
 
 /* Exported (the Makefile links with --export-dynamic-symbol): the preload library loaded
@@ -38,6 +40,10 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && !strcmp(argv[1], "sync"))
         return sync_command(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "worker"))
+        return worker_command(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "requeue"))
+        return requeue_command(argc - 1, argv + 1);
     int at = inspect_wanted(argc, argv);
     if (at)
         return inspect_main(argc, argv, at);

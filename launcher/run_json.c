@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/config.h"
 #include "json/json.h"
 #include "record/hostinfo.h"
 #include "util/error.h"
 #include "util/path.h"
-#include "util/proc.h"
 #include "util/timefmt.h"
 
 static cJSON *run_json_env(char *const *env)
@@ -62,6 +62,8 @@ static cJSON *meta(const struct options *o)
     }
     if (o->sweep) /* added: the sweep this run is a point of */
         cJSON_AddItemToObject(m, "sweep", cJSON_Duplicate(o->sweep, 1));
+    if (o->queued) /* added: when it was queued, the worker that started it */
+        cJSON_AddItemToObject(m, "queue", cJSON_Duplicate(cJSON_GetObjectItemCaseSensitive(o->queued, "queue"), 1));
     return m;
 }
 
@@ -77,26 +79,6 @@ static cJSON *program(const struct options *o, const struct target *t, const cha
     cJSON_AddStringToObject(p, "preload", t->preload);
     cJSON_AddStringToObject(p, "capture", o->capture ? "fd" : "no");
     return p;
-}
-
-/* Who keeps this record current, so a reader can tell a run whose launcher is gone
- * (DIED) from one that is only slow: its host, pid, that process's start time, the boot. */
-static cJSON *launcher_identity(void)
-{
-    cJSON *l = cJSON_CreateObject();
-    unsigned long long ticks = 0;
-    char boot[40], host[256];
-    proc_boot_id(boot);
-    if (gethostname(host, sizeof(host)) < 0)
-        host[0] = '\0';
-    host[sizeof(host) - 1] = '\0';
-    cJSON_AddStringToObject(l, "host", host);
-    cJSON_AddItemToObject(l, "pid", json_int(getpid()));
-    cJSON_AddItemToObject(l, "start_ticks",
-                          proc_start_ticks(getpid(), &ticks) == 0 ? json_int((long long)ticks)
-                                                                  : cJSON_CreateNull());
-    cJSON_AddStringToObject(l, "boot_id", boot);
-    return l;
 }
 
 cJSON *run_json_new(const struct options *o, const struct target *t, const char *base_dir,
@@ -118,6 +100,19 @@ cJSON *run_json_new(const struct options *o, const struct target *t, const char 
     cJSON_AddStringToObject(run, "status", "RUNNING");
     cJSON_AddItemToObject(run, "program", program(o, t, cwd));
     cJSON_AddItemToObject(run, "processes", cJSON_CreateArray());
-    cJSON_AddItemToObject(run, "launcher", launcher_identity());
+    cJSON_AddItemToObject(run, "launcher", process_identity());
     return run;
+}
+
+void run_json_add_config(cJSON *run, const struct config *cfg, char **given)
+{
+    cJSON *meta = cJSON_GetObjectItemCaseSensitive(run, "meta");
+    json_set(meta, "config_updates", cJSON_Duplicate(cfg->updates, 1));
+    json_set(meta, "named_configs", cJSON_Duplicate(cfg->named, 1));
+    json_set(meta, "config_sources", cJSON_Duplicate(cfg->origins, 1));
+    int same = 1;
+    for (size_t i = 0; given[i] || cfg->argv[i]; i++)
+        same &= given[i] && cfg->argv[i] && !strcmp(given[i], cfg->argv[i]);
+    if (!same)
+        json_set(cJSON_GetObjectItemCaseSensitive(run, "program"), "argv_given", json_string_list(given));
 }

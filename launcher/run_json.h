@@ -13,4 +13,9 @@
 cJSON *run_json_new(const struct options *o, const struct target *t, const char *base_dir,
                     const char *cwd, cJSON *sources, char *const *environ_);
 
+struct config;
+/* meta.config_updates, named_configs and where each entry came from; program.argv_given
+ * (the argv as typed) when the configuration changed it. */
+void run_json_add_config(cJSON *run, const struct config *cfg, char **given);
+
 #endif

@@ -42,18 +42,6 @@ static cJSON *ask(const struct dash *d, const char *path, const struct query_arg
     return j;
 }
 
-static void base64(struct strbuf *out, const unsigned char *p, size_t n)
-{
-    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0)
-                   | (i + 2 < n ? p[i + 2] : 0);
-        char q[4] = { abc[v >> 18], abc[(v >> 12) & 63], i + 1 < n ? abc[(v >> 6) & 63] : '=',
-                      i + 2 < n ? abc[v & 63] : '=' };
-        strbuf_add(out, q, 4);
-    }
-}
-
 /* files[rel]: {"text"} for a small text file, {"data": a data: URL} for an image. */
 static void embed_file(cJSON *files, const char *storage_real, const char *rel)
 {
@@ -70,7 +58,7 @@ static void embed_file(cJSON *files, const char *storage_real, const char *rel)
         cJSON_AddItemToObject(f, "text", json_bytes(sb.buf, sb.len));
     } else if (!strncmp(type, "image/", 6)) {
         strbuf_addf(&url, "data:%s;base64,", type);
-        base64(&url, (const unsigned char *)sb.buf, sb.len);
+        strbuf_add_base64(&url, sb.buf, sb.len);
         cJSON_AddStringToObject(f, "data", url.buf);
     }
     cJSON_AddItemToObject(files, rel, f);

@@ -24,10 +24,6 @@
 #include "util/timefmt.h"
 #include "util/utf8.h"
 
-/* Sacred's own heartbeat interval, for runs that do not record theirs. */
-#define DEFAULT_BEAT 10.0
-/* A heartbeat is late after two intervals plus this. */
-#define LATE_MARGIN 10.0
 
 static double now_seconds(void)
 {
@@ -58,26 +54,16 @@ static double time_of(const cJSON *run, const char *key)
     return cJSON_IsString(v) && time_iso_parse(v->valuestring, &t) == 0 ? t : NAN;
 }
 
-/* The heartbeat interval the run was recorded with (seconds; <= 0: no beats). */
-static double beat_interval(const cJSON *run)
-{
-    const cJSON *b = json_get_dotted(run, "meta.options.--beat-interval");
-    double d;
-    if (cJSON_IsString(b))
-        return strtod(b->valuestring, NULL);
-    return number_of(b, &d) ? d : DEFAULT_BEAT;
-}
-
 static void effective_status(struct run_row *row)
 {
     const cJSON *run = row->doc.run;
     const cJSON *s = cJSON_GetObjectItemCaseSensitive(run, "status");
     const char *status = !run ? "ERROR" : cJSON_IsString(s) ? s->valuestring : "UNKNOWN";
     if (!strcmp(status, "RUNNING")) {
-        double beat = beat_interval(run), last = isnan(row->heartbeat) ? row->start : row->heartbeat;
+        double limit;
         if (run_launcher_alive(run) == 0) /* known to be gone from this host */
             status = "DIED";
-        else if (beat > 0 && !isnan(last) && now_seconds() - last > 2 * beat + LATE_MARGIN)
+        else if (run_beat_lateness(run, now_seconds(), &limit) > 0)
             status = "PROBABLY_DEAD";
     }
     snprintf(row->status, sizeof(row->status), "%s", status);

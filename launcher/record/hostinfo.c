@@ -14,6 +14,7 @@
 
 #include "json/json.h"
 #include "util/error.h"
+#include "util/proc.h"
 #include "util/strbuf.h"
 #include "util/subproc.h"
 
@@ -163,4 +164,22 @@ cJSON *host_info(void)
         cJSON_AddItemToObject(h, "slurm", slurm);
     cJSON_AddItemToObject(h, "ENV", cJSON_CreateObject());
     return h;
+}
+
+cJSON *process_identity(void)
+{
+    cJSON *l = cJSON_CreateObject();
+    unsigned long long ticks = 0;
+    char boot[40], host[256];
+    proc_boot_id(boot);
+    if (gethostname(host, sizeof(host)) < 0)
+        host[0] = '\0';
+    host[sizeof(host) - 1] = '\0';
+    cJSON_AddStringToObject(l, "host", host);
+    cJSON_AddItemToObject(l, "pid", json_int(getpid()));
+    cJSON_AddItemToObject(l, "start_ticks",
+                          proc_start_ticks(getpid(), &ticks) == 0 ? json_int((long long)ticks)
+                                                                  : cJSON_CreateNull());
+    cJSON_AddStringToObject(l, "boot_id", boot);
+    return l;
 }

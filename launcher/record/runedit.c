@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
@@ -19,6 +20,7 @@
 #include "util/io.h"
 #include "util/proc.h"
 #include "util/strbuf.h"
+#include "util/timefmt.h"
 
 static const char *const editable[] = { RUN_EDITABLE };
 
@@ -163,4 +165,36 @@ int run_launcher_alive(const cJSON *run)
         || gethostname(here, sizeof(here)) < 0 || strcmp(here, host->valuestring))
         return -1; /* nothing recorded, or another host's process */
     return proc_still_runs((pid_t)pid, (unsigned long long)ticks, boot->valuestring);
+}
+
+/* Sacred's own heartbeat interval, for runs that do not record theirs. */
+#define DEFAULT_BEAT 10.0
+/* A heartbeat is late after two intervals plus this. */
+#define LATE_MARGIN 10.0
+
+/* The heartbeat interval the run was recorded with (seconds; <= 0: no beats). */
+static double beat_interval(const cJSON *run)
+{
+    const cJSON *b = json_get_dotted(run, "meta.options.--beat-interval");
+    if (cJSON_IsString(b))
+        return strtod(b->valuestring, NULL);
+    if (cJSON_IsRaw(b) && b->valuestring)
+        return strtod(b->valuestring, NULL);
+    return cJSON_IsNumber(b) ? b->valuedouble : DEFAULT_BEAT;
+}
+
+static double time_at(const cJSON *run, const char *key)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(run, key);
+    double t;
+    return cJSON_IsString(v) && time_iso_parse(v->valuestring, &t) == 0 ? t : NAN;
+}
+
+double run_beat_lateness(const cJSON *run, double now, double *limit)
+{
+    double beat = beat_interval(run), last = time_at(run, "heartbeat");
+    if (isnan(last))
+        last = time_at(run, "start_time");
+    *limit = 2 * beat + LATE_MARGIN;
+    return beat > 0 && !isnan(last) ? now - last - *limit : NAN;
 }

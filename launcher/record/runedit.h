@@ -53,4 +53,10 @@ int run_lock(int dirfd);
  * (no "launcher" key, as from Python Sacred; a run recorded on another host). */
 int run_launcher_alive(const cJSON *run);
 
+/* How late a running run's last beat (heartbeat, else start_time) is at now (seconds since
+ * the epoch): the seconds past *limit (its age from which it counts as PROBABLY_DEAD: two
+ * beat intervals and a margin), so > 0 when it is stale; NAN when it records no beats
+ * (-b 0) or no time. */
+double run_beat_lateness(const cJSON *run, double now, double *limit);
+
 #endif

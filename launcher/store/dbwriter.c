@@ -23,8 +23,8 @@ struct dbw {
     struct db *db;
     struct dbsync sync;
     struct journal_entry journal;
-    pthread_t thread, connecting; /* the writer; the first connection, made beside the start-up */
-    int running, connect_started;
+    pthread_t thread;
+    int running;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int wake, ending, done;
@@ -59,13 +59,6 @@ static struct db *connect_checked(const struct db_url *u, char *err, size_t errl
     return d;
 }
 
-static void *connect_main(void *arg)
-{
-    struct dbw *w = arg;
-    w->db = connect_checked(&w->url, w->error, sizeof(w->error));
-    return NULL;
-}
-
 struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry)
 {
     if (!n)
@@ -81,34 +74,23 @@ struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry)
             die("-s: %s", err);
         pthread_mutex_init(&w->mu, NULL);
         pthread_cond_init(&w->cv, NULL);
-        w->connect_started = pthread_create(&w->connecting, NULL, connect_main, w) == 0;
-        if (!w->connect_started)
-            connect_main(w);
+        /* Not in a thread: an exit meanwhile (a refused start) would tear down the TLS
+         * library under a connecting thread. */
+        w->db = connect_checked(&w->url, w->error, sizeof(w->error));
+        if (!w->db && !retry)
+            die("%s; start the database, fix -s, or give --db-retry to record the run later", w->error);
     }
     return ws;
 }
 
-/* Waits for the first connections; one that failed ends the launcher unless retry. */
-static void connected(struct dbwriters *ws)
-{
-    for (size_t i = 0; i < ws->n; i++) {
-        struct dbw *w = &ws->w[i];
-        if (w->connect_started)
-            pthread_join(w->connecting, NULL);
-        w->connect_started = 0;
-        if (!w->db && !ws->retry)
-            die("%s; start the database, fix -s, or give --db-retry to record the run later", w->error);
-    }
-}
-
-void dbwriters_claim(struct dbwriters *ws, const char *forced, char *id, size_t idlen)
+void dbwriters_claim(struct dbwriters *ws, const char *forced, long long claimed, char *id, size_t idlen)
 {
     *id = 0;
-    connected(ws);
     for (size_t i = 0; i < ws->n; i++) {
         struct dbw *w = &ws->w[i];
         char err[1024];
-        long long got = w->db ? dbsync_claim(w->db, *id ? id : forced, err, sizeof(err)) : -1;
+        long long got = i == 0 && claimed > 0 ? claimed
+                      : w->db ? dbsync_claim(w->db, *id ? id : forced, err, sizeof(err)) : -1;
         if (got < 0 && w->db && !ws->retry)
             die("%s: %s; give --db-retry to record the run later", w->url.shown, err);
         dbsync_init(&w->sync, got > 0 ? got : 0, "");
@@ -314,8 +296,6 @@ void dbwriters_free(struct dbwriters *ws)
         return;
     for (size_t i = 0; i < ws->n; i++) {
         struct dbw *w = &ws->w[i];
-        if (w->connect_started)
-            pthread_join(w->connecting, NULL);
         db_close(w->db);
         db_url_release(&w->url);
         dbsync_release(&w->sync);

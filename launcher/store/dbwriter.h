@@ -12,17 +12,17 @@
 
 struct dbwriters;
 
-/* Starts connecting to each URL (and checking its schema) in the background, beside the
- * rest of the start-up; a bad URL ends the launcher with status 125. NULL when n is 0. */
+/* Connects to each URL and checks its schema. A database that cannot be used ends the
+ * launcher with status 125 (one line), unless retry: then the run is journaled for it.
+ * NULL when n is 0. */
 struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry);
 /* How long the end of a run waits for a database that fails, in seconds. */
 #define DB_FINAL_WAIT 5.0
 
-/* Waits for the connections: a database that cannot be used ends the launcher with
- * status 125 (one line), unless retry (then the run is journaled for it). Then the id the
- * first database gives the run (forced, -i, where it is free there), for the file storage
- * to take where it is free ("" when no database could give one). */
-void dbwriters_claim(struct dbwriters *w, const char *forced, char *id, size_t idlen);
+/* The id the first database gives the run (forced, -i, where it is free there; claimed when it holds
+ * a row for the run already, a queued run's, else 0), for the file storage to take where
+ * it is free ("" when no database could give one). */
+void dbwriters_claim(struct dbwriters *w, const char *forced, long long claimed, char *id, size_t idlen);
 /* Before the program started: removes the rows claimed for the run (die()'s cleanup). */
 void dbwriters_abandon(struct dbwriters *w);
 /* Adds "databases": [{"url", "id"}] to run.json's tree. */

@@ -1,7 +1,8 @@
 /* schema.c: the schema (README "The database schema" documents it) in its two dialects.
  * Exact documents are kept as text (doc_text: run.json byte for byte); PostgreSQL adds
  * JSONB copies for queries, SQLite names the text columns the same through generated
- * columns. Never drops or alters what is there. */
+ * columns. An older schema is brought up to this version by adding columns; nothing is
+ * ever dropped or changed. */
 #include "store/schema.h"
 
 #include <stdio.h>
@@ -17,7 +18,7 @@ static const char *const pg_tables[] = {
     " start_time TIMESTAMP, heartbeat TIMESTAMP, stop_time TIMESTAMP, host TEXT, result TEXT,"
     " last_line TEXT, doc_text TEXT NOT NULL, config_text TEXT, info_text TEXT,"
     " doc JSONB, config JSONB, info JSONB, file_storage TEXT, file_id TEXT,"
-    " updated BIGINT NOT NULL DEFAULT 1)",
+    " updated BIGINT NOT NULL DEFAULT 1, queue_spec TEXT, queue_priority DOUBLE PRECISION)",
     "CREATE TABLE IF NOT EXISTS metrics (run_id BIGINT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     " name TEXT NOT NULL, seq BIGINT NOT NULL, step BIGINT, timestamp TEXT,"
     " value DOUBLE PRECISION, value_text TEXT NOT NULL, PRIMARY KEY (run_id, name, seq))",
@@ -39,7 +40,8 @@ static const char *const sqlite_tables[] = {
     " doc TEXT GENERATED ALWAYS AS (doc_text) VIRTUAL,"
     " config TEXT GENERATED ALWAYS AS (config_text) VIRTUAL,"
     " info TEXT GENERATED ALWAYS AS (info_text) VIRTUAL,"
-    " file_storage TEXT, file_id TEXT, updated INTEGER NOT NULL DEFAULT 1)",
+    " file_storage TEXT, file_id TEXT, updated INTEGER NOT NULL DEFAULT 1,"
+    " queue_spec TEXT, queue_priority REAL)",
     "CREATE TABLE IF NOT EXISTS metrics (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,"
     " name TEXT NOT NULL, seq INTEGER NOT NULL, step INTEGER, timestamp TEXT, value REAL,"
     " value_text TEXT NOT NULL, PRIMARY KEY (run_id, name, seq)) WITHOUT ROWID",
@@ -100,15 +102,42 @@ static int create_all(struct db *d)
     return db_run(d, v);
 }
 
-/* Inside one transaction, so that concurrent first users create it once. */
-static int create_once(struct db *d)
+/* Version 1 to 2: the columns of queued runs (-q). A column that is there is kept. */
+static int migrate_from_1(struct db *d)
+{
+    static const char *const cols[][3] = { { "queue_spec", "TEXT", "TEXT" },
+                                           { "queue_priority", "DOUBLE PRECISION", "REAL" } };
+    int pg = db_kind(d) == DB_POSTGRES;
+    for (size_t i = 0; i < N(cols); i++) {
+        struct db_param p = DB_TEXT(cols[i][0]);
+        struct db_rows *r;
+        if (db_exec(d, pg ? "SELECT count(*) FROM information_schema.columns WHERE table_name = 'runs'"
+                            " AND table_schema = current_schema() AND column_name = $1"
+                          : "SELECT count(*) FROM pragma_table_info('runs') WHERE name = $1", 1, &p, &r))
+            return -1;
+        long long there = db_value_ll(r, 0, 0, 0);
+        db_rows_free(r);
+        char *sql = xasprintf("ALTER TABLE runs ADD COLUMN %s %s", cols[i][0], cols[i][pg ? 1 : 2]);
+        int rc = there ? 0 : db_run(d, sql);
+        free(sql);
+        if (rc)
+            return -1;
+    }
+    char v[64];
+    snprintf(v, sizeof(v), "UPDATE sacred_run_schema SET version = %d", SCHEMA_VERSION);
+    return db_run(d, v);
+}
+
+/* Creates the schema or brings an older one up to this version, inside one transaction,
+ * so that concurrent first users do it once. */
+static int upgrade_once(struct db *d)
 {
     if (db_begin(d))
         return -1;
     /* PostgreSQL: concurrent CREATE TABLE IF NOT EXISTS can still collide; serialize. */
     int v = db_kind(d) == DB_POSTGRES && db_run(d, "SELECT pg_advisory_xact_lock(7219630455)") ? -1
                                                                                            : version_of(d);
-    if (v == 0 && create_all(d))
+    if ((v == 0 && create_all(d)) || (v > 0 && v < SCHEMA_VERSION && migrate_from_1(d)))
         v = -1;
     if (v < 0) {
         db_rollback(d);
@@ -133,7 +162,7 @@ int schema_ensure(struct db *d, const char *shown, char *err, size_t errlen)
     int v = version_fast(d);
     if (v <= 0)
         v = version_of(d);
-    if (v == 0 && !create_once(d))
+    if (v >= 0 && v < SCHEMA_VERSION && !upgrade_once(d))
         v = version_of(d);
     if (v < 0)
         return error_text(err, errlen, "cannot use the database %s: %s", shown, db_error(d));

@@ -7,10 +7,11 @@
 
 struct db;
 
-enum { SCHEMA_VERSION = 1 };
+/* 1: runs, metrics, cout, files; 2: runs.queue_spec and runs.queue_priority (-q). */
+enum { SCHEMA_VERSION = 2 };
 
-/* Creates the schema when the database has none (one creator at a time), else checks its
- * version. 0, or -1 with a one-line message in err. */
+/* Creates the schema when the database has none, or adds what an older version lacks (one
+ * at a time), else checks its version. 0, or -1 with a one-line message in err. */
 int schema_ensure(struct db *d, const char *shown, char *err, size_t errlen);
 
 #endif

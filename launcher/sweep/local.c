@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -22,6 +21,7 @@
 #include "util/io.h"
 #include "util/log.h"
 #include "util/strbuf.h"
+#include "util/sigwatch.h"
 #include "util/subproc.h"
 
 struct slot {
@@ -225,15 +225,13 @@ static void reap(struct runner *r)
 
 static void on_signal(struct runner *r)
 {
-    struct signalfd_siginfo si;
-    while (read(r->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-        if (si.ssi_signo == SIGCHLD)
-            continue;
-        r->signo = (int)si.ssi_signo;
+    int sig = sigwatch_read(r->sigfd);
+    if (sig) {
+        r->signo = sig;
         r->stop = 1;
         for (long i = 0; i < r->j->jobs; i++) /* each point's launcher marks its run INTERRUPTED */
             if (r->slots[i].pid)
-                kill(r->slots[i].pid, r->signo);
+                kill(r->slots[i].pid, sig);
     }
     reap(r);
 }
@@ -269,21 +267,6 @@ static int note_end(cJSON *doc, void *arg)
     return 1;
 }
 
-static int signal_fd(sigset_t *old)
-{
-    sigset_t set;
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
-    sigaddset(&set, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &set, old);
-    signal(SIGPIPE, SIG_IGN); /* a closed terminal or pager must not kill the sweep */
-    int fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
-    if (fd < 0)
-        die("cannot watch signals: %s", strerror(errno));
-    return fd;
-}
 
 int sweep_run_local(const struct sweep_job *j)
 {
@@ -291,7 +274,9 @@ int sweep_run_local(const struct sweep_job *j)
     char err[4096];
     sigset_t old;
     r.slots = xcalloc((size_t)j->jobs, sizeof(*r.slots));
-    r.sigfd = signal_fd(&old);
+    r.sigfd = sigwatch_open(&old);
+    if (r.sigfd < 0)
+        die("cannot watch signals: %s", strerror(errno));
     clock_gettime(CLOCK_MONOTONIC, &r.t0);
     start_more(&r);
     while (r.running || (!r.stop && r.next < j->ntodo)) {

@@ -10,16 +10,15 @@
 
 #include "json/json.h"
 #include "util/error.h"
+#include "util/proc.h"
 #include "util/strbuf.h"
 
 char *sweep_self(void)
 {
-    char self[PATH_MAX];
-    ssize_t k = readlink("/proc/self/exe", self, sizeof(self) - 1);
-    if (k <= 0)
+    char *self = proc_self_exe();
+    if (!self)
         die("cannot read /proc/self/exe to start the sweep's runs: %s", strerror(errno));
-    self[k] = '\0';
-    return xstrdup(self);
+    return self;
 }
 
 static void push(char ***v, size_t *n, const char *s)

@@ -3,10 +3,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "util/error.h"
 
 /* Reads up to size-1 bytes of path into buf (NUL-terminated); bytes read, or -1. */
 static ssize_t read_small(const char *path, char *buf, size_t size)
@@ -58,4 +61,14 @@ int proc_still_runs(pid_t pid, unsigned long long ticks, const char *boot)
     if (proc_start_ticks(pid, &now_ticks) < 0)
         return errno == ENOENT ? 0 : -1;
     return now_ticks == ticks;
+}
+
+char *proc_self_exe(void)
+{
+    char self[PATH_MAX];
+    ssize_t k = readlink("/proc/self/exe", self, sizeof(self) - 1);
+    if (k <= 0)
+        return NULL;
+    self[k] = '\0';
+    return xstrdup(self);
 }

@@ -17,4 +17,7 @@ void proc_boot_id(char buf[40]);
  * machine restarted since), -1 when that cannot be told. */
 int proc_still_runs(pid_t pid, unsigned long long ticks, const char *boot);
 
+/* This process's executable (/proc/self/exe), newly allocated; NULL with errno. */
+char *proc_self_exe(void);
+
 #endif

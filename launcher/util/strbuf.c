@@ -114,3 +114,16 @@ void strbuf_add_shell_word(struct strbuf *sb, const char *w)
             strbuf_addch(sb, *w);
     strbuf_addch(sb, '\'');
 }
+
+void strbuf_add_base64(struct strbuf *sb, const void *data, size_t n)
+{
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16 | (i + 1 < n ? (unsigned)p[i + 1] << 8 : 0)
+                   | (i + 2 < n ? p[i + 2] : 0);
+        char q[4] = { abc[v >> 18], abc[(v >> 12) & 63], i + 1 < n ? abc[(v >> 6) & 63] : '=',
+                      i + 2 < n ? abc[v & 63] : '=' };
+        strbuf_add(sb, q, 4);
+    }
+}

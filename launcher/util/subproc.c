@@ -76,8 +76,8 @@ static void default_signals(posix_spawnattr_t *attr, int own_group)
 }
 
 /* Starts argv[0], a path or found on PATH here (no process is started for a helper that is
- * not there): its pid, or -1 with errno. */
-static pid_t spawn(char *const argv[], char *const env[], posix_spawn_file_actions_t *fa,
+ * not there), with the environment envp: its pid, or -1 with errno. */
+static pid_t spawn(char *const argv[], char *const envp[], posix_spawn_file_actions_t *fa,
                    int own_group)
 {
     char *prog = NULL;
@@ -88,12 +88,10 @@ static pid_t spawn(char *const argv[], char *const env[], posix_spawn_file_actio
     }
     posix_spawnattr_t attr;
     default_signals(&attr, own_group);
-    char **all = with_env(env);
     pid_t pid;
-    rc = posix_spawn(&pid, prog, fa, &attr, argv, all);
+    rc = posix_spawn(&pid, prog, fa, &attr, argv, envp);
     free(prog);
     posix_spawnattr_destroy(&attr);
-    free(all);
     if (rc) {
         errno = rc;
         return -1;
@@ -111,7 +109,9 @@ int subproc_output(char *const argv[], char *const env[], struct strbuf *out)
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_adddup2(&fa, p[1], 1);
     posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
-    pid_t pid = spawn(argv, env, &fa, 0);
+    char **all = with_env(env);
+    pid_t pid = spawn(argv, all, &fa, 0);
+    free(all);
     posix_spawn_file_actions_destroy(&fa);
     close(p[1]);
     if (pid > 0) {
@@ -127,7 +127,7 @@ int subproc_output(char *const argv[], char *const env[], struct strbuf *out)
     return pid > 0 && WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-pid_t subproc_start(char *const argv[], const int fds[3])
+pid_t subproc_start_in(char *const argv[], char *const env[], const char *dir, const int fds[3])
 {
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
@@ -137,7 +137,14 @@ pid_t subproc_start(char *const argv[], const int fds[3])
         else
             posix_spawn_file_actions_adddup2(&fa, fds[i], i);
     }
-    pid_t pid = spawn(argv, NULL, &fa, 1);
+    if (dir)
+        posix_spawn_file_actions_addchdir_np(&fa, dir);
+    pid_t pid = spawn(argv, env ? env : environ, &fa, 1);
     posix_spawn_file_actions_destroy(&fa);
     return pid;
+}
+
+pid_t subproc_start(char *const argv[], const int fds[3])
+{
+    return subproc_start_in(argv, NULL, NULL, fds);
 }

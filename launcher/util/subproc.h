@@ -22,5 +22,8 @@ int subproc_output(char *const argv[], char *const env[], struct strbuf *out);
  * descriptor i (-1: /dev/null), the signals at their defaults. Its pid, or -1 with errno;
  * the caller waits for it. */
 pid_t subproc_start(char *const argv[], const int fds[3]);
+/* The same with the environment env (NULL: ours) and the working directory dir (NULL:
+ * ours; argv[0] is then best a path: a relative one is taken from dir). */
+pid_t subproc_start_in(char *const argv[], char *const env[], const char *dir, const int fds[3]);
 
 #endif

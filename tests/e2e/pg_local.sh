@@ -4,6 +4,8 @@
 # stopped by the pid in its postmaster.pid. The role sr has the password pw.
 #   pg_start DIR   starts it; sets PG_URL (postgresql://sr@/postgres?host=DIR) and PGPASSWORD
 #   pg_stop DIR    stops it (pg_ctl -m fast, else kill of the postmaster's pid)
+#   pg_up          in a test: the test's own server in ./pg (skipped without postgresql-15),
+#                  stopped when the test's shell exits; its journal and copies in ./state, ./cache
 
 PGBIN=/usr/lib/postgresql/15/bin
 
@@ -43,4 +45,11 @@ pg_stop() {
     pid=$(head -1 "$d/pgdata/postmaster.pid")
     as_pg "$PGBIN/pg_ctl" -D "$d/pgdata" -m fast -w -t 30 stop > /dev/null 2>&1 || kill -9 "$pid" 2> /dev/null
     return 0
+}
+
+pg_up() {
+    [ -x "$PGBIN/pg_ctl" ] || { skip "needs Debian's postgresql-15 (scripts/install-deps.sh)"; return; }
+    export XDG_STATE_HOME=$PWD/state XDG_CACHE_HOME=$PWD/cache
+    trap 'pg_stop "$PWD/pg"' EXIT
+    pg_start "$PWD/pg"
 }

@@ -5,14 +5,6 @@
 
 . "$E/pg_local.sh"
 
-# Starts the test's server; it is stopped when the test's shell exits.
-pg_up() {
-    [ -x "$PGBIN/pg_ctl" ] || { skip "needs Debian's postgresql-15 (scripts/install-deps.sh)"; return; }
-    export XDG_STATE_HOME=$PWD/state XDG_CACHE_HOME=$PWD/cache
-    trap 'pg_stop "$PWD/pg"' EXIT
-    pg_start "$PWD/pg"
-}
-
 # pg_restart: the server stopped (fast: sessions cut) and, with "start", started again.
 pg_ctl_as() { as_pg "$PGBIN/pg_ctl" -D "$PWD/pg/pgdata" "$@" > /dev/null; }
 pg_down() { pg_ctl_as -m fast -w stop; }
@@ -177,7 +169,7 @@ t_db_sqlite_shared_by_concurrent_runs() {
     wait
     sqlite3 runs.db "select count(*), count(distinct id), sum(value) from runs join metrics on run_id = id where name = 'loss'" > got
     [ "$(cat got)" = "8|8|36.0" ] || fail "$(cat got)" || return
-    sqlite3 runs.db "select version from sacred_run_schema" > v && [ "$(cat v)" = 1 ] || fail "schema rows: $(cat v)" || return
+    sqlite3 runs.db "select version from sacred_run_schema" > v && [ "$(cat v)" = 2 ] || fail "schema rows: $(cat v)" || return
     [ -z "$(ls state/sacred-run/spool state/sacred-run/journal | grep -v :)" ] || fail "left: $(ls -R state)"
 }
 
