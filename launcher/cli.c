@@ -80,6 +80,8 @@ static const char usage_text[] =
     "       sacred-run [-F DIR] ls|show|compare|metrics|tail|tag|note|rm|gc|serve|report ...\n"
     "       sacred-run sweep [-F DIR] [-j N] [--random N] ... PROGRAM ... with KEY=V1,V2 ...\n"
     "                                       (a grid or random search; see 'sacred-run sweep --help')\n"
+    "       sacred-run export --from DIR|URL --mongo-dump OUTDIR [--db NAME] [ID...]\n"
+    "                                       (a dump that mongorestore loads, as Sacred's MongoObserver writes)\n"
     "\n"
     "Looking at runs (nothing runs; a program of such a name: ./NAME or -- NAME):\n"
     "  ls [--status S] [--where 'KEY OP VALUE'] [--metric NAME] [--sort KEY] [--last N] ...\n"

@@ -1,6 +1,6 @@
 /* main.c: sacred-run's entry point: makes sure fds 0-2 are open, then dispatches: the
- * "log" client, "sweep", the inspect commands (ls, show, ...), "rerun", --metric-test, the
- * commands that run nothing, or a run. Inside a run it first tells that run's launcher it
+ * "log" client, "sweep", "sync", "export", the inspect commands (ls, show, ...), "rerun",
+ * --metric-test, the commands that run nothing, or a run. Inside a run it first tells that run's launcher it
  * is no process of the program. */
 #include <string.h>
 
@@ -15,6 +15,7 @@
 #include "preload/sr_protocol.h"
 #include "report/log_cmd.h"
 #include "rerun.h"
+#include "store/export.h"
 #include "store/sync.h"
 #include "sweep/sweep.h"
 
@@ -38,6 +39,8 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && !strcmp(argv[1], "sync"))
         return sync_command(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "export"))
+        return export_command(argc - 1, argv + 1);
     int at = inspect_wanted(argc, argv);
     if (at)
         return inspect_main(argc, argv, at);
