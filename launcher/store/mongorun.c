@@ -358,7 +358,7 @@ static void build_run(bson_t *b, const struct run_parts *p, size_t from, int ext
 }
 
 /* Builds the runs document within MongoDB's limit: whole; else with only the end of the
- * output that fits; else without output or sacred-run's keys. 0, or 1 when even that is
+ * output that fits (from a line's start); else without output or sacred-run's keys. 0, or 1 when even that is
  * too large. */
 static int fit_run(bson_t *b, const struct run_parts *p, struct strbuf *notes)
 {
@@ -366,8 +366,11 @@ static int fit_run(bson_t *b, const struct run_parts *p, struct strbuf *notes)
     if (b->len <= MONGO_DOC_MAX)
         return 0;
     size_t over = b->len - MONGO_DOC_MAX + 4096, from = over < p->cout.len ? over : p->cout.len;
+    const char *nl = from < p->cout.len ? memchr(p->cout.buf + from, '\n', p->cout.len - from) : NULL;
+    if (nl) /* start at a line */
+        from = (size_t)(nl - p->cout.buf) + 1;
     while (from < p->cout.len && ((unsigned char)p->cout.buf[from] & 0xC0) == 0x80)
-        from++; /* start at a character */
+        from++; /* or at least at a character */
     bson_reinit(b);
     build_run(b, p, from, 1);
     if (b->len <= MONGO_DOC_MAX && from < p->cout.len) {
