@@ -130,7 +130,8 @@ static char **chosen_ids(const char *storage, const struct export_opts *o, int i
     ids = xcalloc((size_t)o->nids, sizeof(*ids));
     *n = 0;
     for (int i = 0; i < o->nids; i++) {
-        if (!storage_has_run(storage, o->ids[i]))
+        const char *id = o->ids[i];
+        if (strchr(id, '/') || id[0] == '.' || id[0] == '_' || !storage_has_run(storage, id))
             die("no run '%s' in %s; 'sacred-run ls %s %s' lists the runs", o->ids[i], o->from,
                 is_db ? "-s" : "-F", o->from);
         int seen = 0;

@@ -61,10 +61,10 @@ int mongo_write(struct mongodump *m, int coll, const bson_t *b, char *err, size_
     return 0;
 }
 
-/* Writes the chunks of the open file f as fs.chunks documents of file id; fills md5 and
- * the length. 0, 1 when f cannot be read, -1 with err. */
-static int put_chunks(struct mongodump *m, FILE *f, const bson_oid_t *id, char md5[33], long long *len,
-                      char *err, size_t errlen)
+/* Writes the chunks of the open file f (path) as fs.chunks documents of file id; fills md5
+ * and the length. 0, or -1 with err. */
+static int put_chunks(struct mongodump *m, FILE *f, const char *path, const bson_oid_t *id, char md5[33],
+                      long long *len, char *err, size_t errlen)
 {
     unsigned char *buf = xmalloc(MONGO_CHUNK);
     MD5_CTX ctx;
@@ -87,7 +87,7 @@ static int put_chunks(struct mongodump *m, FILE *f, const bson_oid_t *id, char m
     }
     free(buf);
     if (!rc && ferror(f))
-        return 1;
+        return error_text(err, errlen, "cannot read %s: %m", path);
     MD5End(&ctx, md5);
     return rc;
 }
@@ -109,7 +109,7 @@ int mongo_put_file(struct mongodump *m, const char *path, const char *filename, 
     bson_oid_init(id, NULL);
     char md5[33];
     long long len;
-    int rc = put_chunks(m, f, id, md5, &len, err, errlen);
+    int rc = put_chunks(m, f, path, id, md5, &len, err, errlen);
     fclose(f);
     if (rc)
         return rc;

@@ -23,8 +23,9 @@ struct mongodump *mongodump_open(const char *outdir, const char *db, char *err, 
  * sources, resources and artifacts as GridFS files (a source or resource already in the
  * dump under the same file name and MD5 is not stored twice, as MongoObserver does).
  * 0; 1 when the run cannot be added (run.json unreadable, or too large for a MongoDB
- * document), with the reason in err and nothing of it in the dump; -1 with err when
- * writing failed. What the run lost (a file gone, a series or output cut to 16 MiB) is
+ * document), with the reason in err and no runs or metrics document of it in the dump
+ * (GridFS files it stored stay, as MongoObserver leaves them); -1 with err when writing
+ * or reading a file failed midway. What the run lost (a file gone, a series or output cut to 16 MiB) is
  * appended to notes, a line each. */
 int mongodump_add_run(struct mongodump *m, const char *storage, const struct run_doc *d,
                       struct strbuf *notes, char *err, size_t errlen);

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "json/json.h"
 #include "record/metrics_read.h"
@@ -27,7 +28,7 @@ static const char *const content_types[][2] = {
     { "html", "text/html" }, { "jpeg", "image/jpeg" }, { "jpg", "image/jpeg" }, { "json", "application/json" },
     { "md", "text/markdown" }, { "mp3", "audio/mpeg" }, { "mp4", "video/mp4" }, { "pdf", "application/pdf" },
     { "png", "image/png" }, { "py", "text/x-python" }, { "sh", "text/x-sh" }, { "svg", "image/svg+xml" },
-    { "tar", "application/x-tar" }, { "tif", "image/tiff" }, { "tiff", "image/tiff" }, { "txt", "text/plain" },
+    { "tar", "application/x-tar" }, { "tgz", "application/x-tar" }, { "tif", "image/tiff" }, { "tiff", "image/tiff" }, { "txt", "text/plain" },
     { "wav", "audio/x-wav" }, { "webm", "video/webm" }, { "xml", "application/xml" }, { "zip", "application/zip" },
 };
 
@@ -41,15 +42,22 @@ struct run_parts {
     bson_oid_t *metric_id;
 };
 
+/* Python's guess_type: a compression suffix (an encoding) is dropped, then the type is
+ * that of the extension before it. */
 static const char *content_type(const char *name)
 {
-    const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name, *dot = strrchr(base, '.');
+    const char *base = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
+    const char *dot = strrchr(base, '.'), *end = base + strlen(base);
     static const char *const encodings[] = { ".gz", ".bz2", ".xz", ".br", ".Z" };
     for (size_t i = 0; dot && i < sizeof(encodings) / sizeof(*encodings); i++)
-        if (!strcmp(dot, encodings[i])) /* Python's guess_type: an encoding, then the type */
-            return NULL;
+        if (!strcmp(dot, encodings[i])) {
+            end = dot;
+            dot = memrchr(base, '.', (size_t)(dot - base));
+            break;
+        }
     for (size_t i = 0; dot && i < sizeof(content_types) / sizeof(*content_types); i++)
-        if (!strcasecmp(dot + 1, content_types[i][0]))
+        if (strlen(content_types[i][0]) == (size_t)(end - dot - 1)
+            && !strncasecmp(dot + 1, content_types[i][0], (size_t)(end - dot - 1)))
             return content_types[i][1];
     return NULL;
 }

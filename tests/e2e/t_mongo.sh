@@ -24,6 +24,9 @@ sacred-run log result '{"acc": 0.93, "big": 12345678901, "small": 3, "nan": NaN,
 printf 'P\211NG' > plot.png
 head -c 600000 /dev/urandom > weights.bin
 : > empty.txt
+echo a > notes.tar.gz && echo b > raw.gz
+sacred-run log artifact notes.tar.gz || exit 9
+sacred-run log artifact raw.gz || exit 9
 sacred-run log artifact plot.png || exit 9
 sacred-run log artifact weights.bin || exit 9
 sacred-run log artifact empty.txt || exit 9
@@ -61,7 +64,8 @@ names = collections.Counter(f["filename"] for f in files)
 assert all(n == 1 for n in names.values()), names
 types = {f["filename"].rsplit("/", 1)[-1]: f.get("contentType") for f in files if f["filename"].startswith("artifact:")}
 types.pop("started")  # run 3's marker, written in the working directory: an artifact too
-assert types == {"plot.png": "image/png", "weights.bin": None, "empty.txt": "text/plain"}, types
+assert types == {"plot.png": "image/png", "weights.bin": None, "empty.txt": "text/plain",
+                 "notes.tar.gz": "application/x-tar", "raw.gz": None}, types  # Python's guess_type
 run = bson.decode_all(open("dump/sacred/runs.bson", "rb").read())[0]
 assert type(run["result"]["big"]) is bson.int64.Int64 and type(run["result"]["small"]) is int, run["result"]
 assert "dotted,key" in run["info"]["optim"] and "@dollar" in run["info"]["optim"], run["info"]
@@ -143,7 +147,8 @@ t_mongo_dump_bad_input() {
     for args in "--mongo-dump d" "--from nowhere --mongo-dump d" "--from logs" "--from logs --mongo-dump d 77" \
         "--from logs --mongo-dump full" "--from logs --mongo-dump afile" "--from logs --mongo-dump d --db a.b" \
         "--from logs --mongo-dump d --db $(printf 'x%.0s' $(seq 64))" "--from logs --from logs --mongo-dump d" \
-        "--from logs --mongo-dump d --bogus" "--from logs --mongo-dump" "--from sqlite:///no/such/dir/x.db --mongo-dump d"; do
+        "--from logs --mongo-dump d --bogus" "--from logs --mongo-dump" "--from sqlite:///no/such/dir/x.db --mongo-dump d" \
+        "--from logs --mongo-dump d ../logs/1" "--from logs --mongo-dump d _sources"; do
         # shellcheck disable=SC2086
         "$SR" export $args > out 2> err
         rc=$?
