@@ -61,9 +61,9 @@ endif
 # libmicrohttpd is not linked: `serve` loads it by its soname (launcher/dashboard/mhd.c), so
 # runs start without it and the TLS libraries it needs.
 # libpq is not linked either: PostgreSQL runs load it (launcher/store/db_pg.c).
-LAUNCHER_LIBS = $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 libdw libelf sqlite3) -lm -lpthread -ldl
+LAUNCHER_LIBS = $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 libdw libelf sqlite3 libbson-1.0) -lm -lpthread -ldl
 MHD_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir libmicrohttpd)/libmicrohttpd.so 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
-LAUNCHER_CFLAGS = $(shell pkg-config --cflags libcjson libmicrohttpd libpq sqlite3) -DMHD_SONAME='"$(or $(MHD_SONAME),libmicrohttpd.so.12)"'
+LAUNCHER_CFLAGS = $(shell pkg-config --cflags libcjson libmicrohttpd libpq sqlite3 libbson-1.0) -DMHD_SONAME='"$(or $(MHD_SONAME),libmicrohttpd.so.12)"'
 
 CHECK_LIBS = $(shell pkg-config --libs check)
 # The preload library stays silent in an image that exports this (preload/sr_protocol.h).

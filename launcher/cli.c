@@ -85,6 +85,8 @@ static const char usage_text[] =
     "       sacred-run worker -s URL [-j N] [--max-runs N] [--idle-exit SEC] [--allow-changed]\n"
     "                                       (start the runs queued with -q; see 'sacred-run worker --help')\n"
     "       sacred-run requeue -s URL ID... (a queued run whose worker died: QUEUED again)\n"
+    "       sacred-run export --from DIR|URL --mongo-dump OUTDIR [--db NAME] [ID...]\n"
+    "                                       (a dump that mongorestore loads, as Sacred's MongoObserver writes)\n"
     "\n"
     "Looking at runs (nothing runs; a program of such a name: ./NAME or -- NAME):\n"
     "  ls [--status S] [--where 'KEY OP VALUE'] [--metric NAME] [--sort KEY] [--last N] ...\n"

@@ -1,6 +1,6 @@
 /* main.c: sacred-run's entry point: makes sure fds 0-2 are open, then dispatches: the
- * "log" client, "sweep", "sync", "worker", "requeue", the inspect commands (ls, show, ...), "rerun", --metric-test, the
- * commands that run nothing, or a run. Inside a run it first tells that run's launcher it
+ * "log" client, "sweep", "sync", "worker", "requeue", "export", the inspect commands (ls,
+ * show, ...), "rerun", --metric-test, the commands that run nothing, or a run. Inside a run it first tells that run's launcher it
  * is no process of the program. */
 #include <string.h>
 
@@ -16,6 +16,7 @@
 #include "report/log_cmd.h"
 #include "rerun.h"
 #include "store/requeue.h"
+#include "store/export.h"
 #include "store/sync.h"
 #include "store/worker.h"
 #include "sweep/sweep.h"
@@ -44,6 +45,8 @@ int main(int argc, char **argv)
         return worker_command(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "requeue"))
         return requeue_command(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "export"))
+        return export_command(argc - 1, argv + 1);
     int at = inspect_wanted(argc, argv);
     if (at)
         return inspect_main(argc, argv, at);

@@ -9,11 +9,13 @@ set -eu
 # Each need: how to tell it is there (pkg-config module, command, or file), and its package.
 # Daemons in /usr/sbin are files: that is not on an unprivileged user's PATH.
 # libpq-dev: its header only; libpq is loaded by `-s postgresql://` runs (store/db_pg.c).
+# libbson-dev: the BSON of `export --mongo-dump` (store/bsonval.c); python3-bson decodes it in
+# the tests.
 # Chart.js is what `sacred-run serve` draws its plots with (read from that path at run time).
 BUILD="cmd:cc:gcc cmd:make:make cmd:pkg-config:pkg-config pkg:libcjson:libcjson-dev
 pkg:libelf:libelf-dev pkg:libdw:libdw-dev pkg:libmd:libmd-dev pkg:libpcre2-8:libpcre2-dev
 pkg:yaml-0.1:libyaml-dev pkg:libmicrohttpd:libmicrohttpd-dev pkg:sqlite3:libsqlite3-dev
-pkg:libpq:libpq-dev"
+pkg:libpq:libpq-dev pkg:libbson-1.0:libbson-dev"
 TEST="pkg:check:check cmd:python3:python3 cmd:valgrind:valgrind cmd:script:util-linux
 cmd:git:git cmd:curl:curl cmd:chromium:chromium cmd:node:nodejs cmd:npm:npm
 file:/usr/share/javascript/chart.js/chart.min.js:libjs-chart.js cmd:rsync:rsync
@@ -22,7 +24,8 @@ file:/usr/lib/python3/dist-packages/zope/interface/__init__.py:python3-zope.inte
 file:/usr/lib/python3/dist-packages/joblib/__init__.py:python3-joblib cmd:xz:xz-utils cmd:zstd:zstd
 file:/usr/lib/python3/dist-packages/sklearn/__init__.py:python3-sklearn cmd:strace:strace
 file:/usr/sbin/slurmctld:slurm-wlm file:/usr/sbin/munged:munge
-file:/usr/lib/postgresql/15/bin/pg_ctl:postgresql-15 cmd:sqlite3:sqlite3"
+file:/usr/lib/postgresql/15/bin/pg_ctl:postgresql-15 cmd:sqlite3:sqlite3
+file:/usr/lib/python3/dist-packages/bson/__init__.py:python3-bson"
 
 # Prints the packages of the given needs that are not there, one line.
 missing() {

@@ -11,7 +11,7 @@
 #include "inspect/commands.h"
 #include "inspect/diff.h"
 #include "inspect/inspect.h"
-#include "inspect/runfiles.h"
+#include "record/runfiles.h"
 #include "inspect/runs.h"
 #include "inspect/runtext.h"
 #include "inspect/table.h"

@@ -10,7 +10,7 @@
 #include "config/config_print.h"
 #include "inspect/commands.h"
 #include "inspect/inspect.h"
-#include "inspect/runfiles.h"
+#include "record/runfiles.h"
 #include "inspect/runs.h"
 #include "inspect/runtext.h"
 #include "inspect/table.h"

@@ -1,7 +1,7 @@
 /* runfiles.c: where the copies a record names are. A stored path relative to the storage
  * is looked up there; an absolute one (Python Sacred with an absolute -F) that is gone is
  * looked up by its file name in the store; a queued run's copies are in its directory. */
-#include "inspect/runfiles.h"
+#include "record/runfiles.h"
 
 #include <stdio.h>
 #include <stdlib.h>
