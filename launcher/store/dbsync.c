@@ -62,7 +62,7 @@ static const char *str_at(const cJSON *run, const char *path)
 }
 
 /* The run.json text to store: the file's own, or with the tags and notes a user edited in
- * the database taken in (the launcher never writes those). */
+ * the database taken in when it has any (the launcher never writes those). */
 static char *doc_with_edits(struct db *d, long long id, const char *text, cJSON *run, int *fail)
 {
     char key[24];
@@ -77,7 +77,7 @@ static char *doc_with_edits(struct db *d, long long id, const char *text, cJSON 
     const cJSON *te = cJSON_GetObjectItemCaseSensitive(theirs, RUN_EDITABLE);
     const cJSON *oe = cJSON_GetObjectItemCaseSensitive(run, RUN_EDITABLE);
     char *out = NULL;
-    if (theirs && !cJSON_Compare(te, oe, 1)) {
+    if (te && !cJSON_Compare(te, oe, 1)) { /* else the file's own, if any, is kept */
         run_take_edits(run, theirs);
         struct strbuf sb = STRBUF_INIT;
         json_print(&sb, run);

@@ -1,6 +1,6 @@
 /* export.c: the export command (export.h): its options, the storage read (a directory, or
  * a database through its local copy, store/dbread.h), the runs chosen, and the
- * destination (--mongo-dump: store/mongodump.h). All input is checked before anything is
+ * destination (--to: store/copyruns.h; --mongo-dump: store/mongodump.h). All input is checked before anything is
  * written, and a dump that fails is removed. */
 #include "store/export.h"
 
@@ -13,22 +13,24 @@
 #include <sys/stat.h>
 
 #include "record/runread.h"
+#include "store/copyruns.h"
 #include "store/dbread.h"
 #include "store/mongodump.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 
-static const char usage[] = "usage: sacred-run export --from DIR|URL --mongo-dump OUTDIR [--db NAME] [ID...]";
+static const char usage[] = "usage: sacred-run export --from DIR|URL (--to DIR|URL | --mongo-dump OUTDIR [--db NAME]) [ID...]";
 
 struct export_opts {
     const char *from;       /* --from: a file storage, or a database's URL */
+    const char *to;         /* --to: another storage, a directory or a database's URL */
     const char *mongo_dump; /* --mongo-dump OUTDIR: a dump for mongorestore */
     const char *db;         /* --db NAME: the dump's database (Sacred's default "sacred") */
     char **ids;             /* the runs asked for, or none: every run */
     int nids;
 };
 
-enum { OPT_FROM = 256, OPT_MONGO_DUMP, OPT_DB };
+enum { OPT_FROM = 256, OPT_TO, OPT_MONGO_DUMP, OPT_DB };
 
 static void set_once(const char **slot, const char *name, const char *arg)
 {
@@ -42,6 +44,7 @@ static void set_once(const char **slot, const char *name, const char *arg)
 static void parse(int argc, char **argv, struct export_opts *o)
 {
     static const struct option opts[] = { { "from", required_argument, NULL, OPT_FROM },
+                                          { "to", required_argument, NULL, OPT_TO },
                                           { "mongo-dump", required_argument, NULL, OPT_MONGO_DUMP },
                                           { "db", required_argument, NULL, OPT_DB },
                                           { "help", no_argument, NULL, 'h' },
@@ -52,6 +55,8 @@ static void parse(int argc, char **argv, struct export_opts *o)
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         if (c == OPT_FROM)
             set_once(&o->from, "--from", optarg);
+        else if (c == OPT_TO)
+            set_once(&o->to, "--to", optarg);
         else if (c == OPT_MONGO_DUMP)
             set_once(&o->mongo_dump, "--mongo-dump", optarg);
         else if (c == OPT_DB)
@@ -66,8 +71,12 @@ static void parse(int argc, char **argv, struct export_opts *o)
     o->nids = argc - optind;
     if (!o->from)
         die("no --from: name the storage to export from (a directory, or a database URL); %s", usage);
-    if (!o->mongo_dump)
-        die("no destination: give --mongo-dump OUTDIR; %s", usage);
+    if (!o->mongo_dump == !o->to)
+        die("%s: give --to DIR|URL or --mongo-dump OUTDIR; %s", o->to ? "two destinations" : "no destination", usage);
+    if (o->to && o->db)
+        die("--db names the database of a --mongo-dump; with --to, the URL names it; %s", usage);
+    if (o->to && !strcmp(o->to, o->from))
+        die("--from and --to are the same storage '%s'; give another destination", o->to);
     if (!o->db)
         o->db = "sacred";
 }
@@ -107,7 +116,7 @@ static const char *open_source(const char *from, struct dbread *db, int *is_db)
 {
     char err[2048];
     struct stat st;
-    *is_db = strstr(from, "://") != NULL;
+    *is_db = storage_is_database(from);
     if (*is_db) {
         if (dbread_open(db, from, err, sizeof(err)))
             die("--from: %s", err);
@@ -193,14 +202,16 @@ int export_command(int argc, char **argv)
     set_program_name("sacred-run export");
     struct export_opts o;
     parse(argc, argv, &o);
-    check_db_name(o.db);
-    check_outdir(o.mongo_dump);
+    if (o.mongo_dump) {
+        check_db_name(o.db);
+        check_outdir(o.mongo_dump);
+    }
     struct dbread db;
     int is_db;
     const char *storage = open_source(o.from, &db, &is_db);
     size_t n;
     char **ids = chosen_ids(storage, &o, is_db, &n);
-    int rc = export_mongo(&o, storage, ids, n);
+    int rc = o.to ? (copy_runs(storage, o.to, ids, n) ? 1 : 0) : export_mongo(&o, storage, ids, n);
     run_ids_free(ids, n);
     if (is_db)
         dbread_close(&db);

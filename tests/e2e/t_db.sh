@@ -209,3 +209,25 @@ t_db_rerun_from_a_database() {
     [ "$(tr '\n' ' ' < got)" = "1|COMPLETED||0.25 2|COMPLETED|1|0.25 " ] || fail "$(cat got)" || return
     "$SR" -s "$url" rerun 7 2> err; [ $? = 125 ] && grep -q "check -s" err || fail "unknown id: $(cat err)"
 }
+
+# export --to: a file storage into SQLite, SQLite into PostgreSQL, PostgreSQL back into a
+# new file storage, and into the first one again (every id taken: renumbered, the mapping
+# printed); each copy is the original byte for byte.
+t_db_export_between_storages() {
+    pg_up || return
+    lite=sqlite:///$PWD/runs.db
+    printf 'import sys\nopen("model.txt", "w").write("w")\nprint("loss: 0.5")\n' > fit.py
+    echo data > data.csv
+    "$SR" -l ERROR -F a python3 fit.py > /dev/null || return
+    "$SR" -l ERROR -F a sh -c 'cat data.csv; echo "acc: 1"; exit 4' > /dev/null
+    "$SR" tag -F a 1 kept > /dev/null || return
+    "$SR" export --from a --to "$lite" > m1 || fail "to sqlite: $(cat m1)" || return
+    "$SR" export --from "$lite" --to "$PG_URL" > m2 || fail "to postgresql" || return
+    "$SR" export --from "$PG_URL" --to b > m3 || fail "to a directory" || return
+    [ "$(cat m1 m2 m3 | tr '\n' ' ')" = "1 2 1 2 1 2 " ] || fail "ids: $(cat m1 m2 m3)" || return
+    for id in 1 2; do same_run a/$id b/$id || fail "run $id" || return; done
+    "$SR" export --from b --to a 2 > m4 || return
+    [ "$(cat m4)" = "2 -> 3" ] && same_run a/2 a/3 || fail "renumbered: $(cat m4)" || return
+    "$SR" export --from a --to a > out 2> err; [ $? = 125 ] || fail "same storage: $(cat err)" || return
+    "$SR" export --from a --to "$lite" 9 > out 2> err; [ $? = 125 ] && grep -q "no run '9'" err || fail "$(cat err)"
+}
