@@ -1,4 +1,4 @@
-/* spawn.c: fork + exec of the program with its output channels in place. The child never
+/* spawn.c: vfork + exec of the program with its output channels in place. The child never
  * allocates, never prints, and exits 127 if exec fails (the parent reports why). */
 #include "capture/spawn.h"
 
@@ -13,46 +13,42 @@
 #include "util/error.h"
 #include "util/nameindex.h"
 
+/* The child, between vfork and exec: it shares the parent's memory, so it only makes
+ * system calls and leaves exec's errno in *err (the parent is suspended until then). */
+static void run_child(const struct spawn_req *r, pid_t parent, volatile int *err)
+{
+    prctl(PR_SET_PDEATHSIG, SIGHUP);
+    if (getppid() != parent) { /* the launcher died before that */
+        *err = -1;
+        return;
+    }
+    capture_child(r->cap);
+    if (r->restore_sigpipe)
+        signal(SIGPIPE, SIG_DFL);
+    sigprocmask(SIG_SETMASK, r->mask, NULL);
+    execve(r->path, r->argv, r->envp);
+    if (errno == ENOEXEC && r->sh_argv)
+        execve("/bin/sh", r->sh_argv, r->envp);
+    *err = errno;
+}
+
 pid_t spawn_program(const struct spawn_req *r)
 {
-    int p[2];
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return -1;
-    pid_t parent = getpid(), pid = fork();
-    if (pid < 0) {
-        int saved = errno;
-        close(p[0]);
-        close(p[1]);
-        errno = saved;
-        return -1;
-    }
+    volatile int err = 0;
+    int saved = errno;
+    pid_t parent = getpid(), pid = vfork(); /* no copy of the launcher's page tables */
     if (pid == 0) {
-        close(p[0]);
-        prctl(PR_SET_PDEATHSIG, SIGHUP);
-        if (getppid() != parent) /* the launcher died before that */
-            _exit(128 + SIGHUP);
-        capture_child(r->cap);
-        if (r->restore_sigpipe)
-            signal(SIGPIPE, SIG_DFL);
-        sigprocmask(SIG_SETMASK, r->mask, NULL);
-        execve(r->path, r->argv, r->envp);
-        if (errno == ENOEXEC && r->sh_argv)
-            execve("/bin/sh", r->sh_argv, r->envp);
-        int e = errno;
-        (void)!write(p[1], &e, sizeof(e));
-        _exit(127);
+        run_child(r, parent, &err);
+        _exit(err < 0 ? 128 + SIGHUP : 127);
     }
-    close(p[1]);
-    int e = 0;
-    ssize_t n;
-    while ((n = read(p[0], &e, sizeof(e))) < 0 && errno == EINTR)
-        ;
-    close(p[0]);
-    if (n == (ssize_t)sizeof(e)) {
+    if (pid < 0)
+        return -1;
+    if (err > 0) {
         waitpid(pid, NULL, 0);
-        errno = e;
+        errno = err;
         return -1;
     }
+    errno = saved;
     return pid;
 }
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -147,26 +148,57 @@ void events_announce_launcher(void)
     close(fd);
 }
 
+/* The slot of pid in the pid index: its own, or the free one where it would go. */
+static struct pid_slot *pid_slot(const struct events *ev, pid_t pid)
+{
+    size_t mask = ev->nslots - 1, h = ((size_t)(uint32_t)pid * 2654435761u) & mask;
+    while (ev->slots[h].pid && ev->slots[h].pid != pid)
+        h = (h + 1) & mask;
+    return &ev->slots[h];
+}
+
+/* Makes the index twice as large when it is half full (a run can start millions of
+ * processes: a lookup stays one probe or two, never a scan of every process). */
+static void pid_index_grow(struct events *ev)
+{
+    if (ev->nslots && ev->n * 2 < ev->nslots)
+        return;
+    struct pid_slot *old = ev->slots;
+    size_t nold = ev->nslots;
+    ev->nslots = nold ? nold * 2 : 64;
+    ev->slots = xcalloc(ev->nslots, sizeof(*ev->slots));
+    for (size_t i = 0; i < nold; i++)
+        if (old[i].pid)
+            *pid_slot(ev, old[i].pid) = old[i];
+    free(old);
+}
+
 static struct proc *new_proc(struct events *ev, pid_t pid, pid_t ppid, int64_t t)
 {
     if (ev->n == ev->cap) {
         ev->cap = ev->cap ? ev->cap * 2 : 16;
         ev->procs = xrealloc(ev->procs, ev->cap * sizeof(*ev->procs));
     }
-    struct proc *p = &ev->procs[ev->n++];
+    pid_index_grow(ev);
+    struct pid_slot *slot = pid_slot(ev, pid);
+    struct proc *p = &ev->procs[ev->n];
     memset(p, 0, sizeof(*p));
     p->pid = pid;
     p->ppid = ppid;
     p->start_ns = t;
+    p->prev = slot->pid ? slot->at : -1;
+    *slot = (struct pid_slot){ pid, (long)ev->n++ };
     return p;
 }
 
+/* The latest entry of pid that is not a failed exec, or -1. */
 static long latest(const struct events *ev, pid_t pid)
 {
-    for (size_t i = ev->n; i-- > 0;)
-        if (ev->procs[i].pid == pid && !ev->procs[i].removed)
-            return (long)i;
-    return -1;
+    const struct pid_slot *slot = ev->nslots ? pid_slot(ev, pid) : NULL;
+    long i = slot && slot->pid ? slot->at : -1;
+    while (i >= 0 && ev->procs[i].removed)
+        i = ev->procs[i].prev;
+    return i;
 }
 
 static void set_str(char **dst, const char *s)
@@ -583,6 +615,7 @@ void events_close(struct events *ev)
     for (size_t i = 0; i < sizeof(ev->asm_) / sizeof(*ev->asm_); i++)
         strbuf_release(&ev->asm_[i].raw);
     free(ev->procs);
+    free(ev->slots);
     free(ev->selves);
     free(ev->dir);
     free(ev->path);

@@ -22,6 +22,12 @@ struct proc {
     int forked;         /* a fork of its parent that has not exec'd (same image) */
     int status;         /* its wait status, when end_ns is set */
     struct strbuf crash;/* the crash report: "index" NUL "module" NUL "hex offset" NUL ... */
+    long prev;          /* the entry of this pid before this one, or -1 */
+};
+
+struct pid_slot {       /* the pid index: a pid's last entry in procs */
+    pid_t pid;          /* 0 = free */
+    long at;
 };
 
 struct assembly {       /* a chunked payload being received */
@@ -41,6 +47,8 @@ struct events {
     char *dir, *path;
     struct proc *procs;
     size_t n, cap;
+    struct pid_slot *slots; /* open addressing, a power of two, at most half full */
+    size_t nslots;
     struct assembly asm_[8];
     pid_t *selves;       /* processes that announced they are sacred-run, until reaped */
     size_t nselves;
