@@ -3,6 +3,7 @@
  * already holds of each metric are loaded, so nothing is loaded twice. Never prints. */
 #include "store/dbparts.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,15 +61,17 @@ static void counts_release(struct counts *c)
     name_index_release(&c->ix);
 }
 
-/* The number column: the value when it is one (Python's NaN and infinities too). */
+/* The number column: the value when it is one (Python's NaN and infinities too), as its
+ * own text, which both databases read; out of a double's range, the double it rounds to. */
 static const char *number_text(const char *value, char buf[40])
 {
     char *end;
+    errno = 0;
     double v = strtod(value, &end);
     if (end == value || *end)
         return NULL;
-    if (isnan(v))
-        return "NaN";
+    if (errno != ERANGE)
+        return value;
     if (isinf(v))
         return v > 0 ? "Infinity" : "-Infinity";
     snprintf(buf, 40, "%.17g", v);

@@ -247,7 +247,7 @@ static int update(struct dbread *r, const struct db_rows *rows, const struct man
 
 int dbread_refresh(struct dbread *r, char *err, size_t errlen)
 {
-    struct db_rows *rows = query1(r->db, "SELECT id, updated FROM runs WHERE doc_text <> '{}' ORDER BY id", NULL);
+    struct db_rows *rows = query1(r->db, "SELECT id, updated FROM runs WHERE status IS NOT NULL ORDER BY id", NULL);
     struct manifest m;
     manifest_read(r->cache, &m);
     struct strbuf out = STRBUF_INIT;

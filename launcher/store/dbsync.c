@@ -93,6 +93,14 @@ static const char *jsonb(const char *text)
     return text && !strstr(text, "\\u0000") ? text : NULL;
 }
 
+/* The status column: never NULL once the run has a row of its own (a NULL status marks
+ * a claimed id without one yet, which readers leave out without reading doc_text). */
+static const char *status_of(const cJSON *run)
+{
+    const char *s = str_at(run, "status");
+    return s ? s : "UNKNOWN";
+}
+
 /* The run's result as compact JSON text, or NULL when it has none. */
 static char *result_text(const cJSON *run)
 {
@@ -131,7 +139,7 @@ static int write_row(struct db *d, const struct dbsync *s, const cJSON *run, con
     char key[24], *result = result_text(run);
     snprintf(key, sizeof(key), "%lld", s->id);
     struct db_param p[] = {
-        DB_TEXT(key), DB_TEXT(str_at(run, "experiment.name")), DB_TEXT(str_at(run, "status")),
+        DB_TEXT(key), DB_TEXT(str_at(run, "experiment.name")), DB_TEXT(status_of(run)),
         DB_TEXT(str_at(run, "start_time")), DB_TEXT(str_at(run, "heartbeat")),
         DB_TEXT(str_at(run, "stop_time")), DB_TEXT(str_at(run, "host.hostname")), DB_TEXT(result),
         DB_TEXT(last_line), DB_TEXT(doc), DB_TEXT(config), DB_TEXT(info), DB_TEXT(s->file_storage),
@@ -269,12 +277,36 @@ int dbsync_pass(struct db *d, struct dbsync *s, int final, char *err, size_t err
     return 0;
 }
 
+static void add_field(struct strbuf *b, const char *p, size_t n)
+{
+    strbuf_add(b, p, n);
+    strbuf_addch(b, '\t');
+}
+
+static void add_number(struct strbuf *b, long long v)
+{
+    char num[24], *e = num + sizeof(num), *d = e;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--d = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--d = '-';
+    add_field(b, d, (size_t)(e - d));
+}
+
 void dbsync_point(struct dbsync *s, const char *name, long long seq, long long step,
                   const char *stamp, const char *value)
 {
     if (s->overflow)
         return;
-    strbuf_addf(&s->points, "%s\t%lld\t%lld\t%s\t%s\n", name, seq, step, stamp, value);
+    struct strbuf *b = &s->points; /* on the launcher's path for every point: no printf */
+    add_field(b, name, strlen(name));
+    add_number(b, seq);
+    add_number(b, step);
+    add_field(b, stamp, strlen(stamp));
+    strbuf_addstr(b, value);
+    strbuf_addch(b, '\n');
     if (s->points.len + s->inflight.len > s->max_points_bytes) {
         s->overflow = 1; /* the rest comes from metrics.json */
         strbuf_release(&s->points);

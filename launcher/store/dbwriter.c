@@ -9,7 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "json/json.h"
 #include "store/db.h"
@@ -33,7 +36,7 @@ struct dbw {
     char error[1024];
 };
 
-enum { FIRST_PASS_DELAY_MS = 100 };
+enum { FIRST_PASS_DELAY_MS = 100, WRITER_NICE = 10 };
 
 struct dbwriters {
     struct dbw *w;
@@ -174,6 +177,8 @@ static void wait_for_work(struct dbw *w)
 static void *writer_main(void *arg)
 {
     struct dbw *w = arg;
+    /* On a busy machine the program and the launcher's own loop come first. */
+    setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), WRITER_NICE);
     pthread_mutex_lock(&w->mu);
     for (;;) {
         wait_for_work(w);
