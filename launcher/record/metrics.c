@@ -68,16 +68,9 @@ long long metrics_add(struct metrics *ms, const char *name, size_t nlen, const c
                  value);
     if (ms->dirfd < 0)
         return step; /* counting only (--metric-test) */
-    char num[24], *e = num + sizeof(num), *d = e;
-    unsigned long long u = step < 0 ? 0ULL - (unsigned long long)step : (unsigned long long)step;
-    do
-        *--d = (char)('0' + u % 10);
-    while (u /= 10);
-    if (step < 0)
-        *--d = '-';
     size_t before = m->frag[0].len + m->frag[1].len + m->frag[2].len;
     strbuf_add(&m->frag[0], ",\n      ", 8);
-    strbuf_add(&m->frag[0], d, (size_t)(e - d));
+    strbuf_add_ll(&m->frag[0], step);
     strbuf_add(&m->frag[1], ",\n      \"", 9);
     strbuf_addstr(&m->frag[1], stamp);
     strbuf_addch(&m->frag[1], '"');

@@ -285,14 +285,8 @@ static void add_field(struct strbuf *b, const char *p, size_t n)
 
 static void add_number(struct strbuf *b, long long v)
 {
-    char num[24], *e = num + sizeof(num), *d = e;
-    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-    do
-        *--d = (char)('0' + u % 10);
-    while (u /= 10);
-    if (v < 0)
-        *--d = '-';
-    add_field(b, d, (size_t)(e - d));
+    strbuf_add_ll(b, v);
+    strbuf_addch(b, '\t');
 }
 
 void dbsync_point(struct dbsync *s, const char *name, long long seq, long long step,

@@ -127,3 +127,15 @@ void strbuf_add_base64(struct strbuf *sb, const void *data, size_t n)
         strbuf_add(sb, q, 4);
     }
 }
+
+void strbuf_add_ll(struct strbuf *sb, long long v)
+{
+    char num[24], *e = num + sizeof(num), *d = e;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--d = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--d = '-';
+    strbuf_add(sb, d, (size_t)(e - d));
+}

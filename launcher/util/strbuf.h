@@ -17,6 +17,8 @@ void strbuf_grow(struct strbuf *sb, size_t extra);
 void strbuf_add(struct strbuf *sb, const void *data, size_t n);
 void strbuf_addstr(struct strbuf *sb, const char *s);
 void strbuf_addch(struct strbuf *sb, char c);
+/* Appends v in decimal (without printf: for paths taken once per metric point). */
+void strbuf_add_ll(struct strbuf *sb, long long v);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* data[0..n) in base64 (RFC 4648, with padding). */
 void strbuf_add_base64(struct strbuf *sb, const void *data, size_t n);
