@@ -10,6 +10,7 @@
 
 #include "json/json.h"
 #include "util/error.h"
+#include "util/strbuf.h"
 
 /* The index just after the string literal that starts at text[i] (a '"'). */
 static size_t skip_string(const char *text, size_t i)
@@ -97,14 +98,79 @@ static void retype(cJSON *item, const char *text, const char *orig, size_t *pos)
     }
 }
 
-cJSON *json_parse_typed(const char *text)
+/* The \uXXXX escape at s (after the backslash), or -1. */
+static long escape_at(const char *s)
+{
+    if (s[0] != 'u')
+        return -1;
+    long v = 0;
+    for (int i = 1; i <= 4; i++) {
+        char c = s[i];
+        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        if (d < 0)
+            return -1;
+        v = v * 16 + d;
+    }
+    return v;
+}
+
+/* One escape at text[i] (a backslash) into out; returns its length in text. A lone
+ * surrogate, which cJSON refuses, is what Python reads it as: \udc80-\udcff (how the
+ * launcher and Python's surrogateescape write a byte that is no UTF-8) the byte itself,
+ * any other U+FFFD. */
+static size_t put_escape(const char *text, size_t i, struct strbuf *out)
+{
+    long v = escape_at(text + i + 1);
+    int high = v >= 0xD800 && v < 0xDC00;
+    long w = high && text[i + 6] == '\\' ? escape_at(text + i + 7) : -1;
+    if (high && w >= 0xDC00 && w < 0xE000) { /* a pair, as it was */
+        strbuf_add(out, text + i, 12);
+        return 12;
+    }
+    if (v < 0xD800 || v >= 0xE000) { /* no surrogate (or another escape): as it was */
+        size_t n = text[i + 1] ? 2 : 1;
+        strbuf_add(out, text + i, n);
+        return n;
+    }
+    if (v >= 0xDC80 && v < 0xDD00)
+        strbuf_addch(out, (char)(v - 0xDC00));
+    else
+        strbuf_addstr(out, "\xef\xbf\xbd");
+    return 6;
+}
+
+/* text with lone surrogate escapes in its strings replaced (put_escape), or NULL when it
+ * has none. */
+static char *lone_surrogates(const char *text)
+{
+    if (!strstr(text, "\\ud") && !strstr(text, "\\uD"))
+        return NULL;
+    struct strbuf out = STRBUF_INIT;
+    int in_string = 0;
+    for (size_t i = 0; text[i];) {
+        if (in_string && text[i] == '\\') {
+            i += put_escape(text, i, &out);
+            continue;
+        }
+        if (text[i] == '"')
+            in_string = !in_string;
+        strbuf_addch(&out, text[i++]);
+    }
+    return strbuf_detach(&out);
+}
+
+cJSON *json_parse_typed(const char *given)
 {
     int any;
+    char *fixed = lone_surrogates(given);
+    const char *text = fixed ? fixed : given;
     char *plain = python_specials(text, &any);
     cJSON *root = cJSON_Parse(plain);
     size_t pos = 0;
     if (root)
         retype(root, plain, any ? text : NULL, &pos);
     free(plain);
+    free(fixed);
     return root;
 }

@@ -106,6 +106,24 @@ START_TEST(test_parse_python_specials)
 }
 END_TEST
 
+/* Lone surrogate escapes (a byte that is no UTF-8, as surrogateescape writes it) read back
+ * as Python reads them, and print back the same; a pair stays a character. */
+START_TEST(test_parse_lone_surrogates)
+{
+    cJSON *t = json_parse_typed("{\"a\": \"x\\udcffy\", \"b\": \"\\ud800!\", \"c\": \"\\ud83d\\ude00\", \"d\": 1.5}");
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(cJSON_GetObjectItem(t, "a")->valuestring, "x\xffy");
+    ck_assert_str_eq(cJSON_GetObjectItem(t, "b")->valuestring, "\xef\xbf\xbd!");
+    ck_assert_str_eq(cJSON_GetObjectItem(t, "c")->valuestring, "\xf0\x9f\x98\x80");
+    ck_assert(cJSON_GetObjectItem(t, "d")->valuedouble == 1.5);
+    struct strbuf sb = STRBUF_INIT;
+    json_print_compact(&sb, cJSON_GetObjectItem(t, "a"));
+    ck_assert_str_eq(sb.buf, "\"x\\udcffy\"");
+    strbuf_release(&sb);
+    cJSON_Delete(t);
+}
+END_TEST
+
 START_TEST(test_alloc_hooks)
 {
     unsigned long before = json_alloc_count();
@@ -142,6 +160,7 @@ Suite *json_suite(void)
     tcase_add_test(tc, test_key_order_by_code_point);
     tcase_add_test(tc, test_alloc_hooks);
     tcase_add_test(tc, test_parse_python_specials);
+    tcase_add_test(tc, test_parse_lone_surrogates);
     suite_add_tcase(s, tc);
     return s;
 }
