@@ -129,8 +129,8 @@ static struct db *open_destination(const char *to, struct db_url *u)
         return NULL;
     }
     db_url_parse(to, u, err, sizeof(err));
-    struct db *d = db_connect(u, err, sizeof(err));
-    if (!d || schema_ensure(d, u->shown, err, sizeof(err)))
+    struct db *d = schema_connect(u, err, sizeof(err));
+    if (!d)
         die("--to: %s", err);
     return d;
 }

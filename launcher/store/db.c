@@ -109,12 +109,20 @@ int db_run(struct db *d, const char *sql)
 
 int db_begin(struct db *d)
 {
-    return db_run(d, d->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+    int rc = db_run(d, d->kind == DB_SQLITE ? "BEGIN IMMEDIATE" : "BEGIN");
+    d->in_transaction = rc == 0;
+    return rc;
 }
 
 int db_commit(struct db *d)
 {
+    d->in_transaction = 0;
     return db_run(d, "COMMIT");
+}
+
+int db_in_transaction(const struct db *d)
+{
+    return d->in_transaction;
 }
 
 void db_rollback(struct db *d)
@@ -123,6 +131,7 @@ void db_rollback(struct db *d)
     memcpy(keep, d->error, sizeof(keep));
     if (!d->broken)
         db_run(d, "ROLLBACK");
+    d->in_transaction = 0;
     memcpy(d->error, keep, sizeof(keep));
 }
 

@@ -55,6 +55,8 @@ void db_rows_free(struct db_rows *r);
 int db_begin(struct db *d);
 int db_commit(struct db *d);
 void db_rollback(struct db *d);
+/* 1 between db_begin and its end. */
+int db_in_transaction(const struct db *d);
 
 /* Bulk loading of rows into table(cols) (ncols text columns, NULL allowed), inside a
  * transaction: PostgreSQL COPY, SQLite one prepared INSERT. */

@@ -22,6 +22,7 @@ struct db {
     enum db_kind kind;
     char error[512];
     int broken;
+    int in_transaction;      /* between db_begin and db_commit/db_rollback */
     int load_cols;
 };
 

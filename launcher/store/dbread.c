@@ -269,8 +269,8 @@ int dbread_open(struct dbread *r, const char *url, char *err, size_t errlen)
     memset(r, 0, sizeof(*r));
     if (db_url_parse(url, &r->url, err, errlen))
         return -1;
-    r->db = db_connect(&r->url, err, errlen);
-    if (!r->db || schema_ensure(r->db, r->url.shown, err, errlen))
+    r->db = schema_connect(&r->url, err, errlen);
+    if (!r->db)
         return -1;
     r->cache = cache_dir(r->url.shown);
     if (!r->cache)

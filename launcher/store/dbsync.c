@@ -326,11 +326,20 @@ static long long try_claim(struct db *d, const char *id)
                            " ON CONFLICT (id) DO NOTHING RETURNING id"
                          : "INSERT INTO runs (id, doc_text) SELECT coalesce(max(id), 0) + 1, '{}'"
                            " FROM runs WHERE true ON CONFLICT (id) DO NOTHING RETURNING id";
-    if (db_exec(d, sql, id ? 1 : 0, &p, &r))
+    /* In a write transaction from its start (the caller's, else one of its own): SQLite's
+     * WAL refuses, without waiting, a statement that read an older snapshot than another
+     * writer's commit. */
+    int own = !db_in_transaction(d);
+    if (own && db_begin(d))
         return -1;
+    if (db_exec(d, sql, id ? 1 : 0, &p, &r)) {
+        if (own)
+            db_rollback(d);
+        return -1;
+    }
     long long got = db_value_ll(r, 0, 0, 0);
     db_rows_free(r);
-    return got;
+    return own && db_commit(d) ? -1 : got;
 }
 
 long long dbsync_claim(struct db *d, const char *preferred, char *err, size_t errlen)

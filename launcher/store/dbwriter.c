@@ -51,17 +51,6 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
-/* A connection with the schema checked, or NULL with the reason in err. */
-static struct db *connect_checked(const struct db_url *u, char *err, size_t errlen)
-{
-    struct db *d = db_connect(u, err, errlen);
-    if (d && schema_ensure(d, u->shown, err, errlen)) {
-        db_close(d);
-        return NULL;
-    }
-    return d;
-}
-
 struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry)
 {
     if (!n)
@@ -79,7 +68,7 @@ struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry)
         pthread_cond_init(&w->cv, NULL);
         /* Not in a thread: an exit meanwhile (a refused start) would tear down the TLS
          * library under a connecting thread. */
-        w->db = connect_checked(&w->url, w->error, sizeof(w->error));
+        w->db = schema_connect(&w->url, w->error, sizeof(w->error));
         if (!w->db && !retry)
             die("%s; start the database, fix -s, or give --db-retry to record the run later", w->error);
     }
@@ -133,7 +122,7 @@ static int ready(struct dbw *w, char *err, size_t errlen)
         db_close(w->db);
         w->db = NULL;
     }
-    if (!w->db && !(w->db = connect_checked(&w->url, err, errlen)))
+    if (!w->db && !(w->db = schema_connect(&w->url, err, errlen)))
         return -1;
     if (!w->sync.id) {
         long long id = dbsync_claim(w->db, w->sync.file_id, err, errlen);

@@ -24,12 +24,7 @@ struct db *queue_connect(const char *url, struct db_url *u, char *err, size_t er
 {
     if (db_url_parse(url, u, err, errlen))
         return NULL;
-    struct db *d = db_connect(u, err, errlen);
-    if (d && schema_ensure(d, u->shown, err, errlen)) {
-        db_close(d);
-        return NULL;
-    }
-    return d;
+    return schema_connect(u, err, errlen);
 }
 
 static const char *str_at(const cJSON *doc, const char *path)

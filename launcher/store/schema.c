@@ -172,3 +172,13 @@ int schema_ensure(struct db *d, const char *shown, char *err, size_t errlen)
                           "knows (%d); use a newer sacred-run with it", shown, v, SCHEMA_VERSION);
     return 0;
 }
+
+struct db *schema_connect(const struct db_url *u, char *err, size_t errlen)
+{
+    struct db *d = db_connect(u, err, errlen);
+    if (d && schema_ensure(d, u->shown, err, errlen)) {
+        db_close(d);
+        return NULL;
+    }
+    return d;
+}

@@ -14,4 +14,9 @@ enum { SCHEMA_VERSION = 2 };
  * at a time), else checks its version. 0, or -1 with a one-line message in err. */
 int schema_ensure(struct db *d, const char *shown, char *err, size_t errlen);
 
+/* A connection to u whose schema is there and known (schema_ensure), or NULL with the
+ * reason in err. Every user of a database connects through it. */
+struct db_url;
+struct db *schema_connect(const struct db_url *u, char *err, size_t errlen);
+
 #endif

@@ -55,8 +55,8 @@ static int replay(struct journal_entry *e, const struct db_url *given)
     struct db_url u;
     if (entry_url(e, given, &u, err, sizeof(err)))
         return error("journal entry %s: %s", e->path, err);
-    struct db *d = db_connect(&u, err, sizeof(err));
-    int rc = d && !schema_ensure(d, u.shown, err, sizeof(err)) ? 0 : -1;
+    struct db *d = schema_connect(&u, err, sizeof(err));
+    int rc = d ? 0 : -1;
     if (!rc && !e->id && (e->id = dbsync_claim(d, e->file_id, err, sizeof(err))) > 0)
         journal_write(e);
     struct dbsync s;
