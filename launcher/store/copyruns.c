@@ -13,6 +13,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "record/runfiles.h"
 #include "record/runid.h"
 #include "record/runread.h"
 #include "store/db.h"
@@ -20,6 +21,7 @@
 #include "store/schema.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/path.h"
 
 int storage_is_database(const char *text)
 {
@@ -54,29 +56,23 @@ static int copy_tree(const char *from, const char *to)
     return rc;
 }
 
-/* The stores' files run.json names (sources; resources by their stored name), when the
- * destination lacks them. */
-static int copy_stored(const struct run_doc *d, const char *from, const char *to)
+/* The copies of kind that run d names and that lie in from's stores (_sources/,
+ * _resources/: found by record/runfiles.h), at the same place in to when it lacks them. */
+static int copy_stored(const struct run_doc *d, const char *from, const char *to, enum run_file_kind kind)
 {
-    const cJSON *exp = cJSON_GetObjectItemCaseSensitive(d->run, "experiment"), *e;
-    const cJSON *lists[] = { cJSON_GetObjectItemCaseSensitive(exp, "sources"),
-                             cJSON_GetObjectItemCaseSensitive(d->run, "resources") };
-    for (int k = 0; k < 2; k++)
-        cJSON_ArrayForEach(e, lists[k]) {
-            const cJSON *p = cJSON_GetArrayItem(e, 1);
-            if (!cJSON_IsString(p) || strstr(p->valuestring, ".."))
-                continue;
-            const char *base = strrchr(p->valuestring, '/');
-            char *rel = k ? xasprintf("_resources/%s", base ? base + 1 : p->valuestring) : xstrdup(p->valuestring);
-            char *a = xasprintf("%s/%s", from, rel), *b = xasprintf("%s/%s", to, rel);
-            int rc = access(b, F_OK) == 0 || access(a, R_OK) ? 0 : copy_file_mkdir(a, b);
-            free(rel);
-            free(a);
-            free(b);
-            if (rc)
-                return -1;
-        }
-    return 0;
+    size_t n;
+    struct run_file *f = run_files(d, from, kind, &n);
+    int rc = 0;
+    for (size_t i = 0; !rc && i < n; i++) {
+        size_t at = f[i].path ? path_under(f[i].path, from) : 0;
+        if (!at || f[i].path[at] != '_' || strstr(f[i].path + at, ".."))
+            continue; /* not in a store: in the run directory (copied with it) or elsewhere */
+        char *b = xasprintf("%s/%s", to, f[i].path + at);
+        rc = access(b, F_OK) == 0 ? 0 : copy_file_mkdir(f[i].path, b);
+        free(b);
+    }
+    run_files_free(f, n);
+    return rc;
 }
 
 static int to_directory(const char *from, const char *to, const char *id, char *got, size_t gotlen)
@@ -90,7 +86,8 @@ static int to_directory(const char *from, const char *to, const char *id, char *
         snprintf(got, gotlen, "%s", id);
     char *dst = xasprintf("%s/%s", to, got);
     if (!rc)
-        rc = copy_tree(d.dir, dst) || (d.run && copy_stored(&d, from, to)) ? -1 : 0;
+        rc = copy_tree(d.dir, dst) || (d.run && (copy_stored(&d, from, to, RUN_SOURCES)
+                                                 || copy_stored(&d, from, to, RUN_RESOURCES))) ? -1 : 0;
     if (rc)
         error("run %s: cannot copy it into '%s': %s", id, to, strerror(errno));
     free(dst);

@@ -144,8 +144,10 @@ static int put_files(struct dbread *r, const char *id, const char *newdir)
         const char *base = strrchr(path, '/');
         if (strstr(name, "..") || (kind[0] == 's' && strstr(path, "..")))
             continue; /* never outside the copy */
+        /* A source not in a store is a queued run's copy, in its run directory. */
         char *to = kind[0] == 'a' ? xasprintf("%s/%s", newdir, name)
-                 : kind[0] == 's' ? xasprintf("%s/%s", r->cache, path)
+                 : kind[0] == 's' && path[0] == '_' ? xasprintf("%s/%s", r->cache, path)
+                 : kind[0] == 's' ? xasprintf("%s/%s", newdir, base ? base + 1 : path)
                                   : xasprintf("%s/_resources/%s", r->cache, base ? base + 1 : path);
         rc = put_content(r->db, db_value(f, i, 3), to, kind[0] == 'a');
         free(to);
