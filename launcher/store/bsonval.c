@@ -20,30 +20,13 @@ const char *bsonval_index(uint32_t i, char buf[16])
     return key;
 }
 
-/* s[0..n) with every byte that does not start a valid UTF-8 character as U+FFFD. */
-static char *utf8_clean(const char *s, size_t n)
-{
-    struct strbuf sb = STRBUF_INIT;
-    strbuf_grow(&sb, n);
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t k = utf8_char((const unsigned char *)s + i, n - i, 0, &cp);
-        if (k == 1 && cp >= 0xDC80 && cp <= 0xDCFF)
-            strbuf_addstr(&sb, "\xEF\xBF\xBD");
-        else
-            strbuf_add(&sb, s + i, k ? k : 1);
-        i += k ? k : 1;
-    }
-    return strbuf_detach(&sb);
-}
-
 void bsonval_append_text(bson_t *b, const char *key, const char *text, size_t n)
 {
     if (bson_utf8_validate(text, n, true)) {
         bson_append_utf8(b, key, -1, text, (int)n);
         return;
     }
-    char *clean = utf8_clean(text, n);
+    char *clean = utf8_clean(text, n, "\xEF\xBF\xBD", 0);
     bson_append_utf8(b, key, -1, clean, -1);
     free(clean);
 }
@@ -52,7 +35,7 @@ void bsonval_append_text(bson_t *b, const char *key, const char *text, size_t n)
  * key valid UTF-8. Newly allocated. */
 static char *valid_key(const char *key)
 {
-    char *k = utf8_clean(key, strlen(key));
+    char *k = utf8_clean(key, strlen(key), "\xEF\xBF\xBD", 0);
     if (k[0] == '$')
         k[0] = '@';
     for (char *p = k; (p = strchr(p, '.')); p++)

@@ -19,26 +19,8 @@
 #include "util/error.h"
 #include "util/fs.h"
 #include "util/strbuf.h"
-#include "util/utf8.h"
 
 enum { CHUNK = 1 << 20 };
-
-char *db_text_clean(const char *text, size_t n)
-{
-    struct strbuf sb = STRBUF_INIT;
-    strbuf_grow(&sb, n);
-    for (size_t i = 0; i < n;) {
-        uint32_t cp;
-        size_t k = utf8_char((const unsigned char *)text + i, n - i, 0, &cp);
-        int bad = k == 0 || (cp >= 0xDC80 && cp <= 0xDCFF && k == 1) || cp == 0;
-        if (bad)
-            strbuf_addch(&sb, '?');
-        else
-            strbuf_add(&sb, text + i, k);
-        i += k ? k : 1;
-    }
-    return strbuf_detach(&sb);
-}
 
 static int store_chunks(struct db *d, int fd, const char *md5)
 {

@@ -1,5 +1,5 @@
 /* dbparts.h: the parts of a pass of dbsync.c that have files of their own: metric points
- * (dbpoints.c), the stored files (dbfiles.c), and the text rule they share. Only
+ * (dbpoints.c) and the stored files (dbfiles.c). Only
  * store/dbsync.c and those files include it. */
 #ifndef SR_DBPARTS_H
 #define SR_DBPARTS_H
@@ -16,7 +16,5 @@ int dbpoints_store(struct db *d, struct dbsync *s, int final, char *err, size_t 
 /* The run's sources, resources and artifacts: each content once (by MD5), in chunks, and
  * the run's list of them. */
 int dbfiles_store(struct db *d, long long id, const char *dir, char *err, size_t errlen);
-/* text[0..n) as valid UTF-8 without NUL (other bytes become '?'), for TEXT columns. */
-char *db_text_clean(const char *text, size_t n);
 
 #endif

@@ -20,6 +20,7 @@
 #include "store/db.h"
 #include "store/dbparts.h"
 #include "util/error.h"
+#include "util/utf8.h"
 
 enum { COUT_CHUNK = 4 << 20 };
 
@@ -204,7 +205,7 @@ static char *last_line_of(const char *text, size_t n)
     size_t start = end;
     while (start && text[start - 1] != '\n')
         start--;
-    return db_text_clean(text + start, end - start);
+    return utf8_clean(text + start, end - start, "?", 1); /* a TEXT column: no NUL */
 }
 
 static int insert_chunk(struct db *d, const char *key, long long off, const char *p, size_t n)

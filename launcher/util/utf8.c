@@ -2,6 +2,8 @@
  * and the JSON printer, so both agree on what a character is. No allocation, no I/O. */
 #include "util/utf8.h"
 
+#include "util/strbuf.h"
+
 /* Second-byte bounds for each lead byte, per Unicode Table 3-7. */
 static int second_range(unsigned char lead, unsigned char *lo, unsigned char *hi)
 {
@@ -100,4 +102,20 @@ int utf8_cmp(const char *a, const char *b)
         q += lb;
     }
     return (*p != 0) - (*q != 0);
+}
+
+char *utf8_clean(const char *s, size_t n, const char *replacement, int no_nul)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_grow(&sb, n);
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = utf8_char((const unsigned char *)s + i, n - i, 0, &cp);
+        if (k == 0 || (k == 1 && cp >= 0xDC80 && cp <= 0xDCFF) || (no_nul && cp == 0))
+            strbuf_addstr(&sb, replacement);
+        else
+            strbuf_add(&sb, s + i, k);
+        i += k ? k : 1;
+    }
+    return strbuf_detach(&sb);
 }

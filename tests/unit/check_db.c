@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include "store/db.h"
-#include "store/dbparts.h"
 #include "store/dbsync.h"
 #include "store/schema.h"
 #include "util/error.h"
 #include "util/fs.h"
+#include "util/utf8.h"
 
 static char tmp[64];
 static struct db *d;
@@ -158,7 +158,7 @@ END_TEST
 
 START_TEST(test_text_clean)
 {
-    char *t = db_text_clean("ok \xff\xfe caf\xc3\xa9", 11);
+    char *t = utf8_clean("ok \xff\xfe caf\xc3\xa9", 11, "?", 1);
     ck_assert_str_eq(t, "ok ?? caf\xc3\xa9");
     free(t);
 }
