@@ -51,6 +51,17 @@ static double now_s(void)
     return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* A condition whose timed waits measure CLOCK_MONOTONIC, as now_s does (the default is
+ * CLOCK_REALTIME). */
+static void cond_init_monotonic(pthread_cond_t *cv)
+{
+    pthread_condattr_t a;
+    pthread_condattr_init(&a);
+    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
+    pthread_cond_init(cv, &a);
+    pthread_condattr_destroy(&a);
+}
+
 struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry)
 {
     if (!n)
@@ -65,7 +76,7 @@ struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry)
         if (db_url_parse(urls[i], &w->url, err, sizeof(err)))
             die("-s: %s", err);
         pthread_mutex_init(&w->mu, NULL);
-        pthread_cond_init(&w->cv, NULL);
+        cond_init_monotonic(&w->cv);
         /* Not in a thread: an exit meanwhile (a refused start) would tear down the TLS
          * library under a connecting thread. */
         w->db = schema_connect(&w->url, w->error, sizeof(w->error));
@@ -195,17 +206,6 @@ static void *writer_main(void *arg)
     return NULL;
 }
 
-/* pthread_cond_timedwait measures CLOCK_REALTIME unless told otherwise. */
-static void use_monotonic(pthread_cond_t *cv)
-{
-    pthread_condattr_t a;
-    pthread_condattr_init(&a);
-    pthread_condattr_setclock(&a, CLOCK_MONOTONIC);
-    pthread_cond_destroy(cv);
-    pthread_cond_init(cv, &a);
-    pthread_condattr_destroy(&a);
-}
-
 void dbwriters_start(struct dbwriters *ws, const char *dir, const char *file_storage,
                      const char *file_id, int spool)
 {
@@ -221,7 +221,6 @@ void dbwriters_start(struct dbwriters *ws, const char *dir, const char *file_sto
         if (journal_write(&w->journal))
             warning("cannot write the journal entry for %s: %s; the run is in %s", w->url.shown,
                     strerror(errno), dir);
-        use_monotonic(&w->cv);
         /* The run's row as it starts, a moment after the start: a program that is done
          * by then costs the database one pass, the end's. */
         w->retry_at = now_s() + FIRST_PASS_DELAY_MS / 1000.0;
