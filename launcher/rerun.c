@@ -54,14 +54,6 @@ static int is_string_list(const cJSON *v)
     return 1;
 }
 
-static cJSON *load(const char *path)
-{
-    struct strbuf sb = STRBUF_INIT;
-    cJSON *v = strbuf_read_file(&sb, path) == 0 ? json_parse_typed(sb.buf) : NULL;
-    strbuf_release(&sb);
-    return v;
-}
-
 /* The MD5 in a stored name "_sources/<stem>_<md5><ext>". */
 static int stored_md5(const char *stored, char md5[33])
 {
@@ -306,7 +298,7 @@ static void redacted_values(struct redacted *red, const cJSON *run, const char *
                             struct strbuf *diffs)
 {
     char *path = xasprintf("%s/" CONFIG_JSON, dir);
-    cJSON *config = load(path);
+    cJSON *config = json_load_file(path);
     memset(red, 0, sizeof(*red));
     red->restored = cJSON_CreateArray();
     restore_config(cJSON_IsObject(config) ? config : NULL, "", red);
@@ -361,7 +353,7 @@ int rerun_command(const struct options *opt)
     int from_db;
     const char *storage = source_storage(opt, &from_db);
     char *dir = xasprintf("%s/%s", storage, opt->rerun_id), *path = xasprintf("%s/" RUN_JSON, dir);
-    cJSON *run = load(path);
+    cJSON *run = json_load_file(path);
     free(path);
     if (!run)
         die("cannot read the record of run '%s' in '%s'; check %s and the id", opt->rerun_id,

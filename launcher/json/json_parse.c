@@ -174,3 +174,11 @@ cJSON *json_parse_typed(const char *given)
     free(fixed);
     return root;
 }
+
+cJSON *json_load_file(const char *path)
+{
+    struct strbuf sb = STRBUF_INIT;
+    cJSON *v = strbuf_read_file(&sb, path) == 0 ? json_parse_typed(sb.buf) : NULL;
+    strbuf_release(&sb);
+    return v;
+}

@@ -9,4 +9,7 @@
 /* Returns the tree, or NULL (invalid JSON). */
 cJSON *json_parse_typed(const char *text);
 
+/* The file at path parsed as json_parse_typed does, or NULL (unreadable, or no JSON). */
+cJSON *json_load_file(const char *path);
+
 #endif

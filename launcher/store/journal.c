@@ -65,9 +65,7 @@ static char *dup_str(const cJSON *o, const char *k)
 
 static int read_entry(const char *path, struct journal_entry *e)
 {
-    struct strbuf sb = STRBUF_INIT;
-    cJSON *o = strbuf_read_file(&sb, path) ? NULL : json_parse_typed(sb.buf);
-    strbuf_release(&sb);
+    cJSON *o = json_load_file(path);
     memset(e, 0, sizeof(*e));
     e->url = dup_str(o, "url");
     e->dir = dup_str(o, "dir");

@@ -17,7 +17,6 @@
 #include "store/journal.h"
 #include "store/schema.h"
 #include "util/error.h"
-#include "util/strbuf.h"
 
 static const char usage[] = "usage: sacred-run sync [-s URL]";
 
@@ -25,11 +24,9 @@ static const char usage[] = "usage: sacred-run sync [-s URL]";
 static int still_running(const char *dir)
 {
     char *path = xasprintf("%s/%s", dir, RUN_JSON);
-    struct strbuf sb = STRBUF_INIT;
-    cJSON *run = strbuf_read_file(&sb, path) ? NULL : json_parse_typed(sb.buf);
+    cJSON *run = json_load_file(path);
     int alive = run && run_launcher_alive(run) == 1;
     cJSON_Delete(run);
-    strbuf_release(&sb);
     free(path);
     return alive;
 }
