@@ -123,13 +123,19 @@ t_db_bad_databases_refused_125() {
     [ $? = 125 ] && grep -q "schema version 99, newer" err || fail "schema: $(cat err)" || return
     [ ! -e logs ] || [ -z "$(ls logs | grep '^[0-9]')" ] || fail "recorded: $(ls logs)" || return
     [ ! -e state/sacred-run/journal ] || [ -z "$(ls state/sacred-run/journal)" ] || fail "journaled" || return
-    psql "$PG_URL" -qc "update sacred_run_schema set version = 1" || return
+    psql "$PG_URL" -qc "update sacred_run_schema set version = 1; alter table metrics add constraint
+        metrics_run_id_fkey foreign key (run_id) references runs(id) on delete cascade" || return
     pg_down || return
     "$SR" -l ERROR --db-retry -F logs -s "$PG_URL" echo hi > out 2> err || fail "--db-retry: $(cat err)" || return
     [ "$(cat out)" = hi ] && [ -d logs/1 ] || fail "out: $(cat out)" || return
     pg_again && "$SR" sync > sout || fail "sync" || return
     psql "$PG_URL" -Atc "select id, status, file_id from runs" > got
-    [ "$(cat got)" = "1|COMPLETED|1" ] || fail "$(cat got)"
+    [ "$(cat got)" = "1|COMPLETED|1" ] || fail "$(cat got)" || return
+    # brought from version 1 to 3: the queue's columns added, metrics' foreign key dropped
+    psql "$PG_URL" -Atc "select version from sacred_run_schema;
+        select count(*) from information_schema.columns where column_name = 'queue_spec';
+        select count(*) from pg_constraint where conrelid = 'metrics'::regclass and contype = 'f'" > got
+    [ "$(tr '\n' ' ' < got)" = "3 1 0 " ] || fail "migrated: $(cat got)"
 }
 
 # The inspect commands read a database as a file storage; tags and notes go into it and a
@@ -169,7 +175,7 @@ t_db_sqlite_shared_by_concurrent_runs() {
     wait
     sqlite3 runs.db "select count(*), count(distinct id), sum(value) from runs join metrics on run_id = id where name = 'loss'" > got
     [ "$(cat got)" = "8|8|36.0" ] || fail "$(cat got)" || return
-    sqlite3 runs.db "select version from sacred_run_schema" > v && [ "$(cat v)" = 2 ] || fail "schema rows: $(cat v)" || return
+    sqlite3 runs.db "select version from sacred_run_schema" > v && [ "$(cat v)" = 3 ] || fail "schema rows: $(cat v)" || return
     [ -z "$(ls state/sacred-run/spool state/sacred-run/journal | grep -v :)" ] || fail "left: $(ls -R state)"
 }
 

@@ -219,5 +219,5 @@ t_queue_schema_1_migrated() {
     "$SR" -q -s "sqlite:///$PWD/q.db" echo again > id || return
     [ "$(cat id)" = 2 ] || fail "id: $(cat id)" || return
     sqlite3 q.db "select version from sacred_run_schema; select id, status from runs" > got
-    [ "$(tr '\n' ' ' < got)" = "2 1|COMPLETED 2|QUEUED " ] || fail "$(cat got)"
+    [ "$(tr '\n' ' ' < got)" = "3 1|COMPLETED 2|QUEUED " ] || fail "$(cat got)"
 }
