@@ -327,10 +327,11 @@ static long long try_claim(struct db *d, const char *id)
                            " ON CONFLICT (id) DO NOTHING RETURNING id"
                          : "INSERT INTO runs (id, doc_text) SELECT coalesce(max(id), 0) + 1, '{}'"
                            " FROM runs WHERE true ON CONFLICT (id) DO NOTHING RETURNING id";
-    /* In a write transaction from its start (the caller's, else one of its own): SQLite's
-     * WAL refuses, without waiting, a statement that read an older snapshot than another
-     * writer's commit. */
-    int own = !db_in_transaction(d);
+    /* SQLite: in a write transaction from its start (the caller's, else one of its own):
+     * its WAL refuses, without waiting, a statement that read an older snapshot than
+     * another writer's commit. PostgreSQL: the statement is atomic alone (two round trips
+     * fewer for every run). */
+    int own = !db_in_transaction(d) && db_kind(d) == DB_SQLITE;
     if (own && db_begin(d))
         return -1;
     if (db_exec(d, sql, id ? 1 : 0, &p, &r)) {
