@@ -148,15 +148,18 @@ static int pg_load_begin(struct db *d, const char *table, const char *const *col
     return ok ? 0 : -1;
 }
 
+/* COPY's text format: backslash, newline, carriage return and tab escaped; the runs
+ * between them go in whole. */
 static void copy_escaped(struct strbuf *sb, const char *v)
 {
-    for (; *v; v++) {
-        const char *e = *v == '\\' ? "\\\\" : *v == '\n' ? "\\n" : *v == '\r' ? "\\r"
-                      : *v == '\t' ? "\\t" : NULL;
-        if (e)
-            strbuf_addstr(sb, e);
-        else
-            strbuf_addch(sb, *v);
+    for (;;) {
+        size_t n = strcspn(v, "\\\n\r\t");
+        strbuf_add(sb, v, n);
+        v += n;
+        if (!*v)
+            return;
+        strbuf_addstr(sb, *v == '\\' ? "\\\\" : *v == '\n' ? "\\n" : *v == '\r' ? "\\r" : "\\t");
+        v++;
     }
 }
 

@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "record/metrics_read.h"
+#include "record/sacred_files.h"
 #include "store/db.h"
 #include "store/dbsync.h"
 #include "util/error.h"
@@ -163,12 +165,28 @@ static int load_file(struct db *d, struct dbsync *s, const char *key, const stru
     return rc;
 }
 
+/* metrics.json is as it was when its points were last loaded and committed (the launcher
+ * rewrites it at a beat when it is due): nothing to read. Else notes its state. */
+static int file_unchanged(struct dbsync *s)
+{
+    struct stat st;
+    char *p = xasprintf("%s/" METRICS_JSON, s->dir);
+    int got = stat(p, &st) == 0;
+    free(p);
+    if (got && s->known && st.st_size == s->file_loaded_size && st.st_mtim.tv_sec == s->file_loaded.tv_sec
+        && st.st_mtim.tv_nsec == s->file_loaded.tv_nsec)
+        return 1;
+    s->file_loaded = got ? st.st_mtim : (struct timespec){ 0, 0 };
+    s->file_loaded_size = got ? st.st_size : -1;
+    return 0;
+}
+
 int dbpoints_store(struct db *d, struct dbsync *s, int final, char *err, size_t errlen)
 {
-    /* The launcher hands over every point; metrics.json is read only for those it dropped
-     * (overflow) or when the points are not the launcher's (sync, export). */
+    /* The launcher hands over every point up to a bound; metrics.json is read only for
+     * those it dropped (overflow) or when the points are not the launcher's (sync, export). */
     int from_file = s->overflow || (final && !s->live);
-    if (!from_file && !s->inflight.len)
+    if (from_file ? file_unchanged(s) : !s->inflight.len)
         return 0;
     struct counts c;
     int need = from_file || !s->known;

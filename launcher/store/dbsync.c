@@ -29,7 +29,7 @@ void dbsync_init(struct dbsync *s, long long id, const char *dir)
     memset(s, 0, sizeof(*s));
     s->id = id;
     s->dir = xstrdup(dir);
-    s->max_points_bytes = 64u << 20;
+    s->max_points_bytes = 4u << 20;
 }
 
 void dbsync_release(struct dbsync *s)
@@ -310,7 +310,11 @@ void dbsync_point(struct dbsync *s, const char *name, long long seq, long long s
 
 void dbsync_take_points(struct dbsync *s)
 {
-    if (s->points.len)
+    if (!s->inflight.len) { /* under the launcher's lock: a swap, not a copy */
+        struct strbuf t = s->inflight;
+        s->inflight = s->points;
+        s->points = t;
+    } else if (s->points.len)
         strbuf_add(&s->inflight, s->points.buf, s->points.len);
     strbuf_reset(&s->points);
     if (s->overflow)

@@ -1,6 +1,8 @@
 /* dbwriter.c: one thread per database of a run (dbwriter.h). The launcher's side only
  * appends points and signals under a short lock; the thread does the passes (dbsync.c),
- * reconnects with backoff, and at the end makes the final pass. Prints only in
+ * reconnects with backoff, and at the end makes the final pass. Points go at each
+ * heartbeat, as Sacred's observers send them, so a program printing a burst of them does
+ * not share the machine with their loading while it runs. Prints only in
  * dbwriters_open (before the run) and dbwriters_finish (after it). */
 #include "store/dbwriter.h"
 
@@ -236,10 +238,6 @@ void dbwriters_point(void *arg, const char *name, long long seq, long long step,
         struct dbw *w = &ws->w[i];
         pthread_mutex_lock(&w->mu);
         dbsync_point(&w->sync, name, seq, step, stamp, value);
-        if (w->sync.points.len > (1u << 20) && !w->wake) {
-            w->wake = 1;
-            pthread_cond_signal(&w->cv);
-        }
         pthread_mutex_unlock(&w->mu);
     }
 }

@@ -237,3 +237,22 @@ t_db_export_between_storages() {
     "$SR" export --from a --to a > out 2> err; [ $? = 125 ] || fail "same storage: $(cat err)" || return
     "$SR" export --from a --to "$lite" 9 > out 2> err; [ $? = 125 ] && grep -q "no run '9'" err || fail "$(cat err)"
 }
+
+# More points than wait in memory (4 MiB): the rest is read back from metrics.json as the
+# launcher rewrites it, while the program runs and at the end; every point once, in both
+# databases.
+t_db_points_past_the_memory_bound() {
+    pg_up || return
+    lite=sqlite:///$PWD/runs.db
+    "$SR" -l ERROR -b 0.2 -s "$PG_URL" -s "$lite" sh -c \
+        'awk "BEGIN { for (i = 1; i <= 150000; i++) print \"loss: \" i }"; sleep 4' > out &
+    sleep 3
+    psql "$PG_URL" -Atc "select count(*) > 0 from metrics" > mid
+    wait $! || fail "the run failed: $(cat out)" || return
+    [ "$(cat mid)" = t ] || fail "no point in the database while the program ran" || return
+    want="150000|150000|0|149999|11250075000"
+    q="select count(*), count(distinct seq), min(seq), max(seq), sum(value) from metrics where name = 'loss'"
+    [ "$(psql "$PG_URL" -Atc "$q")" = "$want" ] || fail "postgresql: $(psql "$PG_URL" -Atc "$q")" || return
+    got=$(sqlite3 runs.db "select count(*), count(distinct seq), min(seq), max(seq), cast(sum(value) as int) from metrics where name = 'loss'")
+    [ "$got" = "$want" ] || fail "sqlite: $got"
+}
