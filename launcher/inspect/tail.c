@@ -17,6 +17,7 @@
 #include "inspect/runs.h"
 #include "record/sacred_files.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include "util/strbuf.h"
 
 static const char usage[] = "sacred-run tail [-F DIR | -s URL] [-f] ID";
@@ -87,8 +88,7 @@ static int changed(struct follow *f)
     struct stat st;
     if (fstat(f->fd, &st) < 0)
         return 1;
-    int yes = st.st_size != f->seen.st_size || st.st_mtim.tv_sec != f->seen.st_mtim.tv_sec ||
-              st.st_mtim.tv_nsec != f->seen.st_mtim.tv_nsec;
+    int yes = !stat_unchanged(&st, &f->seen);
     f->seen = st;
     return yes;
 }

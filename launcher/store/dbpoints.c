@@ -15,6 +15,7 @@
 #include "store/db.h"
 #include "store/dbsync.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include "util/nameindex.h"
 
 static const char *const cols[] = { "run_id", "name", "seq", "step", "timestamp", "value", "value_text" };
@@ -173,11 +174,9 @@ static int file_unchanged(struct dbsync *s)
     char *p = xasprintf("%s/" METRICS_JSON, s->dir);
     int got = stat(p, &st) == 0;
     free(p);
-    if (got && s->known && st.st_size == s->file_loaded_size && st.st_mtim.tv_sec == s->file_loaded.tv_sec
-        && st.st_mtim.tv_nsec == s->file_loaded.tv_nsec)
+    if (got && s->known && stat_unchanged(&st, &s->file_loaded))
         return 1;
-    s->file_loaded = got ? st.st_mtim : (struct timespec){ 0, 0 };
-    s->file_loaded_size = got ? st.st_size : -1;
+    s->file_loaded = got ? st : (struct stat){ .st_size = -1 };
     return 0;
 }
 

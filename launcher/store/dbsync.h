@@ -7,7 +7,7 @@
 #define SR_DBSYNC_H
 
 #include <stddef.h>
-#include <time.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "util/nameindex.h"
@@ -28,8 +28,7 @@ struct dbsync {
     struct strbuf points, inflight;
     size_t max_points_bytes; /* beyond that, points are dropped and read back from metrics.json */
     int overflow;
-    struct timespec file_loaded; /* metrics.json's mtime when its points were last loaded */
-    long long file_loaded_size;
+    struct stat file_loaded; /* metrics.json when its points were last loaded */
     int live;                /* the launcher hands over every point (dbsync_point) */
 };
 

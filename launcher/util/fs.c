@@ -279,3 +279,9 @@ char *xdg_dir(const char *var, const char *home_rel, const char *name)
     }
     return dir;
 }
+
+int stat_unchanged(const struct stat *a, const struct stat *b)
+{
+    return a->st_size == b->st_size && a->st_mtim.tv_sec == b->st_mtim.tv_sec
+           && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+}

@@ -6,6 +6,10 @@
 #include <stddef.h>
 #include <sys/stat.h>
 
+/* 1 when a and b have the same size and modification time (to the nanosecond): the file
+ * was not rewritten between the two stats. */
+int stat_unchanged(const struct stat *a, const struct stat *b);
+
 /* mkdir -p. 0 or -1 with errno. */
 int mkdir_p(const char *path, int mode);
 
