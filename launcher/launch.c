@@ -93,8 +93,9 @@ extern char **environ;
 static struct record *half_made;
 static struct dbwriters *half_claimed;
 
-static void remove_half_made_run(void)
+static void remove_half_made_run(int status)
 {
+    (void)status;
     if (half_made)
         record_remove(half_made);
     dbwriters_abandon(half_claimed);
@@ -315,6 +316,13 @@ static void use_spool(struct launch *l)
     l->spooled = 1;
 }
 
+/* die() while databases are being connected to: at once, without exit's destructors. */
+static void leave_while_connecting(int status)
+{
+    fflush(NULL);
+    _exit(status);
+}
+
 /* Configuration, program and preload library; commands that run nothing end here.
  * Returns -1 to go on with the run, else an exit status. */
 static int resolve(struct launch *l)
@@ -357,11 +365,14 @@ static int resolve(struct launch *l)
     l->lib = find_preload();
     /* From here the facts (git above all) are gathered beside the run's creation. The
      * cache is only read now; nothing is written before the run directory exists. */
-    l->dbs = dbwriters_open(l->opt->db, (size_t)l->opt->ndb, l->opt->db_retry);
     use_spool(l);
     md5_cache_open(&l->md5, l->opt->storage_used);
     facts_start(&l->facts, &l->tgt, l->base_dir, &l->md5, l->repos);
     l->repos = NULL; /* the facts' now */
+    if (l->opt->ndb) { /* connecting beside the facts and the run's creation up to the claim */
+        l->dbs = dbwriters_open(l->opt->db, (size_t)l->opt->ndb, l->opt->db_retry);
+        set_die_cleanup(leave_while_connecting);
+    }
     return -1;
 }
 

@@ -224,7 +224,8 @@ static int store_cout(struct db *d, const struct dbsync *s, const char *text, si
     snprintf(key, sizeof(key), "%lld", s->id);
     snprintf(from, sizeof(from), "%lld", s->cout_stable);
     struct db_param p[] = { DB_TEXT(key), DB_TEXT(from) };
-    if (db_exec(d, "DELETE FROM cout WHERE run_id = $1 AND off >= $2", 2, p, NULL))
+    if ((!s->known || s->cout_held > s->cout_stable) &&
+        db_exec(d, "DELETE FROM cout WHERE run_id = $1 AND off >= $2", 2, p, NULL))
         return -1;
     size_t complete = n;
     while (complete && text[complete - 1] != '\n')
@@ -239,7 +240,9 @@ static int store_cout(struct db *d, const struct dbsync *s, const char *text, si
     return 0;
 }
 
-static int pass(struct db *d, struct dbsync *s, int final, long long *stable, char *err, size_t errlen)
+/* *stable and *held receive the cout_stable and cout_held the pass leaves. */
+static int pass(struct db *d, struct dbsync *s, int final, long long *stable, long long *held,
+                char *err, size_t errlen)
 {
     if (!s->known || final)
         s->cout_stable = 0;
@@ -249,8 +252,12 @@ static int pass(struct db *d, struct dbsync *s, int final, long long *stable, ch
     int rc = upsert_run(d, s, last, err, errlen);
     free(last);
     *stable = s->cout_stable;
-    if (!rc && (text || !s->known || final) && store_cout(d, s, text ? text : "", n, stable))
-        rc = error_text(err, errlen, "%s", db_error(d));
+    *held = s->cout_held;
+    if (!rc && (text || !s->known || final)) {
+        *held = s->cout_stable + (long long)n;
+        if (store_cout(d, s, text ? text : "", n, stable))
+            rc = error_text(err, errlen, "%s", db_error(d));
+    }
     free(text);
     if (!rc)
         rc = dbpoints_store(d, s, final, err, errlen);
@@ -263,8 +270,8 @@ int dbsync_pass(struct db *d, struct dbsync *s, int final, char *err, size_t err
 {
     if (db_begin(d))
         return error_text(err, errlen, "%s", db_error(d));
-    long long stable;
-    int rc = pass(d, s, final, &stable, err, errlen);
+    long long stable, held;
+    int rc = pass(d, s, final, &stable, &held, err, errlen);
     if (!rc && db_commit(d))
         rc = error_text(err, errlen, "%s", db_error(d));
     if (rc) {
@@ -274,6 +281,7 @@ int dbsync_pass(struct db *d, struct dbsync *s, int final, char *err, size_t err
     }
     s->known = 1;
     s->cout_stable = stable;
+    s->cout_held = held;
     strbuf_reset(&s->inflight);
     return 0;
 }

@@ -20,9 +20,10 @@ struct dbsync {
     char *dir;           /* the run directory */
     char *file_storage;  /* recorded with the run when it is a file storage's too, else NULL */
     char *file_id;
-    /* What the database is known to hold, after a pass (known = 0: ask it). */
+    /* What the database is known to hold, after a pass or a claim (known = 0: ask it). */
     int known;
     long long cout_stable; /* bytes of cout.txt stored as complete lines */
+    long long cout_held;   /* bytes of cout.txt stored, the unfinished last line too */
     /* Points handed over by dbsync_point and not yet committed, as rows of
      * "name\tseq\tstep\tstamp\tvalue\n" (names never hold tabs or newlines). */
     struct strbuf points, inflight;
@@ -33,8 +34,9 @@ struct dbsync {
 };
 
 /* A new run's id in the database: preferred (a file storage's id) when it is free there,
- * else one past the largest, claimed atomically with a placeholder row. The id, or -1
- * with the reason in err. */
+ * else one past the largest, claimed atomically with a placeholder row, so the database
+ * holds nothing else of the run (its dbsync may start known). The id, or -1 with the
+ * reason in err. */
 long long dbsync_claim(struct db *d, const char *preferred, char *err, size_t errlen);
 void dbsync_init(struct dbsync *s, long long id, const char *dir);
 /* A metric point as the launcher records it; seq is its index in its metric. Not

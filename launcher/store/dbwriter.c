@@ -28,8 +28,8 @@ struct dbw {
     struct db *db;
     struct dbsync sync;
     struct journal_entry journal;
-    pthread_t thread;
-    int running;
+    pthread_t thread, connector;
+    int running, connecting;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     int wake, ending, done;
@@ -64,6 +64,13 @@ static void cond_init_monotonic(pthread_cond_t *cv)
     pthread_condattr_destroy(&a);
 }
 
+static void *connect_main(void *arg)
+{
+    struct dbw *w = arg;
+    w->db = schema_connect(&w->url, w->error, sizeof(w->error));
+    return NULL;
+}
+
 struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry)
 {
     if (!n)
@@ -79,18 +86,32 @@ struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry)
             die("-s: %s", err);
         pthread_mutex_init(&w->mu, NULL);
         cond_init_monotonic(&w->cv);
-        /* Not in a thread: an exit meanwhile (a refused start) would tear down the TLS
-         * library under a connecting thread. */
-        w->db = schema_connect(&w->url, w->error, sizeof(w->error));
-        if (!w->db && !retry)
-            die("%s; start the database, fix -s, or give --db-retry to record the run later", w->error);
+        w->connecting = pthread_create(&w->connector, NULL, connect_main, w) == 0;
+        if (!w->connecting)
+            connect_main(w);
     }
     return ws;
+}
+
+/* Waits for the connections dbwriters_open started. */
+static void connected(struct dbwriters *ws)
+{
+    for (size_t i = 0; i < ws->n; i++) {
+        struct dbw *w = &ws->w[i];
+        if (w->connecting)
+            pthread_join(w->connector, NULL);
+        w->connecting = 0;
+    }
 }
 
 void dbwriters_claim(struct dbwriters *ws, const char *forced, long long claimed, char *id, size_t idlen)
 {
     *id = 0;
+    connected(ws);
+    for (size_t i = 0; i < ws->n; i++)
+        if (!ws->w[i].db && !ws->retry)
+            die("%s; start the database, fix -s, or give --db-retry to record the run later",
+                ws->w[i].error);
     for (size_t i = 0; i < ws->n; i++) {
         struct dbw *w = &ws->w[i];
         char err[1024];
@@ -99,6 +120,7 @@ void dbwriters_claim(struct dbwriters *ws, const char *forced, long long claimed
         if (got < 0 && w->db && !ws->retry)
             die("%s: %s; give --db-retry to record the run later", w->url.shown, err);
         dbsync_init(&w->sync, got > 0 ? got : 0, "");
+        w->sync.known = got > 0 && !(i == 0 && claimed > 0); /* a queued run's row holds it */
         if (got > 0 && !*id)
             snprintf(id, idlen, "%lld", got);
     }
@@ -142,6 +164,7 @@ static int ready(struct dbw *w, char *err, size_t errlen)
         if (id < 0)
             return -1;
         w->sync.id = id;
+        w->sync.known = 1;
         w->journal.id = id;
         journal_write(&w->journal);
     }
@@ -285,6 +308,7 @@ void dbwriters_free(struct dbwriters *ws)
 {
     if (!ws)
         return;
+    connected(ws);
     for (size_t i = 0; i < ws->n; i++) {
         struct dbw *w = &ws->w[i];
         db_close(w->db);

@@ -12,14 +12,16 @@
 
 struct dbwriters;
 
-/* Connects to each URL and checks its schema. A database that cannot be used ends the
- * launcher with status 125 (one line), unless retry: then the run is journaled for it.
- * NULL when n is 0. */
+/* Starts connecting to each URL and checking its schema, a thread each, beside the
+ * launcher's own start-up; dbwriters_claim waits for them. Until then the launcher must
+ * leave with _exit, not exit (the TLS library's destructors would run under a connecting
+ * thread). A bad URL ends the launcher at once with status 125; NULL when n is 0. */
 struct dbwriters *dbwriters_open(char *const *urls, size_t n, int retry);
 /* How long the end of a run waits for a database that fails, in seconds. */
 #define DB_FINAL_WAIT 5.0
 
-/* The id the first database gives the run (forced, -i, where it is free there; claimed when it holds
+/* Once connected (a database that cannot be used ends the launcher with status 125, one
+ * line, unless retry: then the run is journaled for it), the id the first database gives the run (forced, -i, where it is free there; claimed when it holds
  * a row for the run already, a queued run's, else 0), for the file storage to take where
  * it is free ("" when no database could give one). */
 void dbwriters_claim(struct dbwriters *w, const char *forced, long long claimed, char *id, size_t idlen);

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-static void (*die_cleanup)(void);
+static void (*die_cleanup)(int status);
 static const char *program_name = "sacred-run";
 
 void set_program_name(const char *name)
@@ -28,7 +28,7 @@ static void vreport(const char *prefix, const char *fmt, va_list ap)
     errno = saved;
 }
 
-void set_die_cleanup(void (*fn)(void))
+void set_die_cleanup(void (*fn)(int status))
 {
     die_cleanup = fn;
 }
@@ -40,7 +40,7 @@ void die_status(int status, const char *fmt, ...)
     vreport("", fmt, ap);
     va_end(ap);
     if (die_cleanup)
-        die_cleanup();
+        die_cleanup(status);
     exit(status);
 }
 

@@ -27,8 +27,9 @@ int error_text(char *err, size_t errlen, const char *fmt, ...) __attribute__((fo
  * program of its own sets it once, first ("sacred-run log": "sacred-run log: ..."). */
 void set_program_name(const char *name);
 
-/* Hook run by die_status() before exiting (removes a half-made run directory). */
-void set_die_cleanup(void (*fn)(void));
+/* Hook run by die_status() with its status before exiting (removes a half-made run
+ * directory; may leave with _exit itself). */
+void set_die_cleanup(void (*fn)(int status));
 
 /* Allocation failure is fatal in a command-line tool: these never return NULL. */
 void *xmalloc(size_t n);

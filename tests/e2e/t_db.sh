@@ -118,6 +118,12 @@ t_db_bad_databases_refused_125() {
     PGPASSWORD=wrong "$SR" -F logs -s "$PG_URL" echo hi > out 2> err
     [ $? = 125 ] && grep -q "password authentication failed" err || fail "password: $(cat err)" || return
     "$SR" ls -s "$PG_URL" > /dev/null || fail "ls of an empty database" || return # creates the schema
+    # refused while the connection is being made beside the start-up: no row, no journal
+    "$SR" -F logs -s "$PG_URL" /no/such/program > out 2> err
+    [ $? = 127 ] && [ "$(wc -l < err)" = 1 ] || fail "no program: $(cat err)" || return
+    "$SR" -F logs -s "$PG_URL" echo with 'a=[1,' > out 2> err
+    [ $? = 125 ] && grep -q "malformed update" err && [ "$(wc -l < err)" = 1 ] || fail "config: $(cat err)" || return
+    [ "$(psql "$PG_URL" -Atc 'select count(*) from runs')" = 0 ] || fail "rows claimed" || return
     psql "$PG_URL" -qc "update sacred_run_schema set version = 99" || return
     "$SR" -F logs -s "$PG_URL" echo hi > out 2> err
     [ $? = 125 ] && grep -q "schema version 99, newer" err || fail "schema: $(cat err)" || return
