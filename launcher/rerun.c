@@ -14,6 +14,7 @@
 #include "json/json_parse.h"
 #include "prov/gitinfo.h"
 #include "record/redact.h"
+#include "record/runfiles.h"
 #include "record/runid.h"
 #include "record/sacred_files.h"
 #include "store/dbread.h"
@@ -54,17 +55,6 @@ static int is_string_list(const cJSON *v)
     return 1;
 }
 
-/* The MD5 in a stored name "_sources/<stem>_<md5><ext>". */
-static int stored_md5(const char *stored, char md5[33])
-{
-    const char *u = strrchr(stored, '_');
-    if (!u || strlen(u + 1) < 32)
-        return -1;
-    memcpy(md5, u + 1, 32);
-    md5[32] = '\0';
-    return 0;
-}
-
 static void compare_file(struct strbuf *diffs, const char *what, const char *path, const char *want)
 {
     char now[33];
@@ -87,14 +77,14 @@ static void compare_files(struct strbuf *diffs, const cJSON *run, const char *st
         if (!rel || !stored)
             continue;
         char *path = rel[0] == '/' || !base ? xstrdup(rel) : xasprintf("%s/%s", base, rel);
-        if (stored_md5(stored, want) == 0)
+        if (run_file_stored_md5(stored, want) == 0)
             compare_file(diffs, "source", path, want);
         free(path);
     }
     const cJSON *res = item(run, "resources");
     for (const cJSON *r = res ? res->child : NULL; r; r = r->next) {
         const char *path = pair_str(r, 0), *stored = pair_str(r, 1);
-        if (path && stored && stored_md5(stored, want) == 0)
+        if (path && stored && run_file_stored_md5(stored, want) == 0)
             compare_file(diffs, "resource", path, want);
     }
     (void)storage;

@@ -17,14 +17,14 @@
 #include "record/metrics_read.h"
 #include "record/sacred_files.h"
 #include "util/error.h"
+#include "util/fs.h"
 #include "util/timefmt.h"
 
 enum { HAVE_VALUES = 1, HAVE_TIME = 2 }; /* what of a series is read */
 
 struct entry {
     char *dir;
-    struct timespec mtime;
-    off_t size;
+    struct stat st;         /* metrics.json's when it was indexed */
     int indexing;           /* the index is being built (wait on changed) */
     struct metrics_file mf; /* the index, and the descriptor series are read through */
     char *error;            /* why metrics.json could not be read */
@@ -135,14 +135,13 @@ static struct entry *acquire(struct series_cache *c, const char *rundir)
     size_t i = 0;
     while (i < c->n && strcmp(c->e[i]->dir, rundir))
         i++;
-    if (i < c->n && c->e[i]->size == st.st_size && c->e[i]->mtime.tv_sec == st.st_mtim.tv_sec
-        && c->e[i]->mtime.tv_nsec == st.st_mtim.tv_nsec)
+    if (i < c->n && stat_unchanged(&c->e[i]->st, &st))
         e = c->e[i];
     else if (i < c->n)
         drop(c, i); /* metrics.json changed: a new entry replaces it */
     if (!e) {
         e = xcalloc(1, sizeof(*e));
-        *e = (struct entry){ .dir = xstrdup(rundir), .mtime = st.st_mtim, .size = st.st_size,
+        *e = (struct entry){ .dir = xstrdup(rundir), .st = st,
                              .indexing = 1, .refs = 2 };
         e->mf.fd = -1;
         c->e = xrealloc(c->e, (c->n + 1) * sizeof(*c->e));

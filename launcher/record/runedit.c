@@ -35,24 +35,13 @@ void run_take_edits(cJSON *ours, const cJSON *theirs)
     }
 }
 
-static void stamp_of(const struct stat *st, struct run_stamp *s)
-{
-    s->dev = st->st_dev;
-    s->ino = st->st_ino;
-    s->size = st->st_size;
-    s->mtime = st->st_mtim;
-}
-
 /* 1 when dirfd/run.json exists and is not the file stamp describes. */
 static int replaced(int dirfd, const struct run_stamp *stamp)
 {
     struct stat st;
-    struct run_stamp now;
     if (fstatat(dirfd, RUN_JSON, &st, 0) < 0)
         return 0;
-    stamp_of(&st, &now);
-    return now.dev != stamp->dev || now.ino != stamp->ino || now.size != stamp->size
-        || now.mtime.tv_sec != stamp->mtime.tv_sec || now.mtime.tv_nsec != stamp->mtime.tv_nsec;
+    return st.st_dev != stamp->st.st_dev || st.st_ino != stamp->st.st_ino || !stat_unchanged(&st, &stamp->st);
 }
 
 /* run.json of dir parsed, or NULL with errno (EINVAL: not a JSON object). */
@@ -84,7 +73,7 @@ static int write_stamped(int dirfd, const cJSON *run, struct run_stamp *stamp, i
     if (rc == 0) {
         rc = write_full(a.fd, sb.buf, sb.len);
         if (rc == 0 && (rc = fstat(a.fd, &st)) == 0 && stamp)
-            stamp_of(&st, stamp);
+            stamp->st = st;
         rc = atomic_commit(&a, rc);
     }
     strbuf_release(&sb);

@@ -6,8 +6,7 @@
 #define SR_RUNEDIT_H
 
 #include <stddef.h>
-#include <sys/types.h>
-#include <time.h>
+#include <sys/stat.h>
 
 #include <cjson/cJSON.h>
 
@@ -18,10 +17,7 @@
 
 /* What identifies the run.json a writer left: a replacement or an edit in place changes it. */
 struct run_stamp {
-    dev_t dev;
-    ino_t ino;
-    off_t size;
-    struct timespec mtime;
+    struct stat st; /* its device, inode, size and mtime count */
 };
 
 /* The launcher's write of its tree run to dirfd/run.json (dir is the same directory's

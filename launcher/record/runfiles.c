@@ -12,16 +12,16 @@
 #include "util/error.h"
 #include "util/fs.h"
 
-/* The MD5 in a content-addressed name "<stem>_<md5><ext>", or "". */
-static void md5_of_name(const char *stored, char md5[33])
+int run_file_stored_md5(const char *stored, char md5[33])
 {
     const char *base = strrchr(stored, '/') ? strrchr(stored, '/') + 1 : stored;
     const char *dot = strrchr(base, '.'), *end = dot && dot > base + 32 ? dot : base + strlen(base);
     md5[0] = '\0';
     if (end - base < 33 || end[-33] != '_' || strspn(end - 32, "0123456789abcdef") < 32)
-        return;
+        return -1;
     memcpy(md5, end - 32, 32);
     md5[32] = '\0';
+    return 0;
 }
 
 static void locate(struct run_file *f, const char *candidate)
@@ -56,7 +56,7 @@ static struct run_file *add(struct run_file **list, size_t *n, const char *name,
     f->stored = stored ? xstrdup(stored) : NULL;
     f->size = -1;
     if (stored)
-        md5_of_name(stored, f->md5);
+        run_file_stored_md5(stored, f->md5);
     return f;
 }
 

@@ -24,6 +24,9 @@ struct run_file {
 struct run_file *run_files(const struct run_doc *d, const char *storage, enum run_file_kind kind,
                            size_t *n);
 void run_files_free(struct run_file *f, size_t n);
+/* The MD5 in a content-addressed stored name ".../<stem>_<md5><ext>": 0, or -1 (md5 "")
+ * when the name holds none. */
+int run_file_stored_md5(const char *stored, char md5[33]);
 /* [{"name", "stored", "size", "md5"}] (null where unknown), for --json. */
 cJSON *run_files_json(const struct run_file *f, size_t n);
 
