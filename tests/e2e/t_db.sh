@@ -244,6 +244,40 @@ t_db_export_between_storages() {
     "$SR" export --from a --to "$lite" 9 > out 2> err; [ $? = 125 ] && grep -q "no run '9'" err || fail "$(cat err)"
 }
 
+# The local copy that ls -s makes, many runs per query: a batch split where it holds too
+# many points, a run of more points than a batch holds read a metric at a time, gaps in
+# the ids; every run's files as the file storage's.
+t_db_local_copy_in_batches() {
+    lite=sqlite:///$PWD/runs.db
+    python3 "$ROOT/scripts/make-storage.py" a 700 > /dev/null || return
+    python3 "$ROOT/scripts/make-storage.py" big 1 --metrics 2 --points 120000 > /dev/null || return
+    rm -r a/300 a/301 a/302 a/650 && mv big/1 a/720 && mkdir a/720/out && echo art > a/720/out/w.txt || return
+    python3 - a/720/run.json <<'PY' || return
+import json, sys
+run = json.load(open(sys.argv[1]))
+run["artifacts"] = ["out/w.txt"]
+json.dump(run, open(sys.argv[1], "w"), sort_keys=True, indent=2)
+PY
+    "$SR" export --from a --to "$lite" > /dev/null || fail "export" || return
+    XDG_CACHE_HOME=$PWD/c "$SR" ls -s "$lite" > ls || fail "ls: $(cat ls)" || return
+    [ "$(grep -c COMPLETED ls)" -gt 300 ] || fail "$(head ls)" || return
+    python3 - a c/sacred-run/db/* <<'PY'
+import json, os, sys
+a, c = sys.argv[1], sys.argv[2]
+ids = sorted(int(d) for d in os.listdir(a) if d.isdigit())
+got = sorted(int(d) for d in os.listdir(c) if d.isdigit())
+assert ids == got, (len(ids), len(got))
+for i in ids:
+    for f in ["run.json", "config.json", "info.json", "cout.txt"]:
+        x, y = (open(os.path.join(d, str(i), f), "rb").read() for d in (a, c))
+        assert x == y, (i, f, x[:200], y[:200])
+    x, y = (json.load(open(os.path.join(d, str(i), "metrics.json"))) for d in (a, c))
+    assert x == y, (i, "metrics.json")
+assert open(os.path.join(c, "720", "out", "w.txt")).read() == "art\n"
+assert len(json.load(open(os.path.join(c, "720", "metrics.json")))["metric1"]["values"]) == 120000
+PY
+}
+
 # More points than wait in memory (4 MiB): the rest is read back from metrics.json as the
 # launcher rewrites it, while the program runs and at the end; every point once, in both
 # databases.
