@@ -121,17 +121,34 @@ int journal_list(struct journal_entry **out, size_t *n)
     return 0;
 }
 
+/* 1 when another entry of the journal names e's run directory (or the journal cannot be
+ * read: the directory is kept). */
+static int dir_shared(const struct journal_entry *e)
+{
+    struct journal_entry *all;
+    size_t n;
+    if (journal_list(&all, &n))
+        return 1;
+    int shared = 0;
+    for (size_t i = 0; i < n; i++) {
+        shared |= !strcmp(all[i].dir, e->dir) && (!e->path || strcmp(all[i].path, e->path));
+        journal_entry_release(&all[i]);
+    }
+    free(all);
+    return shared;
+}
+
 void journal_done(const struct journal_entry *e)
 {
-    if (e->spool) {
+    if (e->path)
+        unlink(e->path);
+    if (e->spool && !dir_shared(e)) { /* the last database that lacked the run has it */
         char *spool = state_dir("spool");
         size_t k = spool ? strlen(spool) : 0;
         if (spool && !strncmp(e->dir, spool, k) && e->dir[k] == '/' && !strchr(e->dir + k + 1, '/'))
             remove_tree(AT_FDCWD, e->dir);
         free(spool);
     }
-    if (e->path)
-        unlink(e->path);
 }
 
 void journal_entry_release(struct journal_entry *e)

@@ -27,7 +27,8 @@ struct journal_entry {
 int journal_write(struct journal_entry *e);
 /* Reads every entry, oldest first. 0, or -1 with errno (no journal: 0 entries). */
 int journal_list(struct journal_entry **out, size_t *n);
-/* Removes the entry and, for a spooled run, its directory. */
+/* Removes the entry and, for a spooled run that no other entry names (another database
+ * still lacking it), its directory. */
 void journal_done(const struct journal_entry *e);
 void journal_entry_release(struct journal_entry *e);
 

@@ -109,6 +109,27 @@ t_db_server_gone_then_sync() {
 
 # Bad URLs, wrong credentials, a database too new, a server down: one line, 125, nothing
 # recorded anywhere; --db-retry starts the run and sync records it later.
+# Two databases and no -F, both gone before the end: one spooled run, two journal
+# entries; the first sync records it into both and leaves nothing behind.
+t_db_two_databases_gone_then_sync() {
+    pg_up || return
+    psql "$PG_URL" -qc "create database second" || return
+    second=${PG_URL/\/postgres\?/\/second?}
+    "$SR" -l ERROR -b 0.2 -s "$PG_URL" -s "$second" sh -c 'sleep 0.6; echo "acc: 1"; echo done' > out 2> err &
+    sleep 0.3
+    pg_down || return
+    wait $! || fail "run: $(cat err)" || return
+    [ "$(grep -c "lacks this run" err)" = 2 ] || fail "stderr: $(cat err)" || return
+    [ "$(ls state/sacred-run/journal | wc -l)" = 2 ] && [ "$(ls state/sacred-run/spool | wc -l)" = 1 ] || fail "journal/spool" || return
+    pg_again && "$SR" sync > sout 2> serr || fail "sync: $(cat serr)" || return
+    [ "$(grep -c "as run 1" sout)" = 2 ] || fail "$(cat sout) $(cat serr)" || return
+    [ -z "$(ls state/sacred-run/journal state/sacred-run/spool | grep -v :)" ] || fail "left: $(ls -R state)" || return
+    for url in "$PG_URL" "$second"; do
+        got=$(psql "$url" -Atc "select status, last_line from runs" -c "select count(*) from metrics where name = 'acc'" | tr '\n' ' ')
+        [ "$got" = "COMPLETED|done 1 " ] || fail "$url: $got" || return
+    done
+}
+
 t_db_bad_databases_refused_125() {
     pg_up || return
     for url in "mysql://x/y" "sqlite://" "sqlite:///$PWD/no/such/dir/x.db" "postgresql://sr@/postgres?host=$PWD/nowhere"; do
