@@ -87,6 +87,7 @@ static int put_cout(const struct part *p, int dirfd)
 static void put_series(struct json_stream *js, const struct db_rows *r, size_t from, size_t end)
 {
     static const char *const keys[] = { "steps", "timestamps", "values" };
+    struct strbuf q = STRBUF_INIT; /* a timestamp quoted: they are strings */
     while (from < end) {
         const char *name = db_value(r, from, 1);
         size_t stop = from;
@@ -97,18 +98,19 @@ static void put_series(struct json_stream *js, const struct db_rows *r, size_t f
             json_stream_open(js, keys[k], '[');
             for (size_t i = from; i < stop; i++) {
                 const char *v = db_value(r, i, k + 2);
-                struct strbuf q = STRBUF_INIT; /* timestamps are strings */
-                if (k == 1)
+                if (k == 1) {
+                    strbuf_reset(&q);
                     json_quote(&q, v ? v : "");
-                json_stream_value(js, NULL, k == 1 ? q.buf : v ? v : "null",
-                                  k == 1 ? q.len : v ? db_length(r, i, k + 2) : 4);
-                strbuf_release(&q);
+                    json_stream_value(js, NULL, q.buf, q.len);
+                } else
+                    json_stream_value(js, NULL, v ? v : "null", v ? db_length(r, i, k + 2) : 4);
             }
             json_stream_close(js, ']');
         }
         json_stream_close(js, '}');
         from = stop;
     }
+    strbuf_release(&q);
 }
 
 /* A run's points a metric at a time (one run of many points). */
