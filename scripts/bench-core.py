@@ -49,7 +49,7 @@ def scratch_dir():
 def build():
     build_prog("spew")
     build_prog("drain")
-    build_prog("filter_bench", ("capture/bsfilter.c", "util/utf8.c", "util/error.c", "util/log.c"))
+    build_prog("filter_bench", ("capture/bsfilter.c", "util/utf8.c", "util/strbuf.c", "util/error.c", "util/log.c"))
 
 
 def run(cmd, tty=False):

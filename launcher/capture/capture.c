@@ -47,12 +47,26 @@ fail:
     return -1;
 }
 
+enum { PIPE_SIZE = 1 << 20 };
+
+/* Our output, when it goes to a pipe, is relayed in pieces of up to the capture pipe's
+ * size: into a 64 KiB pipe each piece would stop halfway, and we and the reader would take
+ * turns instead of running side by side (512 MiB: 1.09 s against 0.61 s). So that pipe is
+ * widened too; it is never narrowed, and a reader sees only that more can be buffered. */
+static void widen_if_pipe(int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode) && fcntl(fd, F_GETPIPE_SZ) < PIPE_SIZE)
+        fcntl(fd, F_SETPIPE_SZ, PIPE_SIZE); /* best effort: pipe-max-size may refuse it */
+}
+
 static int open_pipe(struct channel *ch)
 {
     int p[2];
     if (pipe2(p, O_CLOEXEC) < 0)
         return -1;
-    fcntl(p[1], F_SETPIPE_SZ, 1 << 20); /* best effort: fewer wake-ups at high output rates */
+    fcntl(p[1], F_SETPIPE_SZ, PIPE_SIZE); /* best effort: fewer wake-ups at high output rates */
+    widen_if_pipe(ch->out_fd);
     ch->rfd = p[0];
     ch->child_fd = p[1];
     ch->is_pty = 0;

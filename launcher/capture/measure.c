@@ -78,19 +78,63 @@ static void parse_line(struct measure *m, const char *s, size_t n)
         metric_regex_scan(&m->rx[i], s, n, regex_hit, m);
 }
 
+/* Where the next ':' or '=' is, found once per piece of output rather than once per line,
+ * so output without them is passed over in whole blocks. */
+struct seps {
+    const char *colon, *eq; /* NULL: not looked for yet; end: there is none */
+};
+
+static const char *next_of(const char **at, char c, const char *p, const char *end)
+{
+    if (!*at || *at < p) {
+        const char *q = memchr(p, c, (size_t)(end - p));
+        *at = q ? q : end;
+    }
+    return *at;
+}
+
+/* The start of the first line from p that holds a separator, or the start of the
+ * unfinished line at the end when none does: the lines before it yield nothing. */
+static const char *skip_plain(struct seps *sp, const char *p, const char *end)
+{
+    const char *c = next_of(&sp->colon, ':', p, end), *e = next_of(&sp->eq, '=', p, end);
+    const char *sep = c < e ? c : e;
+    const char *nl = memrchr(p, '\n', (size_t)(sep - p));
+    return nl ? nl + 1 : p;
+}
+
+/* Parses the line that began in an earlier piece, if this one ends it; returns where the
+ * rest begins. */
+static const char *end_partial(struct measure *m, const char *p, const char *end)
+{
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    if (!nl) {
+        strbuf_add(&m->partial, p, (size_t)(end - p));
+        return end;
+    }
+    strbuf_add(&m->partial, p, (size_t)(nl - p));
+    parse_line(m, m->partial.buf, m->partial.len);
+    strbuf_reset(&m->partial);
+    return nl + 1;
+}
+
 void measure_feed(struct measure *m, const char *buf, size_t n)
 {
     if (!m->defaults && !m->nrx)
         return;
     time_iso_now(m->stamp); /* every line of this piece of output arrived now */
     const char *p = buf, *end = buf + n, *nl;
-    while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
-        if (m->partial.len) {
-            strbuf_add(&m->partial, p, (size_t)(nl - p));
-            parse_line(m, m->partial.buf, m->partial.len);
-            strbuf_reset(&m->partial);
-        } else
-            parse_line(m, p, (size_t)(nl - p));
+    if (m->partial.len)
+        p = end_partial(m, p, end);
+    /* Only the default scanner is cheap to leave out: it needs a ':' or '=' in the line. */
+    int skip = !m->nrx && !m->seen;
+    struct seps sp = { NULL, NULL };
+    while (p < end) {
+        if (skip)
+            p = skip_plain(&sp, p, end);
+        if (!(nl = memchr(p, '\n', (size_t)(end - p))))
+            break;
+        parse_line(m, p, (size_t)(nl - p));
         p = nl + 1;
     }
     if (p < end)

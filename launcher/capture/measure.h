@@ -20,7 +20,7 @@ struct measure {
     struct metric_regex *rx;
     int nrx;
     struct strbuf partial;       /* an unfinished line */
-    size_t lineno;
+    size_t lineno;               /* lines parsed (all of them when seen is set) */
     unsigned long long bad_names; /* points dropped: a name with a control character */
     measure_seen_fn *seen;       /* optional observer (--metric-test prints) */
     void *seen_ctx;

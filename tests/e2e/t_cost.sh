@@ -27,3 +27,14 @@ PY
         'any(d.startswith("zope.interface==") for d in r["experiment"]["dependencies"])' \
         'any(d.startswith("numpy==") for d in r["experiment"]["dependencies"])'
 }
+
+# A reader's pipe is widened to the capture pipe's 1 MiB, so a relayed piece of up to 128 KiB
+# never stops halfway in a 64 KiB pipe and the launcher and the reader run side by side.
+t_reader_pipe_is_widened() {
+    "$SR" -F logs -l ERROR seq 100000 | python3 -c '
+import fcntl, sys
+data = sys.stdin.buffer.read()
+size = fcntl.fcntl(0, 1032)  # F_GETPIPE_SZ
+assert data.endswith(b"\n100000\n"), data[-20:]
+assert size == 1 << 20, size' || fail "the reader's pipe was not widened"
+}

@@ -1,12 +1,15 @@
 /* check_metrics.c: the default metric patterns on a corpus of real lines from training
  * libraries and common tools (what each yields is the documentation of the patterns), its
- * precision and recall (printed), and number text. */
+ * precision and recall (printed), number text, and output fed in pieces of any size. */
 #include <check.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "capture/measure.h"
 #include "capture/metric_parse.h"
 #include "json/numtext.h"
+#include "util/strbuf.h"
 
 /* Each line as a program printed it: the tool, the line, the metrics it should yield
  * ("name=value, ..." and " @step"), what it yields when that differs (a known miss or false
@@ -314,6 +317,66 @@ START_TEST(test_number_text)
 }
 END_TEST
 
+static void keep_point(void *arg, const char *name, long long seq, long long step,
+                       const char *stamp, const char *value)
+{
+    (void)seq;
+    (void)stamp;
+    char line[512];
+    snprintf(line, sizeof(line), "%s @%lld = %s\n", name, step, value);
+    strbuf_addstr(arg, line);
+}
+
+static void ignore_seen(void *ctx, size_t lineno, const char *name, const char *value,
+                        long long step)
+{
+    (void)ctx, (void)lineno, (void)name, (void)value, (void)step;
+}
+
+/* The points the corpus yields when fed in pieces of size piece (0: all at once), read
+ * line by line (with an observer) or passing over the lines without ':' or '='. */
+static char *points_of(const char *text, size_t piece, int line_by_line)
+{
+    struct metrics ms;
+    struct measure m;
+    struct strbuf got = { 0 };
+    metrics_init(&ms, -1);
+    ms.sink = keep_point;
+    ms.sink_arg = &got;
+    measure_init(&m, &ms, 1, NULL, 0);
+    if (line_by_line)
+        m.seen = ignore_seen;
+    size_t n = strlen(text);
+    for (size_t at = 0; at < n; at += piece ? piece : n)
+        measure_feed(&m, text + at, piece && n - at > piece ? piece : n - at);
+    measure_finish(&m);
+    measure_release(&m);
+    metrics_release(&ms, 0);
+    return strbuf_detach(&got);
+}
+
+START_TEST(test_feed_in_pieces)
+{
+    struct strbuf text = { 0 };
+    for (size_t i = 0; i < NCORPUS; i++) {
+        strbuf_addstr(&text, corpus[i].line);
+        strbuf_addstr(&text, i % 3 ? "\nplain words, no separator\n\n" : "\n");
+    }
+    strbuf_addstr(&text, "last loss: 0.5"); /* no newline: parsed at the end */
+    char *want = points_of(text.buf, 0, 1);
+    ck_assert_ptr_nonnull(strstr(want, "loss @"));
+    ck_assert_ptr_nonnull(strstr(want, "= 0.5\n"));
+    static const size_t pieces[] = { 0, 1, 2, 3, 7, 64, 4096 };
+    for (size_t i = 0; i < sizeof(pieces) / sizeof(*pieces); i++) {
+        char *got = points_of(text.buf, pieces[i], 0);
+        ck_assert_msg(!strcmp(got, want), "pieces of %zu bytes yield other points", pieces[i]);
+        free(got);
+    }
+    free(want);
+    strbuf_release(&text);
+}
+END_TEST
+
 Suite *metrics_suite(void);
 Suite *metrics_suite(void)
 {
@@ -321,6 +384,7 @@ Suite *metrics_suite(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_corpus);
     tcase_add_test(tc, test_number_text);
+    tcase_add_test(tc, test_feed_in_pieces);
     suite_add_tcase(s, tc);
     return s;
 }
