@@ -19,10 +19,14 @@ int cmd_gc(struct inspect_ctx *cx, int argc, char **argv);
 int cmd_serve(struct inspect_ctx *cx, int argc, char **argv);
 int cmd_report(struct inspect_ctx *cx, int argc, char **argv);
 
-/* The command table: word and function, in the order `sacred-run --help` lists them. */
+/* The command table: word, function, and whether the command reads a database's runs
+ * itself (1: inspect_ctx.db is connected and its local copy left for the command to bring
+ * up to date when it needs it; 0: the copy is brought up to date before the command
+ * starts), in the order `sacred-run --help` lists them. */
 #define INSPECT_COMMANDS \
-    { "ls", cmd_ls }, { "show", cmd_show }, { "compare", cmd_compare }, { "metrics", cmd_metrics }, \
-    { "tail", cmd_tail }, { "tag", cmd_tag }, { "note", cmd_note }, { "rm", cmd_rm }, { "gc", cmd_gc }, \
-    { "serve", cmd_serve }, { "report", cmd_report },
+    { "ls", cmd_ls, 1 }, { "show", cmd_show, 0 }, { "compare", cmd_compare, 0 }, \
+    { "metrics", cmd_metrics, 0 }, { "tail", cmd_tail, 0 }, { "tag", cmd_tag, 0 }, \
+    { "note", cmd_note, 0 }, { "rm", cmd_rm, 0 }, { "gc", cmd_gc, 0 }, { "serve", cmd_serve, 0 }, \
+    { "report", cmd_report, 0 },
 
 #endif

@@ -20,8 +20,9 @@
 static const struct {
     const char *word;
     int (*run)(struct inspect_ctx *cx, int argc, char **argv);
+    int reads_db;
 } commands[] = {
-    INSPECT_COMMANDS { NULL, NULL }
+    INSPECT_COMMANDS { NULL, NULL, 0 }
 };
 
 static int find(const char *word)
@@ -60,8 +61,9 @@ static const char *db_option(int argc, char **argv, int *given_f)
 }
 
 /* -s URL (else $SACRED_RUN_DB, when no -F is given): the database's runs, brought into
- * their local copy, which the command then reads as its storage. */
-static void open_database(struct inspect_ctx *cx, int argc, char **argv)
+ * their local copy (unless the command reads them itself), which the command then reads
+ * as its storage. */
+static void open_database(struct inspect_ctx *cx, int argc, char **argv, int reads_db)
 {
     static struct dbread db;
     int given_f;
@@ -73,7 +75,7 @@ static void open_database(struct inspect_ctx *cx, int argc, char **argv)
     if (!url)
         return;
     char err[2048];
-    if (dbread_open(&db, url, err, sizeof(err)))
+    if ((reads_db ? dbread_connect : dbread_open)(&db, url, err, sizeof(err)))
         die("%s; check -s (or $SACRED_RUN_DB) and that the database is up", err);
     cx->db = &db;
     cx->storage = db.cache;
@@ -113,7 +115,7 @@ int inspect_main(int argc, char **argv, int at)
     }
     if (!*cx.storage)
         die("empty storage directory; give -F DIR");
-    open_database(&cx, argc, argv);
+    open_database(&cx, argc, argv, commands[find(argv[at])].reads_db);
     cx.tty = isatty(STDOUT_FILENO);
     cx.width = terminal_width();
     optind = 1;

@@ -11,6 +11,7 @@
 #include "inspect/inspect.h"
 #include "inspect/runs.h"
 #include "inspect/table.h"
+#include "store/dbread.h"
 #include "util/error.h"
 #include "util/log.h"
 
@@ -223,14 +224,23 @@ static void release_args(struct ls_args *a)
     cJSON_Delete(a->swept);
 }
 
+/* The runs: a database's straight from it (a sweep's from the local copy's sweep record). */
+static int load(struct inspect_ctx *cx, struct ls_args *a, struct run_set *set, char *err,
+                size_t errlen)
+{
+    if (a->filter.sweep)
+        return cx->db && dbread_refresh(cx->db, err, errlen) ? -1
+               : runs_load_sweep(cx->storage, a->filter.sweep, set, &a->swept, err, errlen);
+    return cx->db ? runs_load_db(cx->db, set, err, errlen) : runs_load(cx->storage, set, err, errlen);
+}
+
 int cmd_ls(struct inspect_ctx *cx, int argc, char **argv)
 {
     struct ls_args a;
     struct run_set set;
     char err[512];
     parse(cx, &a, argc, argv);
-    if ((a.filter.sweep ? runs_load_sweep(cx->storage, a.filter.sweep, &set, &a.swept, err, sizeof(err))
-                        : runs_load(cx->storage, &set, err, sizeof(err))) < 0
+    if (load(cx, &a, &set, err, sizeof(err)) < 0
         || runs_filter(&set, &a.filter, err, sizeof(err)) < 0
         || (a.sort && runs_sort(&set, a.sort, err, sizeof(err)) < 0))
         die("%s", err);

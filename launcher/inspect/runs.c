@@ -19,6 +19,7 @@
 #include "record/metrics_read.h"
 #include "record/runedit.h"
 #include "record/sweeprec.h"
+#include "store/dbread.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 #include "util/timefmt.h"
@@ -79,19 +80,25 @@ static void row_facts(struct run_row *row)
     effective_status(row);
 }
 
-void run_row_load(struct run_row *row, const char *storage, const char *id)
+/* A row over doc, which it takes. */
+static void row_adopt(struct run_row *row, const struct run_doc *doc)
 {
     memset(row, 0, sizeof(*row));
-    run_doc_load(&row->doc, storage, id);
+    row->doc = *doc;
     row_facts(row);
+}
+
+void run_row_load(struct run_row *row, const char *storage, const char *id)
+{
+    struct run_doc d;
+    run_doc_load(&d, storage, id);
+    row_adopt(row, &d);
 }
 
 void run_row_borrow(struct run_row *row, const struct run_doc *doc)
 {
-    memset(row, 0, sizeof(*row));
-    row->doc = *doc;
+    row_adopt(row, doc);
     row->borrowed = 1;
-    row_facts(row);
 }
 
 void run_row_release(struct run_row *row)
@@ -117,6 +124,40 @@ int runs_load(const char *storage, struct run_set *set, char *err, size_t errlen
     set->n = n;
     run_ids_free(ids, n);
     return 0;
+}
+
+static int refresh_copy(void *arg, char *err, size_t errlen)
+{
+    struct dbread *db = arg;
+    return db->fresh ? 0 : dbread_refresh(db, err, errlen);
+}
+
+struct db_rows_load {
+    struct dbread *db;
+    struct run_set *set;
+    size_t cap;
+};
+
+static void add_db_row(void *arg, const char *id, const char *run, const char *config, const char *info)
+{
+    struct db_rows_load *l = arg;
+    if (l->set->n == l->cap) {
+        l->cap = l->cap ? 2 * l->cap : 256;
+        l->set->rows = xrealloc(l->set->rows, l->cap * sizeof(*l->set->rows));
+    }
+    struct run_doc d;
+    run_doc_parse(&d, l->db->cache, id, run, config, info);
+    struct run_row *row = &l->set->rows[l->set->n++];
+    row_adopt(row, &d);
+    row->fetch = refresh_copy;
+    row->fetch_arg = l->db;
+}
+
+int runs_load_db(struct dbread *db, struct run_set *set, char *err, size_t errlen)
+{
+    memset(set, 0, sizeof(*set));
+    struct db_rows_load l = { db, set, 0 };
+    return dbread_docs(db, add_db_row, &l, err, errlen);
 }
 
 void runs_release(struct run_set *set)
@@ -241,6 +282,9 @@ const cJSON *run_value(struct run_row *row, const char *key, char *err, size_t e
 const cJSON *run_metric_summaries(struct run_row *row, char *err, size_t errlen)
 {
     char why[512];
+    if (!row->metrics && row->fetch && row->fetch(row->fetch_arg, err, errlen) < 0)
+        return NULL;
+    row->fetch = NULL;
     if (!row->metrics && !(row->metrics = metrics_file_summaries(row->doc.dir, why, sizeof(why))))
         snprintf(err, errlen, "run %s: %s", row->doc.id, why);
     return row->metrics;

@@ -19,6 +19,10 @@ struct run_row {
     cJSON *derived;   /* values computed for columns (duration, roll-ups), owned */
     cJSON *metrics;   /* the metrics' roll-ups once one was needed (run_metric_summaries), owned */
     int borrowed;     /* doc belongs to someone else (a cache): release leaves it */
+    /* Called before the run's files past its documents are first read (metrics.json):
+     * brings doc.dir up to date (a database's local copy). NULL: it is. */
+    int (*fetch)(void *arg, char *err, size_t errlen);
+    void *fetch_arg;
 };
 
 struct run_set {
@@ -29,6 +33,11 @@ struct run_set {
 /* Loads every run of storage (ids ascending). 0, or -1 with a message in err when the
  * storage cannot be read; unreadable runs are rows with status ERROR. */
 int runs_load(const char *storage, struct run_set *set, char *err, size_t errlen);
+/* The runs of a database (inspect_ctx.db) from its runs table, without writing its local
+ * copy; the copy is brought up to date only when a column needs a run's metrics. 0, or -1
+ * with err. */
+struct dbread;
+int runs_load_db(struct dbread *db, struct run_set *set, char *err, size_t errlen);
 /* Loads one run into row (status and times included). */
 void run_row_load(struct run_row *row, const char *storage, const char *id);
 /* A row over a document read before and kept by the caller (status and times computed

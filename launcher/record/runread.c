@@ -79,6 +79,18 @@ void run_ids_free(char **ids, size_t n)
     free(ids);
 }
 
+/* Parses the text of file name; NULL with a reason in *why when it is absent (text NULL)
+ * or not JSON. */
+static cJSON *parse_json(const char *text, const char *name, char **why)
+{
+    cJSON *j = NULL;
+    if (!text)
+        *why = xasprintf("cannot read %s: %s", name, strerror(ENOENT));
+    else if (!(j = json_parse_typed(text)))
+        *why = xasprintf("%s is not valid JSON (corrupt or half-written)", name);
+    return j;
+}
+
 /* Parses dir/name; NULL with a reason in *why when it is absent or not JSON. */
 static cJSON *load_json(const char *dir, const char *name, char **why)
 {
@@ -87,11 +99,28 @@ static cJSON *load_json(const char *dir, const char *name, char **why)
     cJSON *j = NULL;
     if (strbuf_read_file(&sb, path) < 0)
         *why = xasprintf("cannot read %s: %s", name, strerror(errno));
-    else if (!(j = json_parse_typed(sb.buf ? sb.buf : "")))
-        *why = xasprintf("%s is not valid JSON (corrupt or half-written)", name);
+    else
+        j = parse_json(sb.buf ? sb.buf : "", name, why);
     strbuf_release(&sb);
     free(path);
     return j;
+}
+
+/* j when it is an object, else an empty object. */
+static cJSON *object_or_empty(cJSON *j)
+{
+    if (cJSON_IsObject(j))
+        return j;
+    cJSON_Delete(j);
+    return cJSON_CreateObject();
+}
+
+static cJSON *parse_object(const char *text, const char *name)
+{
+    char *why = NULL;
+    cJSON *j = parse_json(text, name, &why);
+    free(why);
+    return object_or_empty(j);
 }
 
 /* An object read from dir/name, or an empty object when it is absent or not one. */
@@ -100,25 +129,41 @@ static cJSON *load_object(const char *dir, const char *name)
     char *why = NULL;
     cJSON *j = load_json(dir, name, &why);
     free(why);
-    if (cJSON_IsObject(j))
-        return j;
-    cJSON_Delete(j);
-    return cJSON_CreateObject();
+    return object_or_empty(j);
 }
 
-void run_doc_load(struct run_doc *d, const char *storage, const char *id)
+static void doc_start(struct run_doc *d, const char *storage, const char *id, cJSON *run, char *why)
 {
     memset(d, 0, sizeof(*d));
     d->id = xstrdup(id);
     d->dir = xasprintf("%s/%s", storage, id);
-    d->run = load_json(d->dir, RUN_JSON, &d->error);
+    d->run = run;
+    d->error = why;
     if (d->run && !cJSON_IsObject(d->run)) {
         cJSON_Delete(d->run);
         d->run = NULL;
         d->error = xstrdup(RUN_JSON " is not a JSON object");
     }
-    d->config = load_object(d->dir, CONFIG_JSON);
-    d->info = load_object(d->dir, INFO_JSON);
+}
+
+void run_doc_load(struct run_doc *d, const char *storage, const char *id)
+{
+    char *why = NULL, *dir = xasprintf("%s/%s", storage, id);
+    cJSON *run = load_json(dir, RUN_JSON, &why);
+    doc_start(d, storage, id, run, why);
+    d->config = load_object(dir, CONFIG_JSON);
+    d->info = load_object(dir, INFO_JSON);
+    free(dir);
+}
+
+void run_doc_parse(struct run_doc *d, const char *storage, const char *id, const char *run,
+                   const char *config, const char *info)
+{
+    char *why = NULL;
+    cJSON *j = parse_json(run, RUN_JSON, &why);
+    doc_start(d, storage, id, j, why);
+    d->config = parse_object(config, CONFIG_JSON);
+    d->info = parse_object(info, INFO_JSON);
 }
 
 cJSON *run_doc_metrics(const struct run_doc *d, char *err, size_t errlen)

@@ -26,6 +26,10 @@ int storage_has_run(const char *storage, const char *id);
 
 /* Reads run.json, config.json and info.json of storage/id. */
 void run_doc_load(struct run_doc *d, const char *storage, const char *id);
+/* The same from their texts, read elsewhere (a database's runs table; NULL: the file is
+ * absent); dir is storage/id as for run_doc_load. */
+void run_doc_parse(struct run_doc *d, const char *storage, const char *id, const char *run,
+                   const char *config, const char *info);
 /* metrics.json parsed ({} when absent); NULL with the reason in err when corrupt. */
 cJSON *run_doc_metrics(const struct run_doc *d, char *err, size_t errlen);
 void run_doc_release(struct run_doc *d);

@@ -97,6 +97,12 @@ static int update(struct dbread *r, const struct db_rows *rows, const struct man
     return rc;
 }
 
+static int read_failed(struct dbread *r, char *err, size_t errlen)
+{
+    return error_text(err, errlen, "cannot read the runs of %s: %s", r->url.shown,
+                      *db_error(r->db) ? db_error(r->db) : strerror(errno));
+}
+
 int dbread_refresh(struct dbread *r, char *err, size_t errlen)
 {
     struct db_rows *rows = query1(r->db, "SELECT id, updated FROM runs WHERE status IS NOT NULL ORDER BY id", NULL);
@@ -112,11 +118,23 @@ int dbread_refresh(struct dbread *r, char *err, size_t errlen)
     strbuf_release(&out);
     manifest_release(&m);
     db_rows_free(rows);
-    return rc ? error_text(err, errlen, "cannot read the runs of %s: %s", r->url.shown,
-                           *db_error(r->db) ? db_error(r->db) : strerror(errno)) : 0;
+    r->fresh = !rc;
+    return rc ? read_failed(r, err, errlen) : 0;
 }
 
-int dbread_open(struct dbread *r, const char *url, char *err, size_t errlen)
+int dbread_docs(struct dbread *r, dbread_doc_fn *fn, void *arg, char *err, size_t errlen)
+{
+    struct db_rows *rows = query1(r->db, "SELECT id, doc_text, config_text, info_text FROM runs"
+                                         " WHERE status IS NOT NULL ORDER BY id", NULL);
+    if (!rows)
+        return read_failed(r, err, errlen);
+    for (size_t i = 0; i < db_rows_count(rows); i++)
+        fn(arg, db_value(rows, i, 0), db_value(rows, i, 1), db_value(rows, i, 2), db_value(rows, i, 3));
+    db_rows_free(rows);
+    return 0;
+}
+
+int dbread_connect(struct dbread *r, const char *url, char *err, size_t errlen)
 {
     memset(r, 0, sizeof(*r));
     if (db_url_parse(url, &r->url, err, errlen))
@@ -128,7 +146,12 @@ int dbread_open(struct dbread *r, const char *url, char *err, size_t errlen)
     if (!r->cache)
         return error_text(err, errlen, "cannot create the local copy of %s's runs: %s", r->url.shown,
                           strerror(errno));
-    return dbread_refresh(r, err, errlen);
+    return 0;
+}
+
+int dbread_open(struct dbread *r, const char *url, char *err, size_t errlen)
+{
+    return dbread_connect(r, url, err, errlen) ? -1 : dbread_refresh(r, err, errlen);
 }
 
 /* Applies edit to run id's run.json in the database, locked against its launcher's

@@ -44,8 +44,9 @@ t_db_every_ending_equals_the_file_storage() {
     "$SR" "$@" "$P/metrics_print" > /dev/null || return                       # 4 metrics from output
     "$SR" "$@" "$P/static_hello" > /dev/null || return                       # 5 a static binary
     python3 "$E/signal_run.py" logs SIGINT launcher -- "$SR" "$@" "$P/spin" half > /dev/null  # 6 INTERRUPTED
-    XDG_CACHE_HOME=$PWD/c1 "$SR" ls -s "$lite" > ls1 || return
-    XDG_CACHE_HOME=$PWD/c2 "$SR" ls -s "$PG_URL" > ls2 || return
+    # A metric column brings every run into the local copy.
+    XDG_CACHE_HOME=$PWD/c1 "$SR" ls -s "$lite" --metric loss > ls1 || return
+    XDG_CACHE_HOME=$PWD/c2 "$SR" ls -s "$PG_URL" --metric loss > ls2 || return
     [ "$(cut -f1,3 ls1 | tr '\t\n' '  ')" = "id status 1 COMPLETED 2 FAILED 3 FAILED 4 COMPLETED 5 COMPLETED 6 INTERRUPTED " ] \
         || fail "$(cat ls1)" || return
     cmp -s ls1 ls2 || fail "$(diff ls1 ls2)" || return
@@ -265,7 +266,33 @@ t_db_export_between_storages() {
     "$SR" export --from a --to "$lite" 9 > out 2> err; [ $? = 125 ] && grep -q "no run '9'" err || fail "$(cat err)"
 }
 
-# The local copy that ls -s makes, many runs per query: a batch split where it holds too
+# ls -s lists from the runs table, writing no local copy, as ls -F lists the same runs;
+# a metric column, a filter or a sort on a metric brings the copy up to date first.
+t_db_ls_reads_the_database() {
+    pg_up || return
+    lite=sqlite:///$PWD/runs.db
+    python3 "$ROOT/scripts/make-storage.py" a 40 > /dev/null || return
+    "$SR" export --from a --to "$lite" > /dev/null && "$SR" export --from a --to "$PG_URL" > /dev/null || return
+    "$SR" tag -F a 7 best > /dev/null && "$SR" tag -s "$lite" 7 best > /dev/null || return
+    "$SR" tag -s "$PG_URL" 7 best > /dev/null || return
+    for url in "$lite" "$PG_URL"; do
+        rm -rf c
+        for args in "" "--status failed --last 3" "--json --where seed>0" "--tag best"; do
+            # shellcheck disable=SC2086
+            "$SR" ls -F a $args > want && XDG_CACHE_HOME=$PWD/c "$SR" ls -s "$url" $args > got || return
+            cmp -s want got || fail "ls $args: $(diff want got | head -5)" || return
+        done
+        [ -z "$(ls c/sacred-run/db/*/ 2> /dev/null)" ] || fail "ls -s wrote a copy: $(ls c/sacred-run/db/*/ | head -3)" || return
+        for args in "--metric metric0" "--where min(metric1)<0.02 --sort -last(metric0)"; do
+            # shellcheck disable=SC2086
+            "$SR" ls -F a $args > want && XDG_CACHE_HOME=$PWD/c "$SR" ls -s "$url" $args > got || return
+            cmp -s want got || fail "ls $args: $(diff want got | head -5)" || return
+        done
+        [ -d c/sacred-run/db/*/40 ] || fail "no copy after a metric column" || return
+    done
+}
+
+# The local copy that ls -s --metric makes, many runs per query: a batch split where it holds too
 # many points, a run of more points than a batch holds read a metric at a time, gaps in
 # the ids; every run's files as the file storage's.
 t_db_local_copy_in_batches() {
@@ -280,7 +307,7 @@ run["artifacts"] = ["out/w.txt"]
 json.dump(run, open(sys.argv[1], "w"), sort_keys=True, indent=2)
 PY
     "$SR" export --from a --to "$lite" > /dev/null || fail "export" || return
-    XDG_CACHE_HOME=$PWD/c "$SR" ls -s "$lite" > ls || fail "ls: $(cat ls)" || return
+    XDG_CACHE_HOME=$PWD/c "$SR" ls -s "$lite" --metric metric1 > ls || fail "ls: $(cat ls)" || return
     [ "$(grep -c COMPLETED ls)" -gt 300 ] || fail "$(head ls)" || return
     python3 - a c/sacred-run/db/* <<'PY'
 import json, os, sys
