@@ -60,8 +60,10 @@ endif
 
 # libmicrohttpd is not linked: `serve` loads it by its soname (launcher/dashboard/mhd.c), so
 # runs start without it and the TLS libraries it needs.
-# libpq is not linked either: PostgreSQL runs load it (launcher/store/db_pg.c).
-LAUNCHER_LIBS = $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 libdw libelf sqlite3 libbson-1.0) -lm -lpthread -ldl
+# libpq is not linked either: PostgreSQL runs load it (launcher/store/db_pg.c); nor are
+# libsqlite3 (store/db_sqlite.c) and libdw (prov/dwarfsrc.c), with its three compressors:
+# loading them cost every run 0.7 ms. All through util/dynlib.c.
+LAUNCHER_LIBS = $(shell pkg-config --libs libcjson libmd libpcre2-8 yaml-0.1 libelf libbson-1.0) -lm -lpthread -ldl
 MHD_SONAME := $(shell objdump -p $$(pkg-config --variable=libdir libmicrohttpd)/libmicrohttpd.so 2>/dev/null | awk '$$1 == "SONAME" { print $$2 }')
 LAUNCHER_CFLAGS = $(shell pkg-config --cflags libcjson libmicrohttpd libpq sqlite3 libbson-1.0) -DMHD_SONAME='"$(or $(MHD_SONAME),libmicrohttpd.so.12)"'
 

@@ -129,7 +129,7 @@ void reply_file(struct reply *rp, const char *path, const char *type)
 
 static const char *header(const struct request *rq, const char *name)
 {
-    return mhd->lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
+    return mhd->MHD_lookup_connection_value(rq->conn, MHD_HEADER_KIND, name);
 }
 
 /* Equal strings, compared in time that does not depend on where they differ. */
@@ -192,7 +192,7 @@ static int allowed(const struct request *rq, struct reply *rp, int *set_cookie)
     const char *given = explicit_token(rq);
     int named = 0;
     if (d->token) {
-        const char *c = mhd->lookup_connection_value(rq->conn, MHD_COOKIE_KIND, d->cookie);
+        const char *c = mhd->MHD_lookup_connection_value(rq->conn, MHD_COOKIE_KIND, d->cookie);
         named = given && same_secret(given, d->token);
         *set_cookie = named && req_arg(rq, "token");
         if (!named && !(c && same_secret(c, d->token))) {
@@ -275,20 +275,20 @@ static void route(const struct request *rq, struct reply *rp)
 static void add_headers(struct MHD_Response *r, const struct reply *rp, const struct dash *d,
                         int set_cookie)
 {
-    mhd->add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rp->type ? rp->type : "text/plain");
-    mhd->add_response_header(r, "X-Content-Type-Options", "nosniff");
-    mhd->add_response_header(r, "Referrer-Policy", "same-origin");
-    mhd->add_response_header(r, "X-Frame-Options", "DENY");
-    mhd->add_response_header(r, "Content-Security-Policy", rp->sandbox ? CSP_SANDBOX : CSP_PAGE);
-    mhd->add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, rp->cache ? "no-cache" : "no-store");
+    mhd->MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, rp->type ? rp->type : "text/plain");
+    mhd->MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    mhd->MHD_add_response_header(r, "Referrer-Policy", "same-origin");
+    mhd->MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    mhd->MHD_add_response_header(r, "Content-Security-Policy", rp->sandbox ? CSP_SANDBOX : CSP_PAGE);
+    mhd->MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, rp->cache ? "no-cache" : "no-store");
     if (rp->attachment) {
         char *v = xasprintf("attachment; filename=\"%s\"", rp->attachment);
-        mhd->add_response_header(r, "Content-Disposition", v);
+        mhd->MHD_add_response_header(r, "Content-Disposition", v);
         free(v);
     }
     if (set_cookie) {
         char *v = xasprintf("%s=%s; Path=/; HttpOnly; SameSite=Strict", d->cookie, d->token);
-        mhd->add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, v);
+        mhd->MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, v);
         free(v);
     }
 }
@@ -298,17 +298,17 @@ static enum MHD_Result send_reply(struct MHD_Connection *conn, struct reply *rp,
 {
     struct MHD_Response *r;
     if (rp->fd >= 0) {
-        r = mhd->create_response_from_fd64(rp->size, rp->fd);
+        r = mhd->MHD_create_response_from_fd64(rp->size, rp->fd);
     } else {
         size_t n = rp->body.len;
-        r = mhd->create_response_from_buffer(n, n ? strbuf_detach(&rp->body) : (char *)"",
-                                            n ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+        r = mhd->MHD_create_response_from_buffer(n, n ? strbuf_detach(&rp->body) : (char *)"",
+                                                n ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
     }
     if (!r)
         return MHD_NO;
     add_headers(r, rp, d, set_cookie);
-    enum MHD_Result ok = mhd->queue_response(conn, rp->status, r);
-    mhd->destroy_response(r);
+    enum MHD_Result ok = mhd->MHD_queue_response(conn, rp->status, r);
+    mhd->MHD_destroy_response(r);
     return ok;
 }
 
@@ -331,7 +331,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     struct arg_list args = { NULL, 0 };
-    mhd->get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &args);
+    mhd->MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, collect_arg, &args);
     struct request rq = { conn, cls, method, url, p->body.buf, p->body.len, args.v, args.n };
     struct reply rp = { .status = MHD_HTTP_OK, .fd = -1 };
     int set_cookie = 0;
@@ -368,14 +368,14 @@ struct MHD_Daemon *http_start(const struct dash *d, int fd, int family, char *er
     unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
     if (family == AF_INET6)
         flags |= MHD_USE_IPv6;
-    return mhd->start_daemon(flags, 0, NULL, NULL, on_request, (void *)d,
-                            MHD_OPTION_LISTEN_SOCKET, fd,
-                            MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-                            MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-                            MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
+    return mhd->MHD_start_daemon(flags, 0, NULL, NULL, on_request, (void *)d,
+                                 MHD_OPTION_LISTEN_SOCKET, fd,
+                                 MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+                                 MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+                                 MHD_OPTION_CONNECTION_LIMIT, 256u, MHD_OPTION_END);
 }
 
 void http_stop(struct MHD_Daemon *daemon)
 {
-    mhd->stop_daemon(daemon);
+    mhd->MHD_stop_daemon(daemon);
 }

@@ -8,16 +8,15 @@
 
 #include <microhttpd.h>
 
+#include "util/dynlib.h"
+
+#define MHD_FUNCTIONS(X) X(MHD_start_daemon) X(MHD_stop_daemon) X(MHD_lookup_connection_value) \
+    X(MHD_get_connection_values) X(MHD_create_response_from_fd64) \
+    X(MHD_create_response_from_buffer) X(MHD_add_response_header) X(MHD_queue_response) \
+    X(MHD_destroy_response)
+
 struct mhd_api {
-    __typeof__(MHD_start_daemon) *start_daemon;
-    __typeof__(MHD_stop_daemon) *stop_daemon;
-    __typeof__(MHD_lookup_connection_value) *lookup_connection_value;
-    __typeof__(MHD_get_connection_values) *get_connection_values;
-    __typeof__(MHD_create_response_from_fd64) *create_response_from_fd64;
-    __typeof__(MHD_create_response_from_buffer) *create_response_from_buffer;
-    __typeof__(MHD_add_response_header) *add_response_header;
-    __typeof__(MHD_queue_response) *queue_response;
-    __typeof__(MHD_destroy_response) *destroy_response;
+    MHD_FUNCTIONS(DYNLIB_SLOT)
 };
 
 /* The library's functions, loaded on the first call; NULL with err filled when it cannot

@@ -3,11 +3,11 @@
  * dropped, never printed; COPY carries bulk rows. Never prints. */
 #include "store/db_impl.h"
 
-#include <dlfcn.h>
 #include <libpq-fe.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/dynlib.h"
 #include "util/error.h"
 #include "util/strbuf.h"
 
@@ -20,24 +20,10 @@ enum { BYTEA_OID = 17 };
     X(PQputCopyEnd) X(PQgetResult) X(PQsetNoticeProcessor) X(PQunescapeBytea) X(PQfreemem)
 
 static struct {
-#define SLOT(f) __typeof__(f) *f;
-    PQ_FUNCTIONS(SLOT)
-#undef SLOT
+    PQ_FUNCTIONS(DYNLIB_SLOT)
 } pq;
-
-static int pq_load(char *err, size_t errlen)
-{
-    if (pq.PQconnectdb)
-        return 0;
-    void *lib = dlopen(PQ_SONAME, RTLD_NOW);
-    if (!lib)
-        return error_text(err, errlen, "PostgreSQL needs %s (Debian's libpq5): %s", PQ_SONAME, dlerror());
-#define RESOLVE(f) if (!(*(void **)&pq.f = dlsym(lib, #f))) \
-        return error_text(err, errlen, "%s has no %s", PQ_SONAME, #f);
-    PQ_FUNCTIONS(RESOLVE)
-#undef RESOLVE
-    return 0;
-}
+static const char *const pq_names[] = { PQ_FUNCTIONS(DYNLIB_NAME) };
+static struct dynlib pq_lib = { PQ_SONAME, "libpq5", pq_names, sizeof(pq_names) / sizeof(*pq_names), &pq, 0 };
 
 struct pg_db {
     struct db base;
@@ -55,7 +41,7 @@ static void quiet(void *arg, const char *message)
 
 static struct db *pg_connect(const struct db_url *u, char *err, size_t errlen)
 {
-    if (pq_load(err, errlen))
+    if (dynlib_load(&pq_lib, "PostgreSQL", err, errlen))
         return NULL;
     PGconn *c = pq.PQconnectdb(u->target);
     if (!c || pq.PQstatus(c) != CONNECTION_OK) {

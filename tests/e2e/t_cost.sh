@@ -38,3 +38,21 @@ size = fcntl.fcntl(0, 1032)  # F_GETPIPE_SZ
 assert data.endswith(b"\n100000\n"), data[-20:]
 assert size == 1 << 20, size' || fail "the reader's pipe was not widened"
 }
+
+# libsqlite3 and libdw (with the compressors it needs) are loaded only by a run that uses
+# them: a SQLite URL, a program built with debug information under the base dir.
+t_libraries_loaded_on_demand() {
+    command -v strace > /dev/null || fail "strace is a test need (make deps)" || return
+    loaded() { # loaded NAME ARGS...: 0 when the launcher opened a library matching NAME
+        local name=$1; shift
+        ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -f -e trace=openat -o trace "$SR" -l ERROR "$@" \
+            > out 2>&1 || fail "$(cat out)" || return 2
+        launcher_lines trace | grep -q "\"[^\"]*/$name[^\"/]*\.so[.0-9]*\""
+    }
+    printf 'int main(void) { return 0; }\n' > p.c && cc -O2 -o plain p.c && cc -g -O0 -o debug p.c || return
+    loaded libsqlite3 -F logs ./plain; [ $? = 1 ] || fail "libsqlite3 loaded by a run without a SQLite URL" || return
+    loaded libdw -F logs ./plain; [ $? = 1 ] || fail "libdw loaded for a program without debug information" || return
+    loaded libsqlite3 -F logs -s "sqlite:///$PWD/r.db" ./plain; [ $? = 0 ] || fail "-s sqlite: libsqlite3 not loaded" || return
+    loaded libdw -F logs ./debug; [ $? = 0 ] || fail "a debug build: libdw not loaded" || return
+    chk logs/4 '"p.c" in [s[0] for s in r["experiment"]["sources"]]'
+}
