@@ -63,7 +63,8 @@ struct launch {
     char base_dir[PATH_MAX];  /* --base-dir made absolute, else cwd */
     struct files files;       /* what the tree opened */
     struct provenance prov;
-    struct md5_cache md5;
+    struct md5_cache md5;     /* the storage's */
+    struct md5_cache md5_system; /* the user's, for the system's executables */
     struct hasher hasher;
     cJSON *repos;             /* with -e: checked before the start, then recorded */
     struct program_facts facts; /* gathered from the MD5 cache's opening, beside the program */
@@ -316,6 +317,20 @@ static void use_spool(struct launch *l)
     l->spooled = 1;
 }
 
+/* The storage's MD5 cache, and the user's (${XDG_CACHE_HOME:-~/.cache}/sacred-run/md5/)
+ * for executables in system locations; without a cache directory the latter is not kept. */
+static void open_md5_caches(struct launch *l)
+{
+    char *path = xasprintf("%s/" MD5_CACHE_NAME, l->opt->storage_used);
+    md5_cache_open(&l->md5, path);
+    free(path);
+    char *dir = xdg_dir("XDG_CACHE_HOME", ".cache", "md5");
+    path = dir ? xasprintf("%s/system-files", dir) : NULL;
+    md5_cache_open(&l->md5_system, path);
+    free(path);
+    free(dir);
+}
+
 /* die() while databases are being connected to: at once, without exit's destructors. */
 static void leave_while_connecting(int status)
 {
@@ -366,8 +381,8 @@ static int resolve(struct launch *l)
     /* From here the facts (git above all) are gathered beside the run's creation. The
      * cache is only read now; nothing is written before the run directory exists. */
     use_spool(l);
-    md5_cache_open(&l->md5, l->opt->storage_used);
-    facts_start(&l->facts, &l->tgt, l->base_dir, &l->md5, l->repos);
+    open_md5_caches(l);
+    facts_start(&l->facts, &l->tgt, l->base_dir, &l->md5, &l->md5_system, l->repos);
     l->repos = NULL; /* the facts' now */
     if (l->opt->ndb) { /* connecting beside the facts and the run's creation up to the claim */
         l->dbs = dbwriters_open(l->opt->db, (size_t)l->opt->ndb, l->opt->db_retry);
@@ -505,6 +520,7 @@ static void release(struct launch *l, int started)
         events_close(&l->ev);
         files_release(&l->files);
         md5_cache_close(&l->md5);
+        md5_cache_close(&l->md5_system);
         record_release(&l->rec);
         dbwriters_free(l->dbs);
         if (l->spooled)

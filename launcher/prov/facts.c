@@ -12,6 +12,7 @@
 #include "prov/elfdeps.h"
 #include "prov/gitinfo.h"
 #include "util/error.h"
+#include "util/path.h"
 
 cJSON *run_repositories(const struct target *t, const char *base_dir)
 {
@@ -26,11 +27,13 @@ cJSON *run_repositories(const struct target *t, const char *base_dir)
     return list;
 }
 
-/* path's MD5 from the storage's cache (computed and cached on a miss); 0 or -1. */
+/* path's MD5 from the storage's cache, or the user's for a system file (computed and
+ * cached on a miss); 0 or -1. */
 static int cached_md5(const struct program_facts *f, const char *path, char md5[33])
 {
     struct stat st;
-    return stat(path, &st) == 0 ? md5_cache_get(f->cache, path, &st, md5) : -1;
+    struct md5_cache *c = path_in_system_dir(path) ? f->system_cache : f->cache;
+    return stat(path, &st) == 0 ? md5_cache_get(c, path, &st, md5) : -1;
 }
 
 /* The repositories: one git status, in its own thread, while the other reads the ELF. */
@@ -59,9 +62,10 @@ static void *gather(void *arg)
 }
 
 void facts_start(struct program_facts *f, const struct target *t, const char *base_dir,
-                 struct md5_cache *cache, cJSON *repos)
+                 struct md5_cache *cache, struct md5_cache *system_cache, cJSON *repos)
 {
-    *f = (struct program_facts){ .t = t, .base_dir = base_dir, .cache = cache, .repos = repos };
+    *f = (struct program_facts){ .t = t, .base_dir = base_dir, .cache = cache,
+                                 .system_cache = system_cache, .repos = repos };
     sigset_t all, old;
     sigfillset(&all);
     pthread_sigmask(SIG_SETMASK, &all, &old);

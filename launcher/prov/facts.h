@@ -18,6 +18,7 @@ struct program_facts {
     const struct target *t;   /* both kept alive by the caller until facts_add */
     const char *base_dir;
     struct md5_cache *cache;  /* the storage's: an unchanged executable is not read again */
+    struct md5_cache *system_cache; /* the user's, for executables in system locations */
     cJSON *md5, *repos, *elf; /* the answers */
 };
 
@@ -26,9 +27,11 @@ struct program_facts {
 cJSON *run_repositories(const struct target *t, const char *base_dir);
 
 /* Starts gathering (in this thread when no thread can be made); repos, when not NULL, are
- * the repositories already known (checked by -e), taken. */
+ * the repositories already known (checked by -e), taken. An executable in a system
+ * location (/usr/bin/python3) takes its MD5 from system_cache, so a new storage does not
+ * hash it again; others from cache. */
 void facts_start(struct program_facts *f, const struct target *t, const char *base_dir,
-                 struct md5_cache *cache, cJSON *repos);
+                 struct md5_cache *cache, struct md5_cache *system_cache, cJSON *repos);
 
 /* Waits for the facts and moves them into run (program.md5, program.elf,
  * experiment.repositories, first, before those already listed there); later calls do

@@ -26,10 +26,6 @@
 #include "util/path.h"
 #include "util/timefmt.h"
 
-static const char *const system_prefixes[] = {
-    "/usr/", "/lib/", "/lib32/", "/lib64/", "/bin/", "/sbin/", "/etc/", "/proc/", "/sys/",
-    "/dev/", "/run/", "/var/lib/", "/var/cache/", "/opt/conda/pkgs/",
-};
 static const char *const interpreter_trees[] = { "/site-packages/", "/dist-packages/", "/lib/python",
                                                  "/__pycache__/" };
 /* Version control's own directories: the repository is recorded under repositories, its
@@ -96,9 +92,8 @@ static int excluded(const struct provenance *p, const struct record *r, const ch
         return 1;
     if (matches_any(p->rules->include, p->rules->ninclude, path))
         return 0;
-    for (size_t i = 0; i < sizeof(system_prefixes) / sizeof(*system_prefixes); i++)
-        if (!strncmp(path, system_prefixes[i], strlen(system_prefixes[i])))
-            return 1;
+    if (path_in_system_dir(path))
+        return 1;
     for (size_t i = 0; i < sizeof(interpreter_trees) / sizeof(*interpreter_trees); i++)
         if (strstr(path, interpreter_trees[i]))
             return 1;

@@ -1,4 +1,4 @@
-/* md5cache.c: the per-storage MD5 cache. Appends only; a stale line is harmless because
+/* md5cache.c: an MD5 cache file (md5cache.h). Appends only; a stale line is harmless because
  * the key includes size and mtime (to the nanosecond). Lookups go through a hash index
  * of the keys, so a run that reads many files over a large cache stays linear. */
 #include "record/md5cache.h"
@@ -39,13 +39,14 @@ static void index_text(struct md5_cache *c)
     }
 }
 
-void md5_cache_open(struct md5_cache *c, const char *basedir)
+void md5_cache_open(struct md5_cache *c, const char *path)
 {
     memset(c, 0, sizeof(*c));
-    c->path = xasprintf("%s/.sacred-run-md5-cache", basedir);
+    c->path = path ? xstrdup(path) : NULL;
     c->text = (struct strbuf)STRBUF_INIT;
     pthread_mutex_init(&c->lock, NULL);
-    strbuf_read_file(&c->text, c->path); /* no cache file yet: an empty one */
+    if (path)
+        strbuf_read_file(&c->text, c->path); /* no cache file yet: an empty one */
     index_text(c);
 }
 
@@ -80,7 +81,7 @@ int md5_cache_get(struct md5_cache *c, const char *path, const struct stat *st, 
 
 void md5_cache_close(struct md5_cache *c)
 {
-    FILE *f = c->nadded ? fopen(c->path, "ae") : NULL;
+    FILE *f = c->nadded && c->path ? fopen(c->path, "ae") : NULL;
     for (size_t i = 0; i < c->nadded; i++) {
         if (f)
             fprintf(f, "%s %s\n", c->added[i], c->added[i] + strlen(c->added[i]) + 1);

@@ -1,6 +1,7 @@
-/* md5cache.h: MD5s of files cached per storage (.sacred-run-md5-cache), keyed by device,
- * inode, size and mtime, so a dataset is hashed once across runs. Safe to share between
- * the hasher thread and the main thread; the hashing itself runs outside the lock. */
+/* md5cache.h: MD5s of files cached per storage (.sacred-run-md5-cache), and of the system's
+ * executables per user, keyed by device, inode, size and mtime, so a dataset or an
+ * interpreter is hashed once across runs. Safe to share between the hasher thread and the
+ * main thread; the hashing itself runs outside the lock. */
 #ifndef SR_MD5CACHE_H
 #define SR_MD5CACHE_H
 
@@ -21,7 +22,10 @@ struct md5_cache {
     pthread_mutex_t lock;
 };
 
-void md5_cache_open(struct md5_cache *c, const char *basedir);
+#define MD5_CACHE_NAME ".sacred-run-md5-cache" /* in a storage */
+
+/* Reads the cache file path (absent: an empty cache; NULL: a cache never saved). */
+void md5_cache_open(struct md5_cache *c, const char *path);
 /* The MD5 of path (whose stat is st), from the cache or computed. 0 or -1 with errno. */
 int md5_cache_get(struct md5_cache *c, const char *path, const struct stat *st, char md5[33]);
 /* Appends what was computed and frees the cache. */

@@ -9,5 +9,8 @@
 size_t path_under(const char *path, const char *dir);
 /* path relative to base when it lies under it, else path itself (newly allocated). */
 char *path_relative_to(const char *path, const char *base);
+/* 1 when path is in a system location (/usr, /lib, /etc, /proc, ...): the system's files,
+ * not the experiment's. */
+int path_in_system_dir(const char *path);
 
 #endif

@@ -56,3 +56,18 @@ t_libraries_loaded_on_demand() {
     loaded libdw -F logs ./debug; [ $? = 0 ] || fail "a debug build: libdw not loaded" || return
     chk logs/4 '"p.c" in [s[0] for s in r["experiment"]["sources"]]'
 }
+
+# An executable in a system location is hashed once per user, not once per storage: its MD5
+# is cached in ${XDG_CACHE_HOME:-~/.cache}/sacred-run/md5/system-files and found there by
+# a run into a new storage. (A planted entry under /bin/true's key shows it is read.)
+t_system_executable_hashed_once_per_user() {
+    export XDG_CACHE_HOME=$PWD/cache
+    "$SR" -F a -l ERROR /bin/true || return
+    cache=cache/sacred-run/md5/system-files
+    want=$(md5sum "$(readlink -f /bin/true)" | cut -d' ' -f1)
+    grep -q " $want\$" "$cache" || fail "no entry: $(cat "$cache")" || return
+    ! grep -q "$want" a/.sacred-run-md5-cache 2> /dev/null || fail "also in the storage's cache" || return
+    sed -i "s/ $want\$/ 0123456789abcdef0123456789abcdef/" "$cache"
+    "$SR" -F b -l ERROR /bin/true || return
+    chk b/1 'r["program"]["md5"] == "0123456789abcdef0123456789abcdef"'
+}

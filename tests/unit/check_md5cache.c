@@ -33,7 +33,7 @@ START_TEST(test_cache_answers_by_key)
     char dir[] = "/tmp/sr-md5-XXXXXX", file[64], cache[64], line[256], text[1024];
     ck_assert_ptr_nonnull(mkdtemp(dir));
     snprintf(file, sizeof(file), "%s/data", dir);
-    snprintf(cache, sizeof(cache), "%s/.sacred-run-md5-cache", dir);
+    snprintf(cache, sizeof(cache), "%s/" MD5_CACHE_NAME, dir);
     write_text(file, "hello\n");
     struct stat st;
     ck_assert_int_eq(stat(file, &st), 0);
@@ -44,18 +44,18 @@ START_TEST(test_cache_answers_by_key)
     write_text(cache, text);
     struct md5_cache c;
     char md5[33];
-    md5_cache_open(&c, dir);
+    md5_cache_open(&c, cache);
     ck_assert_int_eq(md5_cache_get(&c, file, &st, md5), 0);
     ck_assert_str_eq(md5, "0123456789abcdef0123456789abcdef"); /* from the file, not hashed */
     md5_cache_close(&c);
 
     write_text(cache, "");
-    md5_cache_open(&c, dir);
+    md5_cache_open(&c, cache);
     ck_assert_int_eq(md5_cache_get(&c, file, &st, md5), 0);
     ck_assert_str_eq(md5, "b1946ac92492d2347c6235b4d2611184"); /* md5 of "hello\n" */
     md5_cache_close(&c);
     struct md5_cache again;
-    md5_cache_open(&again, dir);
+    md5_cache_open(&again, cache);
     ck_assert_int_eq(again.n, 1); /* what was computed was appended */
     md5_cache_close(&again);
     unlink(cache);
@@ -68,13 +68,13 @@ START_TEST(test_cache_many_entries)
 {
     char dir[] = "/tmp/sr-md5-XXXXXX", cache[64];
     ck_assert_ptr_nonnull(mkdtemp(dir));
-    snprintf(cache, sizeof(cache), "%s/.sacred-run-md5-cache", dir);
+    snprintf(cache, sizeof(cache), "%s/" MD5_CACHE_NAME, dir);
     FILE *f = fopen(cache, "w");
     for (int i = 0; i < 50000; i++)
         fprintf(f, "7 %d 10 1700000000 %d %032x\n", i, i % 1000, i);
     fclose(f);
     struct md5_cache c;
-    md5_cache_open(&c, dir);
+    md5_cache_open(&c, cache);
     ck_assert_int_eq(c.n, 50000);
     for (int i = 0; i < 50000; i += 997) {
         struct stat st = { 0 };
