@@ -22,6 +22,7 @@
 #include "store/journal.h"
 #include "store/schema.h"
 #include "util/error.h"
+#include "util/log.h"
 
 struct dbw {
     struct db_url url;
@@ -241,8 +242,10 @@ void dbwriters_start(struct dbwriters *ws, const char *dir, const char *file_sto
         w->sync.file_storage = file_storage ? xstrdup(file_storage) : NULL;
         w->sync.file_id = xstrdup(file_id);
         w->sync.live = 1;
-        w->journal = (struct journal_entry){ NULL, xstrdup(w->url.shown), w->sync.id, xstrdup(dir), spool,
-                                             file_storage ? xstrdup(file_storage) : NULL, xstrdup(file_id) };
+        w->journal = (struct journal_entry){ .url = xstrdup(w->url.shown), .id = w->sync.id,
+                                             .dir = xstrdup(dir), .spool = spool,
+                                             .file_storage = file_storage ? xstrdup(file_storage) : NULL,
+                                             .file_id = xstrdup(file_id) };
         if (journal_write(&w->journal))
             warning("cannot write the journal entry for %s: %s; the run is in %s", w->url.shown,
                     strerror(errno), dir);
@@ -293,13 +296,14 @@ int dbwriters_finish(struct dbwriters *ws, double wait)
         w->running = 0;
         if (w->done) {
             w->journal.spool = w->journal.spool && i + 1 == ws->n && !lacking;
-            journal_done(&w->journal);
+            journal_done(&w->journal, NULL, 0);
             continue;
         }
         lacking++;
-        error("the database %s lacks this run (%s); it is kept in %s and 'sacred-run sync' "
-              "records it (journal entry %s)", w->url.shown, w->error, w->journal.dir,
-              w->journal.path ? w->journal.path : "not written");
+        /* a log line like every other line of a run (-l CRITICAL leaves it out) */
+        log_msg(LOG_ERROR, "the database %s lacks this run (%s); it is kept in %s and 'sacred-run sync' "
+                "records it (journal entry %s)", w->url.shown, w->error, w->journal.dir,
+                w->journal.path ? w->journal.path : "not written");
     }
     return lacking;
 }

@@ -121,28 +121,38 @@ int journal_list(struct journal_entry **out, size_t *n)
     return 0;
 }
 
-/* 1 when another entry of the journal names e's run directory (or the journal cannot be
- * read: the directory is kept). */
+/* 1 when another entry not done names e's run directory. */
+static int named_elsewhere(const struct journal_entry *e, const struct journal_entry *all, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (&all[i] != e && !all[i].done && !strcmp(all[i].dir, e->dir)
+            && (!e->path || strcmp(all[i].path, e->path)))
+            return 1;
+    return 0;
+}
+
+/* The same over the journal as it is now (or 1 when it cannot be read: the directory is
+ * kept). */
 static int dir_shared(const struct journal_entry *e)
 {
     struct journal_entry *all;
     size_t n;
     if (journal_list(&all, &n))
         return 1;
-    int shared = 0;
-    for (size_t i = 0; i < n; i++) {
-        shared |= !strcmp(all[i].dir, e->dir) && (!e->path || strcmp(all[i].path, e->path));
+    int shared = named_elsewhere(e, all, n);
+    for (size_t i = 0; i < n; i++)
         journal_entry_release(&all[i]);
-    }
     free(all);
     return shared;
 }
 
-void journal_done(const struct journal_entry *e)
+void journal_done(struct journal_entry *e, const struct journal_entry *others, size_t n)
 {
     if (e->path)
         unlink(e->path);
-    if (e->spool && !dir_shared(e)) { /* the last database that lacked the run has it */
+    e->done = 1;
+    if (e->spool && !(others ? named_elsewhere(e, others, n) : dir_shared(e))) {
+        /* the last database that lacked the run has it */
         char *spool = state_dir("spool");
         size_t k = spool ? strlen(spool) : 0;
         if (spool && !strncmp(e->dir, spool, k) && e->dir[k] == '/' && !strchr(e->dir + k + 1, '/'))

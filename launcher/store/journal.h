@@ -21,6 +21,7 @@ struct journal_entry {
     int spool;          /* dir is in the spool: removed once the database has the run */
     char *file_storage; /* the file storage the run is also in, or NULL */
     char *file_id;
+    int done;           /* journal_done was called for it */
 };
 
 /* Writes the entry (its path is set). 0, or -1 with errno. */
@@ -28,8 +29,9 @@ int journal_write(struct journal_entry *e);
 /* Reads every entry, oldest first. 0, or -1 with errno (no journal: 0 entries). */
 int journal_list(struct journal_entry **out, size_t *n);
 /* Removes the entry and, for a spooled run that no other entry names (another database
- * still lacking it), its directory. */
-void journal_done(const struct journal_entry *e);
+ * still lacking it), its directory. others[0..n) are the entries already read (sync's
+ * list, which e is in; those done are passed over), or NULL to read the journal again. */
+void journal_done(struct journal_entry *e, const struct journal_entry *others, size_t n);
 void journal_entry_release(struct journal_entry *e);
 
 #endif

@@ -40,13 +40,19 @@ static int entry_url(const struct journal_entry *e, const struct db_url *given, 
     return db_url_parse(e->url, u, err, errlen);
 }
 
-/* One entry into its database: 0 when it is done (or its run is gone), -1 when not. */
-static int replay(struct journal_entry *e, const struct db_url *given)
+/* The journal as sync read it. */
+struct journal {
+    struct journal_entry *e;
+    size_t n;
+};
+
+/* One entry of j into its database: 0 when it is done (or its run is gone), -1 when not. */
+static int replay(struct journal *j, struct journal_entry *e, const struct db_url *given)
 {
     char err[2048];
     if (access(e->dir, F_OK)) {
         warning("journal entry %s: the run directory %s is gone; nothing to record", e->path, e->dir);
-        journal_done(e);
+        journal_done(e, j->e, j->n);
         return 0;
     }
     struct db_url u;
@@ -69,7 +75,7 @@ static int replay(struct journal_entry *e, const struct db_url *given)
     else
         printf("%s: recorded %s as run %lld\n", u.shown, e->dir, e->id);
     if (!rc)
-        journal_done(e);
+        journal_done(e, j->e, j->n);
     dbsync_release(&s);
     db_close(d);
     db_url_release(&u);
@@ -103,21 +109,21 @@ int sync_command(int argc, char **argv)
     struct db_url given;
     int has;
     parse(argc, argv, &given, &has);
-    struct journal_entry *e;
-    size_t n;
-    if (journal_list(&e, &n))
+    struct journal j;
+    if (journal_list(&j.e, &j.n))
         die("cannot read the journal: %m");
     int left = 0, busy = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (has && strcmp(given.shown, e[i].url))
+    for (size_t i = 0; i < j.n; i++) {
+        if (has && strcmp(given.shown, j.e[i].url))
             ;
-        else if (still_running(e[i].dir))
+        else if (still_running(j.e[i].dir))
             busy++;
-        else if (replay(&e[i], has ? &given : NULL))
+        else if (replay(&j, &j.e[i], has ? &given : NULL))
             left++;
-        journal_entry_release(&e[i]);
     }
-    free(e);
+    for (size_t i = 0; i < j.n; i++)
+        journal_entry_release(&j.e[i]);
+    free(j.e);
     if (busy)
         printf("%d run%s still being recorded by a running sacred-run: left to it\n", busy, busy == 1 ? "" : "s");
     if (has)

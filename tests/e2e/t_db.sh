@@ -108,6 +108,27 @@ t_db_server_gone_then_sync() {
     [ ! -s again ] || fail "nothing left to sync, yet: $(cat again)"
 }
 
+# A backlog of spooled runs: sync records them all and reads the journal once, not once
+# per entry (each entry's file opened a bounded number of times), and leaves nothing. The
+# line naming the journal is a log line at ERROR: -l CRITICAL leaves it out.
+t_db_sync_of_a_backlog_reads_the_journal_once() {
+    command -v strace > /dev/null || fail "strace is a test need (make deps)" || return
+    export XDG_STATE_HOME=$PWD/state XDG_CACHE_HOME=$PWD/cache
+    url=sqlite:///$PWD/later/runs.db
+    for i in $(seq 25); do
+        "$SR" -l CRITICAL --db-retry -s "$url" true 2> err || fail "run $i" || return
+        [ ! -s err ] || fail "-l CRITICAL, yet: $(cat err)" || return # the journal's line is an ERROR
+    done
+    [ "$(ls state/sacred-run/journal | wc -l)" = 25 ] || fail "journal: $(ls state/sacred-run/journal | wc -l)" || return
+    mkdir later || return
+    ASAN_OPTIONS=$ASAN_OPTIONS:detect_leaks=0 strace -f -e trace=openat -o trace "$SR" sync > sout 2> serr \
+        || fail "sync: $(cat serr)" || return
+    [ "$(grep -c "as run" sout)" = 25 ] || fail "$(cat sout)" || return
+    opens=$(grep -c "sacred-run/journal/[^\"]" trace)
+    [ "$opens" -le 50 ] || fail "$opens opens of journal entries for 25 entries" || return
+    [ -z "$(ls state/sacred-run/journal state/sacred-run/spool | grep -v :)" ] || fail "left: $(ls -R state)"
+}
+
 # Bad URLs, wrong credentials, a database too new, a server down: one line, 125, nothing
 # recorded anywhere; --db-retry starts the run and sync records it later.
 # Two databases and no -F, both gone before the end: one spooled run, two journal
