@@ -233,12 +233,13 @@ static long long now_ns(void)
 
 /* Reports arriving in a burst (a script starting short processes wakes us four times per
  * process, taking a core from them): after a wake-up for reports alone that follows
- * another within 2 ms, let more gather. A lone report is handled at once. The pause must
+ * another within 2 ms, let more gather, unless anything else needs us (poll's fds p[0..n)
+ * but the event socket's, p[ev]). A lone report is handled at once. The pause must
  * never let the event socket's queue fill: it holds only net.unix.max_dgram_qlen reports
  * (10 by default) and a sender then waits (cp -r sends two per file, every few
  * microseconds). So the pause adapts to what the last one gathered: scaled towards half
  * the queue, a quarter of it when the queue was full, between PACE_MIN_NS and 1 ms. */
-static void pace_reports(struct supervisor *s, int gathered)
+static void pace_reports(struct supervisor *s, int gathered, struct pollfd *p, nfds_t n, int ev)
 {
     long long now = now_ns();
     if (s->paced && gathered > 0) {
@@ -246,8 +247,14 @@ static void pace_reports(struct supervisor *s, int gathered)
         s->pace_ns = t < PACE_MIN_NS ? PACE_MIN_NS : t > PACE_MAX_NS ? PACE_MAX_NS : t;
     }
     s->paced = now - s->last_reports_ns < 2000000;
-    if (s->paced)
-        nanosleep(&(struct timespec){ 0, s->pace_ns }, NULL);
+    if (s->paced) {
+        /* The pause ends early for anything but reports: output, a signal (the program's
+         * end above all), the beat, a report connection. */
+        int fd = p[ev].fd;
+        p[ev].fd = -1;
+        ppoll(p, n, &(struct timespec){ 0, s->pace_ns }, NULL);
+        p[ev].fd = fd;
+    }
     s->last_reports_ns = now;
 }
 
@@ -285,8 +292,11 @@ static int poll_once(struct supervisor *s, int timeout_ms)
         if (p[i].revents && s->cap->ch[i].rfd >= 0)
             got += on_output(s, &s->cap->ch[i]);
     int reports = p[nch + EV].revents ? events_drain(s->ev) : 0;
-    if (reports && !got)
-        pace_reports(s, reports);
+    if (reports && !got) {
+        for (int i = 0; i < nch; i++)
+            p[i].fd = s->cap->ch[i].rfd; /* -1 once closed at its end just now */
+        pace_reports(s, reports, p, (nfds_t)n, nch + EV);
+    }
     else
         s->paced = 0;
     if (p[nch + SIG].revents)
