@@ -8,8 +8,7 @@
 #endif
 
 static struct mhd_api api;
-static const char *const names[] = { MHD_FUNCTIONS(DYNLIB_NAME) };
-static struct dynlib lib = { MHD_SONAME, "libmicrohttpd12", names, sizeof(names) / sizeof(*names), &api, 0 };
+DYNLIB_DEFINE(lib, MHD_FUNCTIONS, api, MHD_SONAME, "libmicrohttpd12");
 
 const struct mhd_api *mhd_load(char *err, size_t n)
 {

@@ -23,8 +23,7 @@
 static struct {
     DW_FUNCTIONS(DYNLIB_SLOT)
 } dw_api;
-static const char *const dw_names[] = { DW_FUNCTIONS(DYNLIB_NAME) };
-static struct dynlib dw_lib = { "libdw.so.1", "libdw1", dw_names, sizeof(dw_names) / sizeof(*dw_names), &dw_api, 0 };
+DYNLIB_DEFINE(dw_lib, DW_FUNCTIONS, dw_api, "libdw.so.1", "libdw1");
 
 /* 1 when the ELF file has a DWARF compile-unit section (plain or compressed). */
 static int has_debug_info(const char *elf_path)

@@ -79,34 +79,35 @@ void run_ids_free(char **ids, size_t n)
     free(ids);
 }
 
-/* Parses the text of file name; NULL with a reason in *why when it is absent (text NULL)
- * or not JSON. */
+/* Parses the text of file name; NULL, with the reason in *why unless why is NULL, when it
+ * is absent (text NULL) or not JSON. */
 static cJSON *parse_json(const char *text, const char *name, char **why)
 {
-    cJSON *j = NULL;
-    if (!text)
-        *why = xasprintf("cannot read %s: %s", name, strerror(ENOENT));
-    else if (!(j = json_parse_typed(text)))
-        *why = xasprintf("%s is not valid JSON (corrupt or half-written)", name);
+    cJSON *j = text ? json_parse_typed(text) : NULL;
+    if (!j && why)
+        *why = text ? xasprintf("%s is not valid JSON (corrupt or half-written)", name)
+                    : xasprintf("cannot read %s: %s", name, strerror(ENOENT));
     return j;
 }
 
-/* Parses dir/name; NULL with a reason in *why when it is absent or not JSON. */
+/* Parses dir/name; NULL, with the reason in *why unless why is NULL, when it is absent or
+ * not JSON. */
 static cJSON *load_json(const char *dir, const char *name, char **why)
 {
     struct strbuf sb = STRBUF_INIT;
     char *path = xasprintf("%s/%s", dir, name);
     cJSON *j = NULL;
-    if (strbuf_read_file(&sb, path) < 0)
-        *why = xasprintf("cannot read %s: %s", name, strerror(errno));
-    else
+    if (strbuf_read_file(&sb, path) < 0) {
+        if (why)
+            *why = xasprintf("cannot read %s: %s", name, strerror(errno));
+    } else
         j = parse_json(sb.buf ? sb.buf : "", name, why);
     strbuf_release(&sb);
     free(path);
     return j;
 }
 
-/* j when it is an object, else an empty object. */
+/* j when it is an object, else an empty object (config.json and info.json). */
 static cJSON *object_or_empty(cJSON *j)
 {
     if (cJSON_IsObject(j))
@@ -115,28 +116,16 @@ static cJSON *object_or_empty(cJSON *j)
     return cJSON_CreateObject();
 }
 
-static cJSON *parse_object(const char *text, const char *name)
-{
-    char *why = NULL;
-    cJSON *j = parse_json(text, name, &why);
-    free(why);
-    return object_or_empty(j);
-}
-
-/* An object read from dir/name, or an empty object when it is absent or not one. */
-static cJSON *load_object(const char *dir, const char *name)
-{
-    char *why = NULL;
-    cJSON *j = load_json(dir, name, &why);
-    free(why);
-    return object_or_empty(j);
-}
-
-static void doc_start(struct run_doc *d, const char *storage, const char *id, cJSON *run, char *why)
+static void doc_start(struct run_doc *d, const char *storage, const char *id)
 {
     memset(d, 0, sizeof(*d));
     d->id = xstrdup(id);
     d->dir = xasprintf("%s/%s", storage, id);
+}
+
+/* run.json parsed (or NULL with why, the reason): an object, or the error. */
+static void doc_set_run(struct run_doc *d, cJSON *run, char *why)
+{
     d->run = run;
     d->error = why;
     if (d->run && !cJSON_IsObject(d->run)) {
@@ -148,22 +137,23 @@ static void doc_start(struct run_doc *d, const char *storage, const char *id, cJ
 
 void run_doc_load(struct run_doc *d, const char *storage, const char *id)
 {
-    char *why = NULL, *dir = xasprintf("%s/%s", storage, id);
-    cJSON *run = load_json(dir, RUN_JSON, &why);
-    doc_start(d, storage, id, run, why);
-    d->config = load_object(dir, CONFIG_JSON);
-    d->info = load_object(dir, INFO_JSON);
-    free(dir);
+    char *why = NULL;
+    doc_start(d, storage, id);
+    cJSON *run = load_json(d->dir, RUN_JSON, &why);
+    doc_set_run(d, run, why);
+    d->config = object_or_empty(load_json(d->dir, CONFIG_JSON, NULL));
+    d->info = object_or_empty(load_json(d->dir, INFO_JSON, NULL));
 }
 
 void run_doc_parse(struct run_doc *d, const char *storage, const char *id, const char *run,
                    const char *config, const char *info)
 {
     char *why = NULL;
+    doc_start(d, storage, id);
     cJSON *j = parse_json(run, RUN_JSON, &why);
-    doc_start(d, storage, id, j, why);
-    d->config = parse_object(config, CONFIG_JSON);
-    d->info = parse_object(info, INFO_JSON);
+    doc_set_run(d, j, why);
+    d->config = object_or_empty(parse_json(config, CONFIG_JSON, NULL));
+    d->info = object_or_empty(parse_json(info, INFO_JSON, NULL));
 }
 
 cJSON *run_doc_metrics(const struct run_doc *d, char *err, size_t errlen)

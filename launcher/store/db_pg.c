@@ -22,8 +22,7 @@ enum { BYTEA_OID = 17 };
 static struct {
     PQ_FUNCTIONS(DYNLIB_SLOT)
 } pq;
-static const char *const pq_names[] = { PQ_FUNCTIONS(DYNLIB_NAME) };
-static struct dynlib pq_lib = { PQ_SONAME, "libpq5", pq_names, sizeof(pq_names) / sizeof(*pq_names), &pq, 0 };
+DYNLIB_DEFINE(pq_lib, PQ_FUNCTIONS, pq, PQ_SONAME, "libpq5");
 
 struct pg_db {
     struct db base;

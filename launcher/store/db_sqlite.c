@@ -21,8 +21,7 @@
 static struct {
     SQ_FUNCTIONS(DYNLIB_SLOT)
 } sq;
-static const char *const sq_names[] = { SQ_FUNCTIONS(DYNLIB_NAME) };
-static struct dynlib sq_lib = { SQ_SONAME, "libsqlite3-0", sq_names, sizeof(sq_names) / sizeof(*sq_names), &sq, 0 };
+DYNLIB_DEFINE(sq_lib, SQ_FUNCTIONS, sq, SQ_SONAME, "libsqlite3-0");
 
 struct sqlite_db {
     struct db base;

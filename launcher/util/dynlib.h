@@ -19,6 +19,13 @@ struct dynlib {
     int loaded;
 };
 
+/* Defines lib, the struct dynlib of the library soname over table (a struct of
+ * FUNCTIONS(DYNLIB_SLOT), defined before), with the names FUNCTIONS lists. */
+#define DYNLIB_DEFINE(lib, FUNCTIONS, table, soname, package)                                     \
+    static const char *const lib##_names[] = { FUNCTIONS(DYNLIB_NAME) };                          \
+    static struct dynlib lib = { soname, package, lib##_names,                                    \
+                                 sizeof(lib##_names) / sizeof(*lib##_names), &table, 0 }
+
 /* Loads the library and fills its table, once per process (threads may race: one loads).
  * 0, or -1 with "NEED needs SONAME (Debian's PACKAGE): why" in err. */
 int dynlib_load(struct dynlib *l, const char *need, char *err, size_t errlen);
